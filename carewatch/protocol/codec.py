@@ -1,0 +1,99 @@
+"""Encoding and strict, total decoding of wire messages.
+
+Every decoder either returns a valid message or raises :class:`ProtocolError`
+naming the field and the reason; no other exception escapes, whatever the bytes.
+"""
+
+import re
+from typing import Final, TypeVar
+
+import msgspec
+
+from carewatch.clock import Clock, system_clock
+from carewatch.errors import BadData
+from carewatch.protocol.messages import Alert, DailySummary, GatewayStatus, ReadingsBatch
+
+MAX_MESSAGE_BYTES: Final = 256 * 1024
+MAX_CLOCK_AHEAD_S: Final = 300.0  # a gateway clock this far ahead of ours is wrong
+
+M = TypeVar("M", ReadingsBatch, GatewayStatus, Alert, DailySummary)
+
+_DECODERS: dict[type[msgspec.Struct], msgspec.json.Decoder[msgspec.Struct]] = {}
+_ENCODER = msgspec.json.Encoder()
+_PATH = re.compile(r" - at `\$\.?(?P<path>[^`]*)`$")
+
+
+class ProtocolError(BadData):
+    """A message that is not valid protocol v1; ``field`` is where, ``reason`` is why."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field or 'message'}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+def encode(message: msgspec.Struct) -> bytes:
+    """Serialise a protocol message to JSON bytes."""
+    return _ENCODER.encode(message)
+
+
+def decode(data: bytes, message_type: type[M], *, clock: Clock = system_clock) -> M:
+    """Decode ``data`` as ``message_type`` or raise :class:`ProtocolError`.
+
+    Examples
+    --------
+    >>> batch = decode(
+    ...     b'{"gateway": "gw-1", "seq": 7, "sent": 1700000000, "readings": '
+    ...     b'[{"sensor": "hr-1", "kind": "heart_rate", "ts": 1700000000, "value": 900}]}',
+    ...     ReadingsBatch,
+    ... )
+    Traceback (most recent call last):
+    ...
+    carewatch.protocol.codec.ProtocolError: readings[0]: heart_rate value 900 is outside 20..250
+    """
+    if len(data) > MAX_MESSAGE_BYTES:
+        raise ProtocolError("", f"message of {len(data)} bytes exceeds {MAX_MESSAGE_BYTES}")
+    try:
+        message: M = _decoder(message_type).decode(data)  # type: ignore[assignment]
+    except msgspec.ValidationError as error:
+        raise _from_validation_error(error) from None
+    except (msgspec.DecodeError, UnicodeDecodeError) as error:  # bad UTF-8 inside a string
+        raise ProtocolError("", f"not JSON: {error}") from None
+    _check_not_ahead(message, clock())
+    return message
+
+
+def decode_readings(data: bytes, *, clock: Clock = system_clock) -> ReadingsBatch:
+    """Decode a readings batch (the most common message)."""
+    return decode(data, ReadingsBatch, clock=clock)
+
+
+def _decoder(message_type: type[msgspec.Struct]) -> msgspec.json.Decoder[msgspec.Struct]:
+    decoder = _DECODERS.get(message_type)
+    if decoder is None:
+        decoder = _DECODERS[message_type] = msgspec.json.Decoder(message_type)
+    return decoder
+
+
+def _from_validation_error(error: msgspec.ValidationError) -> ProtocolError:
+    text = str(error)
+    match = _PATH.search(text)
+    if match is None:
+        return ProtocolError("", text)
+    return ProtocolError(match["path"], text[: match.start()])
+
+
+def _check_not_ahead(message: msgspec.Struct, now: float) -> None:
+    limit = now + MAX_CLOCK_AHEAD_S
+    if isinstance(message, ReadingsBatch):
+        if message.sent > limit:
+            raise ProtocolError("sent", _ahead(message.sent, now))
+        for index, reading in enumerate(message.readings):
+            if reading.ts > limit:
+                raise ProtocolError(f"readings[{index}].ts", _ahead(reading.ts, now))
+    elif isinstance(message, Alert) and message.detected_at > limit:
+        raise ProtocolError("detected_at", _ahead(message.detected_at, now))
+
+
+def _ahead(ts: float, now: float) -> str:
+    return f"timestamp {ts:.0f} is {ts - now:.0f} s in the future (limit {MAX_CLOCK_AHEAD_S:.0f} s)"

@@ -1,0 +1,102 @@
+"""Payload schemas of wire protocol v1 (msgspec structs, JSON on the wire).
+
+Ids are pseudonymous: lower-case letters, digits and dashes only, so no name or
+address can travel over MQTT. Times are UTC epoch seconds.
+"""
+
+from typing import Annotated, Literal
+
+import msgspec
+
+from carewatch.protocol.kinds import AlertKind, Kind, Severity, value_problem
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+EARLIEST_TS = 946_684_800.0  # 2000-01-01: anything earlier is an unset clock
+LATEST_TS = 4_102_444_800.0  # 2100-01-01: a hard bound; "too far ahead of now" is checked on decode
+MAX_READINGS_PER_BATCH = 1_000
+
+Id = Annotated[str, msgspec.Meta(pattern=ID_PATTERN, description="pseudonymous id [a-z0-9-]")]
+Timestamp = Annotated[float, msgspec.Meta(ge=EARLIEST_TS, le=LATEST_TS)]
+Percent = Annotated[float, msgspec.Meta(ge=0, le=100)]
+Count = Annotated[int, msgspec.Meta(ge=0)]
+ShortText = Annotated[str, msgspec.Meta(max_length=64)]
+
+
+class Reading(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One measurement by one sensor, stamped with when it was measured."""
+
+    sensor: Id
+    kind: Kind
+    ts: Timestamp
+    value: float
+    resident: Id | None = None  # whose wearable, when a sensor is personal
+
+    def __post_init__(self) -> None:
+        problem = value_problem(self.kind, self.value)
+        if problem is not None:
+            raise ValueError(problem)
+
+
+class ReadingsBatch(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A gateway's readings message; ``seq`` rises by one per message so gaps show."""
+
+    gateway: Id
+    seq: Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)]
+    sent: Timestamp
+    readings: Annotated[
+        list[Reading], msgspec.Meta(min_length=1, max_length=MAX_READINGS_PER_BATCH)
+    ]
+
+
+class GatewayStatus(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """Retained gateway status; the MQTT will publishes ``state="offline"``."""
+
+    gateway: Id
+    state: Literal["online", "offline"]
+    ts: Timestamp | None = None
+    version: ShortText | None = None
+    uptime_s: Annotated[float, msgspec.Meta(ge=0)] | None = None
+    outbox_depth: Count | None = None
+    oldest_unsent_ts: Timestamp | None = None
+    next_seq: Count | None = None
+    sensors_last_seen: dict[Id, Timestamp] = {}
+    battery: dict[Id, Percent] = {}
+
+
+Evidence = dict[Annotated[str, msgspec.Meta(max_length=64)], float | int | str | bool | None]
+
+
+class Alert(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """Something a carer should know, with the reason in plain words and the numbers."""
+
+    home: Id
+    kind: AlertKind
+    detected_at: Timestamp
+    start: Timestamp
+    severity: Severity
+    explanation: Annotated[str, msgspec.Meta(min_length=1, max_length=1_000)]
+    evidence: Evidence = {}
+    resident: Id | None = None
+    end: Timestamp | None = None
+
+
+class NightEpisode(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A spell out of bed during the night."""
+
+    start: Timestamp
+    end: Timestamp
+
+
+class DailySummary(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """One home's day in the home's local time, for families' dashboards."""
+
+    home: Id
+    date: Annotated[str, msgspec.Meta(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+    tap_litres: Annotated[float, msgspec.Meta(ge=0)]
+    tap_uses: Count
+    toilet_day: Count
+    toilet_night: Count
+    chair_minutes: Annotated[float, msgspec.Meta(ge=0)]
+    night_episodes: list[NightEpisode] = []
+    resting_hr: Annotated[float, msgspec.Meta(ge=20, le=250)] | None = None
+    resident: Id | None = None

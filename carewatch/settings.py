@@ -1,0 +1,50 @@
+"""Settings base: one pydantic-settings class per service, read from ``CAREWATCH_…`` env vars.
+
+A bad setting refuses to start with a message naming the environment variable.
+"""
+
+from typing import TypeVar
+
+from pydantic import ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from carewatch.errors import ConfigError
+
+
+class CareWatchSettings(BaseSettings):
+    """Base of every service's settings; subclasses set their own ``env_prefix``."""
+
+    model_config = SettingsConfigDict(env_prefix="CAREWATCH_", extra="ignore", frozen=True)
+
+
+S = TypeVar("S", bound=CareWatchSettings)
+
+
+def load_settings(settings_type: type[S], **overrides: object) -> S:
+    """Build ``settings_type`` from the environment (and ``overrides``) or raise ConfigError.
+
+    Examples
+    --------
+    >>> from pydantic import PositiveInt
+    >>> class Demo(CareWatchSettings):
+    ...     model_config = SettingsConfigDict(env_prefix="CAREWATCH_DEMO_")
+    ...     batch_size: PositiveInt = 10
+    >>> load_settings(Demo, batch_size=-1)
+    Traceback (most recent call last):
+    ...
+    carewatch.errors.ConfigError: CAREWATCH_DEMO_BATCH_SIZE: Input should be greater than 0 (got -1)
+    """
+    try:
+        return settings_type(**overrides)
+    except ValidationError as error:
+        prefix = str(settings_type.model_config.get("env_prefix", ""))
+        raise ConfigError(_describe(error, prefix)) from None
+
+
+def _describe(error: ValidationError, prefix: str) -> str:
+    problems = []
+    for item in error.errors():
+        name = prefix + "__".join(str(part) for part in item["loc"]).upper()
+        got = f" (got {item['input']!r})" if item["type"] != "missing" else ""
+        problems.append(f"{name}: {item['msg']}{got}")
+    return "; ".join(problems)

@@ -1,0 +1,1 @@
+"""CareWatch ingest package."""
