@@ -5,6 +5,7 @@ address can travel over MQTT. Times are UTC epoch seconds.
 """
 
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 
@@ -59,8 +60,13 @@ class GatewayStatus(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omi
     outbox_depth: Count | None = None
     oldest_unsent_ts: Timestamp | None = None
     next_seq: Count | None = None
+    tz: ShortText | None = None  # the home's IANA zone: night and days are local notions
     sensors_last_seen: dict[Id, Timestamp] = {}
     battery: dict[Id, Percent] = {}
+
+    def __post_init__(self) -> None:
+        if self.tz is not None and not is_time_zone(self.tz):
+            raise ValueError(f"tz {self.tz!r} is not an IANA time zone such as 'Europe/London'")
 
 
 Evidence = dict[Annotated[str, msgspec.Meta(max_length=64)], float | int | str | bool | None]
@@ -100,3 +106,16 @@ class DailySummary(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit
     night_episodes: list[NightEpisode] = []
     resting_hr: Annotated[float, msgspec.Meta(ge=20, le=250)] | None = None
     resident: Id | None = None
+
+
+def is_time_zone(name: str) -> bool:
+    """Whether ``name`` is a known IANA time zone.
+
+    >>> is_time_zone("Europe/London"), is_time_zone("Mars/Olympus")
+    (True, False)
+    """
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True

@@ -131,3 +131,10 @@ def test_status_will_payload_decodes_with_defaults() -> None:
     status = decode(b'{"gateway": "gw-1", "state": "offline"}', GatewayStatus)
     assert status.state == "offline"
     assert status.battery == {}
+
+
+def test_status_time_zone_must_be_iana() -> None:
+    ok = decode(b'{"gateway": "gw-1", "state": "online", "tz": "Europe/London"}', GatewayStatus)
+    assert ok.tz == "Europe/London"
+    with pytest.raises(ProtocolError, match="not an IANA time zone"):
+        decode(b'{"gateway": "gw-1", "state": "online", "tz": "../../etc/passwd"}', GatewayStatus)
