@@ -1,0 +1,335 @@
+"""InfluxDB through its v1-compatible HTTP API: line protocol on ``/write``, InfluxQL on ``/query``.
+
+InfluxDB 1.x serves these natively and 2.x / 3.x for compatibility, so one code
+path reaches every generation. All readings go to one measurement, ``reading``,
+tagged ``home``, ``kind`` and ``sensor`` with the float field ``value`` (and the
+string field ``resident`` when known); timestamps are written in microseconds.
+A point is identified by measurement + tags + time, so rewriting a reading
+overwrites it: writes are idempotent with no extra work. Reasons in docs/storage.md.
+
+Line protocol comes from influxdb-client's :class:`~influxdb_client.Point`, which
+does the escaping; because building a ``Point`` per reading costs ~8 µs, the
+escaped series part is built once per series and cached, and only the float
+value and integer time are appended per reading.
+"""
+
+import json
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import httpx
+from influxdb_client.client.write.point import Point
+from tenacity import (
+    Retrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_exponential,
+)
+
+from carewatch.errors import BadData, ConfigError, RetryLater
+from carewatch.protocol.kinds import Kind
+from carewatch.protocol.messages import EARLIEST_TS, ID_PATTERN, LATEST_TS
+from carewatch.records import ReadingRecord
+from carewatch.store.base import SensorSeen, Window, WindowAggregate
+from carewatch.store.windows import WIDTH_S, Partial, merge, segments, window_start, zone
+
+MEASUREMENT = "reading"
+US = 1_000_000  # write precision: microseconds
+_DB_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+_ID = re.compile(ID_PATTERN)
+_KINDS = {kind.value: kind for kind in Kind}
+_MAX_PREFIXES = 100_000  # cached series; cleared when exceeded (ids are bounded in practice)
+T = TypeVar("T")
+_Point: Any = Point  # influxdb-client's Point is untyped
+
+
+@dataclass(frozen=True)
+class InfluxAddress:
+    """Where an InfluxDB is, which database, and how to log in.
+
+    Examples
+    --------
+    >>> a = InfluxAddress.parse("influxdb://admin:s3cret@db.local:8087/carewatch")
+    >>> a.base_url, a.database, a.username
+    ('http://db.local:8087', 'carewatch', 'admin')
+    >>> a
+    InfluxAddress(base_url='http://db.local:8087', database='carewatch', username='admin', \
+password='***', token=None, retention_policy=None, timeout_s=10.0, retry_s=5.0)
+    >>> InfluxAddress.parse("influxdb+https://influx.example/prod?token=T0K&rp=week").base_url
+    'https://influx.example:8086'
+    >>> InfluxAddress.parse("influxdb://db.local:8086")
+    Traceback (most recent call last):
+    ...
+    carewatch.errors.ConfigError: store URL 'influxdb://db.local:8086': name the database \
+as the path, e.g. influxdb://host:8086/carewatch
+    """
+
+    base_url: str
+    database: str
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    token: str | None = field(default=None, repr=False)
+    retention_policy: str | None = None
+    timeout_s: float = 10.0
+    retry_s: float = 5.0
+
+    @classmethod
+    def parse(cls, url: str) -> "InfluxAddress":
+        """Parse ``influxdb[+http|+https]://[user:pass@]host[:port]/database[?options]``.
+
+        Options: ``token`` (sent as ``Authorization: Token …``), ``rp`` (retention
+        policy), ``timeout`` (seconds per request), ``retry`` (seconds a write keeps
+        retrying before :class:`RetryLater`).
+        """
+        from carewatch.store.factory import redact
+
+        shown = redact(url)
+        parts = urlsplit(url)
+        scheme = "https" if parts.scheme == "influxdb+https" else "http"
+        try:
+            port = parts.port or 8086
+        except ValueError:
+            raise ConfigError(f"store URL {shown!r}: port must be a number 1-65535") from None
+        if not parts.hostname:
+            raise ConfigError(f"store URL {shown!r}: no host, e.g. influxdb://host:8086/carewatch")
+        *prefix, database = parts.path.split("/") if parts.path else [""]
+        if not database:
+            raise ConfigError(
+                f"store URL {shown!r}: name the database as the path, "
+                "e.g. influxdb://host:8086/carewatch"
+            )
+        if not _DB_NAME.match(database):
+            raise ConfigError(f"store URL {shown!r}: database name may use A-Z a-z 0-9 _ . -")
+        options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        unknown = set(options) - {"token", "rp", "timeout", "retry"}
+        if unknown:
+            raise ConfigError(
+                f"store URL {shown!r}: unknown option(s) {', '.join(sorted(unknown))}; "
+                "known: token, rp, timeout, retry"
+            )
+        try:
+            timeout_s = float(options.get("timeout", 10.0))
+            retry_s = float(options.get("retry", 5.0))
+        except ValueError:
+            raise ConfigError(f"store URL {shown!r}: timeout and retry are seconds") from None
+        host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+        return cls(
+            base_url=f"{scheme}://{host}:{port}{'/'.join(prefix)}",
+            database=database,
+            username=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+            token=options.get("token"),
+            retention_policy=options.get("rp"),
+            timeout_s=timeout_s,
+            retry_s=retry_s,
+        )
+
+    def __repr__(self) -> str:  # never print a secret into a log
+        return (
+            f"InfluxAddress(base_url={self.base_url!r}, database={self.database!r}, "
+            f"username={self.username!r}, password={'***' if self.password else None!r}, "
+            f"token={'***' if self.token else None!r}, "
+            f"retention_policy={self.retention_policy!r}, timeout_s={self.timeout_s}, "
+            f"retry_s={self.retry_s})"
+        )
+
+
+class InfluxStore:
+    """Readings in InfluxDB; safe to share between threads.
+
+    Opening contacts nothing; the database is created on the first write that
+    finds it missing. A write retries with exponential backoff for up to
+    ``address.retry_s`` seconds, then raises :class:`RetryLater` so the caller
+    can hold its data and apply backpressure.
+    """
+
+    def __init__(self, address: InfluxAddress) -> None:
+        self.address = address
+        headers = {"Authorization": f"Token {address.token}"} if address.token else {}
+        auth = (address.username, address.password or "") if address.username else None
+        self._http = httpx.Client(
+            base_url=address.base_url, headers=headers, auth=auth, timeout=address.timeout_s
+        )
+        self._write_params = {"db": address.database, "precision": "u"}
+        if address.retention_policy:
+            self._write_params["rp"] = address.retention_policy
+        self._prefixes: dict[tuple[str, str, str, str | None], str] = {}
+        self._retrying = Retrying(
+            retry=retry_if_exception_type(RetryLater),
+            stop=stop_after_delay(address.retry_s) | stop_after_attempt(20),
+            wait=wait_exponential(multiplier=0.1, max=2.0),
+            reraise=True,
+        )
+
+    def write(self, readings: Sequence[ReadingRecord]) -> None:
+        """Write a batch as line protocol; rewriting a reading overwrites its value."""
+        if not readings:
+            return
+        body = "\n".join(self._line(r) for r in readings).encode()
+        self._retry(lambda: self._post_write(body))
+
+    def query(self, home: str, kind: Kind, start: float, end: float) -> list[ReadingRecord]:
+        """One home's readings of ``kind`` with ``start <= ts < end``, oldest first."""
+        statement = (
+            f'SELECT "value", "resident", "sensor" FROM "{MEASUREMENT}" '  # noqa: S608
+            f"WHERE {_where(home, kind, start, end)}"
+        )
+        readings = [
+            ReadingRecord(
+                home=home, sensor=sensor, kind=kind, ts=t / US, value=float(v), resident=res
+            )
+            for result in self._query(statement)
+            for series in result.get("series", [])
+            for t, v, res, sensor in series["values"]
+        ]
+        return sorted(readings, key=lambda r: (r.ts, r.sensor))
+
+    def aggregate(
+        self, home: str, kind: Kind, start: float, end: float, window: Window, tz: str = "UTC"
+    ) -> list[WindowAggregate]:
+        """count, sum, mean, min and max per window of ``[start, end)``; empty ones left out."""
+        zone_info = zone(tz)
+        width = WIDTH_S[window]
+        start, end = max(start, EARLIEST_TS), min(end, LATEST_TS)
+        if start >= end:
+            return []
+        parts = segments(start, end, zone_info)
+        # one statement per constant-offset segment, shifted so windows start at local time
+        statements = ";".join(
+            'SELECT count("value"), sum("value"), min("value"), max("value") '  # noqa: S608
+            f'FROM "{MEASUREMENT}" WHERE {_where(home, kind, seg.start, seg.end)} '
+            f"GROUP BY time({width}s, {(-seg.offset) % width}s) fill(none)"
+            for seg in parts
+        )
+        results = {r.get("statement_id", 0): r for r in self._query(statements)}
+        partials = [
+            Partial(
+                window_start((t // US + seg.offset) // width, window, seg.offset, zone_info),
+                n,
+                s,
+                lo,
+                hi,
+            )
+            for i, seg in enumerate(parts)
+            for series in results.get(i, {}).get("series", [])
+            for t, n, s, lo, hi in series["values"]
+        ]
+        return merge(partials)
+
+    def sensors(self, home: str | None = None) -> list[SensorSeen]:
+        """Every sensor seen (in ``home``, or anywhere), with its last reading time."""
+        where = f' WHERE "home" = {_literal(_id(home, "home"))}' if home is not None else ""
+        group = 'GROUP BY "home", "sensor", "kind"'
+        statement = f'SELECT last("value") FROM "{MEASUREMENT}"{where} {group}'  # noqa: S608
+        seen = [
+            SensorSeen(tags["home"], tags["sensor"], _KINDS[tags["kind"]], values[0][0] / US)
+            for result in self._query(statement)
+            for series in result.get("series", [])
+            for tags, values in [(series.get("tags", {}), series["values"])]
+            if tags.get("kind") in _KINDS
+        ]
+        return sorted(seen, key=lambda s: (s.home, s.sensor, s.kind))
+
+    def delete_before(self, cutoff: float) -> None:
+        """Delete readings with ``ts < cutoff``."""
+        statement = f'DELETE FROM "{MEASUREMENT}" WHERE time < {round(cutoff * US)}u'  # noqa: S608
+        self._retry(lambda: list(self._query(statement)))
+
+    def close(self) -> None:
+        """Close the HTTP connections."""
+        self._http.close()
+
+    def _line(self, reading: ReadingRecord) -> str:
+        key = (reading.home, reading.kind.value, reading.sensor, reading.resident)
+        prefix = self._prefixes.get(key)
+        if prefix is None:
+            prefix = self._series_prefix(key)
+        return f"{prefix}{float(reading.value)!r} {round(reading.ts * US)}"
+
+    def _series_prefix(self, key: tuple[str, str, str, str | None]) -> str:
+        """``reading,home=…,kind=…,sensor=… [resident="…",]value=`` escaped by influxdb-client."""
+        home, kind, sensor, resident = key
+        point = _Point(MEASUREMENT).tag("home", home).tag("kind", kind).tag("sensor", sensor)
+        point.field("value", 0.0)
+        if resident is not None:
+            point.field("resident", resident)  # sorts before "value": the prefix keeps it
+        line: str = point.to_line_protocol()
+        if not line.endswith("value=0"):  # the library's format changed: fail loudly
+            raise RuntimeError(f"unexpected line protocol from influxdb-client: {line!r}")
+        if len(self._prefixes) >= _MAX_PREFIXES:
+            self._prefixes.clear()
+        self._prefixes[key] = prefix = line[: -len("0")]
+        return prefix
+
+    def _retry(self, call: Callable[[], T]) -> T:
+        return self._retrying.copy()(call)
+
+    def _post_write(self, body: bytes) -> None:
+        response = self._request("POST", "/write", params=self._write_params, content=body)
+        if response.status_code == 404 and "database not found" in response.text:
+            self._create_database()
+            response = self._request("POST", "/write", params=self._write_params, content=body)
+        self._check(response, "write")
+
+    def _create_database(self) -> None:
+        name = self.address.database
+        response = self._request("POST", "/query", data={"q": f'CREATE DATABASE "{name}"'})
+        self._check(response, "create database")
+
+    def _query(self, statement: str) -> Iterator[dict[str, Any]]:
+        """Run InfluxQL (POST: long statements fit); yield each statement's results."""
+        params = {"db": self.address.database, "epoch": "u", "chunked": "true"}
+        if self.address.retention_policy:
+            params["rp"] = self.address.retention_policy
+        response = self._request("POST", "/query", params=params, data={"q": statement})
+        self._check(response, "query")
+        for line in response.text.splitlines():
+            if not line.strip():
+                continue
+            for result in json.loads(line).get("results", []):
+                if "error" in result:
+                    raise BadData(f"InfluxDB refused the query: {result['error']}")
+                yield result
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            return self._http.request(method, path, **kwargs)
+        except httpx.TransportError as error:
+            raise RetryLater(f"InfluxDB at {self.address.base_url} unreachable: {error}") from error
+
+    def _check(self, response: httpx.Response, action: str) -> None:
+        status = response.status_code
+        if status < 300:
+            return
+        detail = f"InfluxDB {action} failed (HTTP {status}): {response.text.strip()[:300]}"
+        if status in (401, 403):
+            raise ConfigError(
+                f"{detail}; check the user:password or ?token= in the store URL "
+                f"for {self.address.base_url}"
+            )
+        if status >= 500 or status == 429:
+            raise RetryLater(detail)
+        raise BadData(detail)
+
+
+def _where(home: str, kind: Kind, start: float, end: float) -> str:
+    """The filter every read uses; ids are checked and literals escaped (hence the noqa S608)."""
+    return (
+        f'"home" = {_literal(_id(home, "home"))} AND "kind" = {_literal(kind.value)} '
+        f"AND time >= {round(start * US)}u AND time < {round(end * US)}u"
+    )
+
+
+def _id(value: str, name: str) -> str:
+    if not _ID.match(value):
+        raise BadData(f"{name} {value!r} is not an id ([a-z0-9-], up to 64 characters)")
+    return value
+
+
+def _literal(text: str) -> str:
+    """An InfluxQL string literal."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
