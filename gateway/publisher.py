@@ -1,0 +1,161 @@
+"""The MQTT side: publishes outbox batches at QoS 1 and acknowledges them on PUBACK.
+
+paho runs its network loop in its own thread and reconnects with backoff by itself;
+PUBACKs come back through ``on_publish`` as message ids on a queue, and everything
+else (the outbox, the in-flight map) is touched only by the gateway's main thread,
+so there is no lock to get wrong. Every publish ``rc`` is checked: a batch paho did
+not accept stays in the outbox and is tried again.
+"""
+
+import logging
+import queue
+import threading
+from collections import deque
+from typing import Any
+
+import paho.mqtt.client as paho
+
+from carewatch.mqtt import make_client
+from carewatch.protocol import GatewayStatus, encode, readings_topic, status_topic
+from gateway.config import GatewayConfig
+from gateway.outbox import Batch, Outbox
+from gateway.status import offline_status
+
+log = logging.getLogger(__name__)
+
+# paho keeps these itself and sends them once (re)connected: the batch is in flight.
+_ACCEPTED = (paho.MQTT_ERR_SUCCESS, paho.MQTT_ERR_NO_CONN)
+
+
+class Publisher:
+    """Moves batches from the outbox to the broker; call :meth:`pump` from one thread."""
+
+    def __init__(self, config: GatewayConfig, outbox: Outbox) -> None:
+        self._config = config
+        self._outbox = outbox
+        self._readings_topic = readings_topic(config.gateway.home, config.gateway.id)
+        self._status_topic = status_topic(config.gateway.home, config.gateway.id)
+        self._acks: queue.SimpleQueue[int] = queue.SimpleQueue()
+        self._connected = threading.Event()
+        self._just_connected = threading.Event()
+        self._inflight: dict[int, int] = {}  # paho mid -> batch seq
+        self._resend: deque[Batch] = deque(outbox.unacked())  # formed before a restart
+        self.acked_batches = 0
+        self._client = self._make_client()
+
+    @property
+    def connected(self) -> bool:
+        """Whether the broker connection is up."""
+        return self._connected.is_set()
+
+    @property
+    def inflight(self) -> int:
+        """Batches handed to paho and not yet acknowledged."""
+        return len(self._inflight)
+
+    def start(self) -> None:
+        """Connect in the background; paho retries the first connection too."""
+        self._client.connect_async(
+            self._broker_host, self._broker_port, keepalive=self._config.mqtt.keepalive_s
+        )
+        self._client.loop_start()
+
+    def stop(self, timeout: float = 3.0) -> None:
+        """Say offline (a clean disconnect does not fire the will), then disconnect."""
+        if self.connected:
+            info = self._publish_status(offline_status(self._config.gateway.id))
+            try:
+                info.wait_for_publish(timeout)
+            except (ValueError, RuntimeError):
+                log.warning("could not publish the offline status before stopping")
+        self._client.disconnect()
+        self._client.loop_stop()
+
+    def take_just_connected(self) -> bool:
+        """True once after each (re)connection: time to publish the online status."""
+        if self._just_connected.is_set():
+            self._just_connected.clear()
+            return True
+        return False
+
+    def publish_status(self, status: GatewayStatus) -> None:
+        """Publish a retained status (best effort: the next one replaces it anyway)."""
+        self._publish_status(status)
+
+    def settle_acks(self) -> int:
+        """Forget the batches the broker acknowledged; returns how many."""
+        settled = 0
+        while True:
+            try:
+                mid = self._acks.get_nowait()
+            except queue.Empty:
+                return settled
+            seq = self._inflight.pop(mid, None)
+            if seq is not None:
+                self._outbox.ack(seq)
+                settled += 1
+                self.acked_batches += 1
+
+    def has_resend(self) -> bool:
+        """Whether batches formed before a restart still wait to be resent."""
+        return bool(self._resend)
+
+    def send(self, batch: Batch) -> bool:
+        """Publish ``batch`` at QoS 1; False (batch kept for later) if paho refused it."""
+        info = self._client.publish(self._readings_topic, batch.payload, qos=1)
+        if info.rc not in _ACCEPTED:
+            reason = paho.error_string(info.rc)
+            log.warning("publish of seq %d refused (%s); kept", batch.seq, reason)
+            return False
+        self._inflight[info.mid] = batch.seq
+        return True
+
+    def next_resend(self) -> Batch | None:
+        """The oldest batch formed before a restart and not yet resent."""
+        return self._resend.popleft() if self._resend else None
+
+    def push_back(self, batch: Batch) -> None:
+        """Return a batch paho refused to the front of the resend queue."""
+        self._resend.appendleft(batch)
+
+    @property
+    def _broker_host(self) -> str:
+        return self._config.broker().host
+
+    @property
+    def _broker_port(self) -> int:
+        return self._config.broker().port
+
+    def _make_client(self) -> paho.Client:
+        client = make_client(
+            self._config.gateway.id,
+            self._config.broker(),
+            ca_file=self._config.mqtt.ca_file,
+            persistent=True,
+            max_inflight=self._config.outbox.inflight_batches + 2,  # + the status messages
+        )
+        will = encode(offline_status(self._config.gateway.id))
+        client.will_set(self._status_topic, will, qos=1, retain=True)
+        client.on_connect = self._on_connect
+        client.on_disconnect = self._on_disconnect
+        client.on_publish = self._on_publish
+        return client
+
+    def _publish_status(self, status: GatewayStatus) -> paho.MQTTMessageInfo:
+        return self._client.publish(self._status_topic, encode(status), qos=1, retain=True)
+
+    def _on_connect(self, _c: paho.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
+        if reason.is_failure:
+            log.warning("broker refused the connection: %s", reason)
+            return
+        log.info("connected to %s", self._config.broker().url)
+        self._connected.set()
+        self._just_connected.set()
+
+    def _on_disconnect(self, _c: paho.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
+        if self._connected.is_set():
+            log.warning("disconnected from the broker (%s); readings wait in the outbox", reason)
+        self._connected.clear()
+
+    def _on_publish(self, _c: paho.Client, _u: Any, mid: int, _r: Any, _p: Any) -> None:
+        self._acks.put(mid)
