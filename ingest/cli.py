@@ -1,0 +1,121 @@
+"""``carewatch ingest``: run the service, inspect dead letters."""
+
+import json
+import logging
+import signal
+import threading
+from contextlib import ExitStack
+from types import FrameType
+from typing import Annotated
+
+import typer
+
+from carewatch.errors import ConfigError
+from carewatch.mqtt import BrokerAddress
+from carewatch.settings import load_settings
+from carewatch.store import Store
+from ingest.settings import IngestSettings
+from ingest.state import DeadLetter, IngestState
+
+app = typer.Typer(help="Consume gateway readings from MQTT into the store.", no_args_is_help=True)
+
+PREVIEW_BYTES = 80
+
+
+@app.command()
+def run() -> None:
+    """Run ingest until SIGINT or SIGTERM, then flush, acknowledge and disconnect.
+
+    Configured by CAREWATCH_INGEST_* environment variables; with no
+    CAREWATCH_INGEST_BROKER_URL an embedded MQTT broker is started.
+    """
+    from ingest.service import IngestService  # keeps `dead-letters` and --help light
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = load_settings(IngestSettings)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _setter(stop))
+    with ExitStack() as stack:
+        broker = settings.broker() or _embedded_broker(settings, stack)
+        store = _open_store(settings)
+        stack.callback(store.close)
+        service = IngestService(settings, store, broker=broker)
+        service.start()
+        stack.callback(service.stop)
+        if service.http_port is not None:
+            typer.echo(f"ingest: metrics and health on port {service.http_port}", err=True)
+        stop.wait()
+        typer.echo("ingest: stopping (flushing buffered readings)", err=True)
+
+
+@app.command("dead-letters")
+def dead_letters(
+    limit: Annotated[int, typer.Option(min=1, help="Show at most this many, newest first.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """List messages ingest set aside as invalid, with the reason."""
+    settings = load_settings(IngestSettings)
+    if not settings.state_path.exists():
+        typer.echo(f"no dead letters: {settings.state_path} does not exist yet", err=True)
+        return
+    state = IngestState(settings.state_path)
+    try:
+        letters = state.dead_letters(limit)
+        total = state.dead_letter_count()
+    finally:
+        state.close()
+    for letter in letters:
+        typer.echo(_as_json(letter) if as_json else _as_line(letter))
+    if not as_json:
+        typer.echo(f"{len(letters)} of {total} dead letters shown", err=True)
+
+
+def _open_store(settings: IngestSettings) -> Store:
+    from carewatch.store.factory import open_store
+
+    try:
+        return open_store(settings.store_url)
+    except ConfigError as error:
+        raise ConfigError(f"CAREWATCH_INGEST_STORE_URL: {error}") from None
+
+
+def _embedded_broker(settings: IngestSettings, stack: ExitStack) -> BrokerAddress:
+    from carewatch.embedded_broker import EmbeddedBroker
+
+    broker = EmbeddedBroker(port=settings.embedded_broker_port)
+    broker.start()
+    stack.callback(broker.stop)
+    typer.echo(f"ingest: embedded MQTT broker on port {broker.port}", err=True)
+    return BrokerAddress("127.0.0.1", broker.port)
+
+
+def _setter(event: threading.Event) -> "signal._HANDLER":
+    def handler(signum: int, frame: FrameType | None) -> None:
+        event.set()
+
+    return handler
+
+
+def _preview(payload: bytes) -> str:
+    text = payload[:PREVIEW_BYTES].decode("utf-8", errors="replace")
+    return text + ("…" if len(payload) > PREVIEW_BYTES else "")
+
+
+def _as_line(letter: DeadLetter) -> str:
+    from datetime import UTC, datetime
+
+    when = datetime.fromtimestamp(letter.received_at, UTC).isoformat(timespec="seconds")
+    return f"{when}  {letter.topic}  {letter.reason}  {_preview(letter.payload)!r}"
+
+
+def _as_json(letter: DeadLetter) -> str:
+    return json.dumps(
+        {
+            "topic": letter.topic,
+            "reason": letter.reason,
+            "received_at": letter.received_at,
+            "bytes": len(letter.payload),
+            "preview": _preview(letter.payload),
+        }
+    )

@@ -1,0 +1,105 @@
+"""Turns each MQTT message into batch entries: readings, a status, or a dead letter.
+
+Runs on paho's network thread, so decoding overlaps the writer's store writes.
+Every message ends up in a batch with its acknowledgement, so messages are
+acknowledged in the order they arrived, and only once the batch is durable.
+"""
+
+import logging
+
+from carewatch.clock import Clock
+from carewatch.protocol import GatewayStatus, ProtocolError, Topic, decode, parse_topic
+from carewatch.protocol.codec import decode_readings
+from carewatch.records import ReadingRecord
+from ingest.batcher import Ack, Batcher, StatusEvent
+from ingest.gateways import GatewayBoard
+from ingest.metrics import IngestMetrics
+from ingest.sequences import SequenceTracker, Verdict
+from ingest.state import DeadLetter
+
+log = logging.getLogger(__name__)
+
+
+class Consumer:
+    """Decodes, validates and sorts messages into the batcher."""
+
+    def __init__(
+        self,
+        batcher: Batcher,
+        tracker: SequenceTracker,
+        gateways: GatewayBoard,
+        metrics: IngestMetrics,
+        clock: Clock,
+    ) -> None:
+        self._batcher = batcher
+        self._tracker = tracker
+        self._gateways = gateways
+        self._metrics = metrics
+        self._clock = clock
+        self._readings_messages = metrics.messages_received.labels("readings")
+        self._status_messages = metrics.messages_received.labels("status")
+        self._other_messages = metrics.messages_received.labels("other")
+
+    def handle(self, topic: str, payload: bytes, ack: Ack) -> None:
+        """Handle one message; never raises for any topic or bytes."""
+        received_at = self._clock()
+        try:
+            parsed = parse_topic(topic)
+            if parsed.channel == "readings":
+                self._readings_messages.inc()
+                self._readings(parsed, payload, ack, received_at)
+            elif parsed.channel == "status":
+                self._status_messages.inc()
+                self._status(parsed, payload, ack, received_at)
+            else:
+                raise ProtocolError("topic", f"ingest does not consume {parsed.channel}")
+        except ProtocolError as error:
+            self._dead(topic, payload, str(error), ack, received_at)
+        except Exception as error:  # a bug must not lose the message nor stop consuming
+            log.exception("failed on a message from %s; dead-lettering it", topic)
+            self._dead(topic, payload, f"ingest failed on it: {error!r}", ack, received_at)
+
+    def _readings(self, topic: Topic, payload: bytes, ack: Ack, received_at: float) -> None:
+        message = decode_readings(payload, clock=self._clock)
+        if message.gateway != topic.gateway:
+            raise ProtocolError("gateway", _mismatch(topic, message.gateway))
+        key = (topic.home, message.gateway)
+        seen = self._tracker.observe(key, message.seq)
+        if seen.verdict is Verdict.DUPLICATE:
+            self._metrics.duplicate_messages.inc()
+            self._batcher.add(ack=ack)  # already stored (or about to be): just acknowledge
+            return
+        if seen.gap is not None:
+            low, high = seen.gap
+            self._metrics.missing_messages.inc(high - low + 1)
+            log.warning("gateway %s/%s: messages %d..%d missing", *key, low, high)
+        elif seen.verdict is Verdict.LATE:
+            self._metrics.late_messages.inc()
+        home = topic.home
+        records = [
+            ReadingRecord(home, r.sensor, r.kind, r.ts, r.value, r.resident)
+            for r in message.readings
+        ]
+        self._metrics.readings_received.inc(len(records))
+        self._batcher.add(ack=ack, records=records, sequence=(key, seen.state))
+
+    def _status(self, topic: Topic, payload: bytes, ack: Ack, received_at: float) -> None:
+        assert topic.gateway is not None  # parse_topic guarantees it on status topics
+        key = (topic.home, topic.gateway)
+        if not payload:  # a cleared retained status: the gateway was retired
+            self._gateways.forget(key)
+            self._batcher.add(ack=ack)
+            return
+        status = decode(payload, GatewayStatus, clock=self._clock)
+        if status.gateway != topic.gateway:
+            raise ProtocolError("gateway", _mismatch(topic, status.gateway))
+        self._gateways.update(key, status, received_at)
+        self._batcher.add(ack=ack, status=StatusEvent(topic.home, status, received_at))
+
+    def _dead(self, topic: str, payload: bytes, reason: str, ack: Ack, received_at: float) -> None:
+        log.info("dead letter from %s: %s", topic, reason)
+        self._batcher.add(ack=ack, dead_letter=DeadLetter(topic, payload, reason, received_at))
+
+
+def _mismatch(topic: Topic, gateway: str) -> str:
+    return f"payload gateway {gateway!r} differs from topic gateway {topic.gateway!r}"

@@ -1,0 +1,227 @@
+"""The ingest service: MQTT in, store out, acknowledged only once durable.
+
+Threads: paho's network thread decodes each message into the batcher (see
+:mod:`ingest.consumer`); the writer thread writes batches and then acknowledges
+them (see :mod:`ingest.writer`); an HTTP thread serves ``/metrics`` and ``/health``.
+"""
+
+import logging
+import threading
+from typing import Any
+
+import paho.mqtt.client as paho
+from paho.mqtt.enums import MQTTErrorCode
+from paho.mqtt.properties import Properties
+from paho.mqtt.reasoncodes import ReasonCode
+
+from carewatch.clock import Clock, system_clock
+from carewatch.errors import ConfigError
+from carewatch.mqtt import BrokerAddress, make_client
+from carewatch.protocol import READINGS_SUBSCRIPTION, STATUS_SUBSCRIPTION
+from carewatch.store import Store
+from ingest.batcher import Ack, Batcher
+from ingest.consumer import Consumer
+from ingest.endpoint import Endpoint
+from ingest.gateways import GatewayBoard
+from ingest.metrics import IngestMetrics
+from ingest.sequences import SequenceTracker
+from ingest.settings import IngestSettings
+from ingest.sink import NullSink, Sink
+from ingest.state import IngestState
+from ingest.writer import Writer
+
+log = logging.getLogger(__name__)
+
+KEEPALIVE_S = 60
+
+
+class IngestService:
+    """Consume readings and statuses from a broker into a store.
+
+    ``broker`` overrides ``settings.broker_url`` (the CLI passes the embedded
+    broker's address). The caller owns ``store`` and closes it after :meth:`stop`.
+    """
+
+    def __init__(
+        self,
+        settings: IngestSettings,
+        store: Store,
+        *,
+        sink: Sink | None = None,
+        clock: Clock = system_clock,
+        broker: BrokerAddress | None = None,
+    ) -> None:
+        address = broker or settings.broker()
+        if address is None:
+            raise ConfigError("CAREWATCH_INGEST_BROKER_URL is not set and no broker was given")
+        self.settings = settings
+        self.metrics = IngestMetrics()
+        self.gateways = GatewayBoard()
+        self._connected = threading.Event()
+        self._generation = 0  # bumped on disconnect: older message ids are void
+        self._closing = False
+        self._batcher = Batcher(
+            settings.batch_size, settings.batch_max_age_s, settings.buffer_limit, clock
+        )
+        self._consumer = Consumer(
+            self._batcher, SequenceTracker(_load_sequences(settings)), self.gateways,
+            self.metrics, clock,
+        )  # fmt: skip
+        self._client = self._make_client(address)
+        self._writer = Writer(
+            store=store,
+            state_path=settings.state_path,
+            batcher=self._batcher,
+            sink=sink or NullSink(),
+            ack=self._ack,
+            publish=self._publish,
+            metrics=self.metrics,
+            clock=clock,
+            retry_max_wait_s=settings.retry_max_wait_s,
+            tick_interval_s=settings.tick_interval_s,
+        )
+        self._writer_thread = threading.Thread(target=self._writer.run, name="ingest-writer")
+        self._endpoint = (
+            None
+            if settings.http_port is None
+            else Endpoint(
+                settings.http_host, settings.http_port, self.metrics.registry, self.health
+            )
+        )
+        self._address = address
+        self.metrics.track_buffer(lambda: self._batcher.depth)
+        self.metrics.gateways.labels("online").set_function(
+            lambda: len(self.gateways.by_state()["online"])
+        )
+        self.metrics.gateways.labels("offline").set_function(
+            lambda: len(self.gateways.by_state()["offline"])
+        )
+
+    @property
+    def http_port(self) -> int | None:
+        """The port serving ``/metrics`` and ``/health``, if enabled."""
+        return None if self._endpoint is None else self._endpoint.port
+
+    def start(self) -> None:
+        """Start serving, writing and consuming (returns at once)."""
+        if self._endpoint is not None:
+            self._endpoint.start()
+        self._writer_thread.start()
+        self._client.connect_async(self._address.host, self._address.port, KEEPALIVE_S)
+        self._client.loop_start()
+        log.info("ingest consuming from %s", self._address.url)
+
+    def wait_connected(self, timeout: float) -> bool:
+        """Whether ingest is connected and subscribed within ``timeout`` seconds."""
+        return self._connected.wait(timeout)
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Flush what is buffered, acknowledge it, disconnect.
+
+        If the store stays down for ``timeout`` seconds, give up: what was not
+        written is not acknowledged either, so the broker redelivers it later.
+        """
+        self._closing = True  # messages arriving from now on stay with the broker
+        self._writer.closing.set()
+        self._batcher.close()
+        self._writer_thread.join(timeout)
+        if self._writer_thread.is_alive():
+            self._writer.abort.set()
+            self._writer_thread.join()
+        self._client.disconnect()  # queued after our acknowledgements, so they go first
+        self._client.loop_stop()
+        if self._endpoint is not None:
+            self._endpoint.stop()
+
+    def health(self) -> tuple[bool, dict[str, Any]]:
+        """Whether ingest is working, and the details behind the answer."""
+        connected = self._connected.is_set()
+        writing = self._writer_thread.is_alive()
+        details = {
+            "broker_connected": connected,
+            "store_ok": self._writer.store_ok,
+            "writer_running": writing,
+            "buffer_depth": self._batcher.depth,
+            "buffer_limit": self.settings.buffer_limit,
+            "gateways": self.gateways.by_state(),
+        }
+        return connected and writing and self._writer.store_ok, details
+
+    def _make_client(self, address: BrokerAddress) -> paho.Client:
+        client = make_client(
+            self.settings.client_id,
+            address,
+            ca_file=self.settings.ca_file,
+            persistent=True,
+            manual_ack=True,
+        )
+        client.on_connect = self._on_connect
+        client.on_disconnect = self._on_disconnect
+        client.on_subscribe = self._on_subscribe
+        client.on_message = self._on_message
+        return client
+
+    def _on_connect(
+        self,
+        client: paho.Client,
+        userdata: object,
+        flags: paho.ConnectFlags,
+        reason: ReasonCode,
+        properties: Properties | None,
+    ) -> None:
+        if reason.is_failure:
+            log.error("broker refused the connection: %s", reason)
+            return
+        client.subscribe([(READINGS_SUBSCRIPTION, 1), (STATUS_SUBSCRIPTION, 1)])
+        log.info("connected (session present: %s)", flags.session_present)
+
+    def _on_subscribe(
+        self,
+        client: paho.Client,
+        userdata: object,
+        mid: int,
+        reasons: list[ReasonCode],
+        properties: Properties | None,
+    ) -> None:
+        if any(reason.is_failure for reason in reasons):
+            log.error("broker refused the subscriptions: %s", reasons)
+            return
+        self._connected.set()
+        self.metrics.broker_connected.set(1)
+
+    def _on_disconnect(
+        self,
+        client: paho.Client,
+        userdata: object,
+        flags: paho.DisconnectFlags,
+        reason: ReasonCode,
+        properties: Properties | None,
+    ) -> None:
+        self._generation += 1  # the broker redelivers unacknowledged messages; ids restart
+        self._connected.clear()
+        self.metrics.broker_connected.set(0)
+        if not self._closing:
+            log.warning("disconnected from the broker (%s); reconnecting", reason)
+
+    def _on_message(self, client: paho.Client, userdata: object, message: paho.MQTTMessage) -> None:
+        if self._closing:
+            return  # not acknowledged: the broker keeps it for our next session
+        ack = Ack(self._generation, message.mid, message.qos)
+        self._consumer.handle(message.topic, bytes(message.payload), ack)
+
+    def _ack(self, ack: Ack) -> None:
+        if ack.qos and ack.generation == self._generation:
+            self._client.ack(ack.mid, ack.qos)
+
+    def _publish(self, topic: str, payload: bytes) -> None:
+        info = self._client.publish(topic, payload, qos=1)
+        if info.rc not in (MQTTErrorCode.MQTT_ERR_SUCCESS, MQTTErrorCode.MQTT_ERR_NO_CONN):
+            log.error("could not publish to %s: %s", topic, paho.error_string(info.rc))
+
+
+def _load_sequences(settings: IngestSettings) -> dict[tuple[str, str], Any]:
+    state = IngestState(settings.state_path)
+    try:
+        return state.load_sequences()
+    finally:
+        state.close()

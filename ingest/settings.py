@@ -1,0 +1,85 @@
+"""Ingest's settings, read from ``CAREWATCH_INGEST_…`` environment variables."""
+
+from pathlib import Path
+from typing import Annotated, Self
+
+from pydantic import Field, FilePath, PositiveFloat, PositiveInt, field_validator, model_validator
+from pydantic_settings import SettingsConfigDict
+
+from carewatch.errors import ConfigError
+from carewatch.mqtt import BrokerAddress
+from carewatch.settings import CareWatchSettings
+
+Port = Annotated[int, Field(ge=0, le=65535)]
+
+
+class IngestSettings(CareWatchSettings):
+    """How ingest connects, batches, buffers and reports.
+
+    Examples
+    --------
+    >>> from carewatch.settings import load_settings
+    >>> load_settings(IngestSettings, batch_size=0)
+    Traceback (most recent call last):
+    ...
+    carewatch.errors.ConfigError: CAREWATCH_INGEST_BATCH_SIZE: Input should be greater \
+than 0 (got 0)
+    >>> load_settings(IngestSettings, broker_url="http://x")
+    Traceback (most recent call last):
+    ...
+    carewatch.errors.ConfigError: CAREWATCH_INGEST_BROKER_URL: Value error, broker URL \
+'http://x': scheme must be mqtt:// or mqtts:// (got 'http://x')
+    """
+
+    model_config = SettingsConfigDict(env_prefix="CAREWATCH_INGEST_", extra="ignore", frozen=True)
+
+    broker_url: str | None = None
+    """``mqtt://user:pass@host:port`` or ``mqtts://…``; unset starts the embedded broker."""
+    ca_file: FilePath | None = None
+    """CA certificate for ``mqtts://`` brokers with a private CA."""
+    client_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")] = (
+        "carewatch-ingest"
+    )
+    """Fixed, so the broker keeps ingest's session (and its unacknowledged messages)."""
+    embedded_broker_port: Port = 1883
+    """Port of the embedded broker when no ``broker_url`` is set."""
+    store_url: str | None = None
+    """``sqlite:///path`` or ``influxdb://…`` (carewatch.store); unset: the default SQLite file."""
+    batch_size: PositiveInt = 5_000
+    """Readings written to the store in one go."""
+    batch_max_age_s: PositiveFloat = 1.0
+    """A batch not full after this long is written anyway."""
+    buffer_limit: PositiveInt = 50_000
+    """Readings held in memory (e.g. while the store is down) before consuming pauses."""
+    state_path: Path = Path("carewatch-data/ingest.db")
+    """SQLite file for dead letters and per-gateway sequence numbers."""
+    http_host: str = "127.0.0.1"
+    http_port: Port | None = 9108
+    """``/metrics`` and ``/health``; 0 picks a free port, unset disables."""
+    tick_interval_s: PositiveFloat = 60.0
+    """How often the sink's ``tick`` runs (event detectors that need time to pass)."""
+    retry_max_wait_s: PositiveFloat = 5.0
+    """Longest pause between attempts to write to a store that is down."""
+
+    @field_validator("broker_url")
+    @classmethod
+    def _broker_url_parses(cls, url: str | None) -> str | None:
+        if url is not None:
+            try:
+                BrokerAddress.parse(url)
+            except ConfigError as error:
+                raise ValueError(str(error)) from None
+        return url
+
+    @model_validator(mode="after")
+    def _buffer_holds_a_batch(self) -> Self:
+        if self.buffer_limit < self.batch_size:
+            raise ValueError(
+                f"CAREWATCH_INGEST_BUFFER_LIMIT ({self.buffer_limit}) must be at least "
+                f"CAREWATCH_INGEST_BATCH_SIZE ({self.batch_size})"
+            )
+        return self
+
+    def broker(self) -> BrokerAddress | None:
+        """The configured broker, or ``None`` for the embedded one."""
+        return BrokerAddress.parse(self.broker_url) if self.broker_url else None

@@ -1,0 +1,172 @@
+"""The writer thread: store each batch durably, then acknowledge it, then tell the sink.
+
+Order matters for "nothing lost, nothing doubled": readings reach the store
+(idempotent) before ingest's own state (dead letters, sequence numbers) is
+committed, and both before any message of the batch is acknowledged. A crash
+anywhere in between makes the broker redeliver, and redelivery is harmless.
+"""
+
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+import msgspec
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exponential
+
+from carewatch.clock import Clock
+from carewatch.errors import BadData, RetryLater
+from carewatch.protocol import Alert, alerts_topic, encode, summaries_topic
+from carewatch.records import ReadingRecord
+from carewatch.store import Store
+from ingest.batcher import Ack, Batch, Batcher
+from ingest.metrics import IngestMetrics
+from ingest.sink import Output, Sink
+from ingest.state import DeadLetter, IngestState
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+POLL_S = 0.05  # how often an idle writer checks batch age and the sink's tick
+STORE_TOPIC = "(store)"  # dead letters the store itself refused have no MQTT topic
+
+
+class Writer:
+    """Drains the batcher into the store; run :meth:`run` on its own thread."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        state_path: Path,
+        batcher: Batcher,
+        sink: Sink,
+        ack: Callable[[Ack], None],
+        publish: Callable[[str, bytes], None],
+        metrics: IngestMetrics,
+        clock: Clock,
+        retry_max_wait_s: float,
+        tick_interval_s: float,
+    ) -> None:
+        self._store = store
+        self._state_path = state_path
+        self._batcher = batcher
+        self._sink = sink
+        self._ack = ack
+        self._publish = publish
+        self._metrics = metrics
+        self._clock = clock
+        self._retry_max_wait_s = retry_max_wait_s
+        self._tick_interval_s = tick_interval_s
+        self._last_tick = clock()
+        self.closing = threading.Event()  # flush what is buffered, then return
+        self.abort = threading.Event()  # give up retrying: leave the rest to redelivery
+        self.store_ok = True
+
+    def run(self) -> None:
+        """Write batches until closing and drained, or aborted."""
+        state = IngestState(self._state_path)
+        try:
+            while not self.abort.is_set():
+                batch = self._batcher.take(timeout=POLL_S)
+                if batch is not None:
+                    self._write(batch, state)
+                self._tick()
+                if self.closing.is_set() and self._batcher.empty():
+                    return
+        except RetryLater:
+            log.warning("stopped while the store was down; unwritten messages stay with the broker")
+        finally:
+            state.close()
+
+    def _write(self, batch: Batch, state: IngestState) -> None:
+        dead_letters = batch.dead_letters
+        if batch.records:
+            refused = self._retrying(lambda: self._write_records(batch.records))
+            if refused is not None:
+                dead_letters = [*dead_letters, refused]
+        self._retrying(lambda: _commit(state, dead_letters, batch))
+        for ack in batch.acks:
+            self._ack(ack)
+        self._batcher.done(batch)
+        self._account(batch, len(dead_letters))
+        if batch.records:
+            self._emit(lambda: self._sink.readings(batch.records))
+        for event in batch.statuses:
+            self._emit(lambda: self._sink.status(*event))  # noqa: B023 (called right away)
+
+    def _write_records(self, records: list[ReadingRecord]) -> DeadLetter | None:
+        started = time.perf_counter()
+        try:
+            self._store.write(records)
+        except BadData as error:  # the store refuses what the protocol accepted: keep it aside
+            log.error("store refused a batch of %d readings: %s", len(records), error)
+            payload = msgspec.json.encode(records)
+            return DeadLetter(STORE_TOPIC, payload, f"store refused: {error}", self._clock())
+        self._metrics.batch_write_seconds.observe(time.perf_counter() - started)
+        return None
+
+    def _retrying(self, operation: Callable[[], T]) -> T:
+        """Run ``operation`` until it stops raising RetryLater (or we abort)."""
+        retrying = Retrying(
+            retry=retry_if_exception_type(RetryLater),
+            wait=wait_exponential(multiplier=0.05, max=self._retry_max_wait_s),
+            stop=self._aborted,
+            sleep=self._pause,
+            before_sleep=self._failed,
+            reraise=True,
+        )
+        result = retrying(operation)
+        if not self.store_ok:
+            log.info("store is back")
+        self.store_ok = True
+        self._metrics.store_up.set(1)
+        return result
+
+    def _aborted(self, _: RetryCallState) -> bool:
+        return self.abort.is_set()
+
+    def _pause(self, seconds: float) -> None:
+        self.abort.wait(seconds)
+
+    def _failed(self, retry_state: RetryCallState) -> None:
+        self._metrics.store_errors.inc()
+        self._metrics.store_up.set(0)
+        if self.store_ok:
+            error = retry_state.outcome.exception() if retry_state.outcome else None
+            log.warning("store unavailable, holding the batch and retrying: %s", error)
+        self.store_ok = False
+
+    def _account(self, batch: Batch, dead_letters: int) -> None:
+        self._metrics.readings_written.inc(len(batch.records))
+        self._metrics.dead_letters.inc(dead_letters)
+        now = self._clock()
+        for ts in batch.newest_ts:
+            self._metrics.lag_seconds.observe(max(0.0, now - ts))
+
+    def _tick(self) -> None:
+        now = self._clock()
+        if now - self._last_tick >= self._tick_interval_s:
+            self._last_tick = now
+            self._emit(lambda: self._sink.tick(now))
+
+    def _emit(self, produce: Callable[[], Sequence[Output]]) -> None:
+        try:
+            outputs = produce()
+        except Exception:  # a faulty sink must not stop storing readings
+            log.exception("the sink failed; readings are stored, its outputs are lost")
+            return
+        for output in outputs:
+            home_topic = alerts_topic if isinstance(output, Alert) else summaries_topic
+            self._publish(home_topic(output.home), encode(output))
+            self._metrics.outputs_published.inc()
+
+
+def _commit(state: IngestState, dead_letters: list[DeadLetter], batch: Batch) -> None:
+    try:
+        state.commit(dead_letters, batch.sequences)
+    except sqlite3.OperationalError as error:  # disk full, file locked: may pass
+        raise RetryLater(f"ingest state file: {error}") from error
