@@ -1,0 +1,161 @@
+"""Per-resident baselines: small river-like contracts around river's streaming statistics.
+
+Every baseline has ``learn_one`` (teach it one observation) and ``get`` (its current
+normal); those that judge an observation have ``score_one``. Detectors wrap baselines
+rather than take flags. Robustness is built in: :class:`Normal` clips an update to a few
+standard deviations, so one strange day moves the baseline only a little, and the
+fading factor lets a genuine, lasting change be learnt over a couple of weeks.
+"""
+
+from river import stats
+
+
+class Normal:
+    """A value's usual level and spread: river ``EWMean`` and ``EWVar``, clipped updates.
+
+    Parameters
+    ----------
+    fading:
+        River's fading factor: the weight of each new observation (0.05 ≈ the last 20).
+    prior_mean, prior_sd:
+        A population prior that seeds a new resident; it fades as their own data arrive.
+    clip_sd:
+        Updates are clipped to ``mean ± clip_sd · sd`` once ``warm`` observations are in.
+    floor_sd:
+        The spread is never taken as smaller than this (counts and heart rates are noisy).
+
+    Examples
+    --------
+    >>> n = Normal(fading=0.2, prior_mean=70.0, prior_sd=8.0, floor_sd=2.0)
+    >>> for x in [66.0, 65.0, 67.0, 66.0, 65.0, 66.0]:
+    ...     n.learn_one(x)
+    >>> round(n.get())
+    66
+    >>> n.score_one(100.0) > 4
+    True
+    >>> n.learn_one(200.0)  # an outlier is clipped, so the normal barely moves
+    >>> round(n.get())
+    68
+    """
+
+    __slots__ = ("_mean", "_var", "_warm", "clip_sd", "count", "floor_sd")
+
+    def __init__(
+        self,
+        fading: float,
+        prior_mean: float | None = None,
+        prior_sd: float | None = None,
+        clip_sd: float = 3.0,
+        floor_sd: float = 0.0,
+    ) -> None:
+        self._mean = stats.EWMean(fading_factor=fading)
+        self._var = stats.EWVar(fading_factor=fading)
+        self.clip_sd = clip_sd
+        self.floor_sd = floor_sd
+        self.count = 0
+        self._warm = prior_mean is not None
+        if prior_mean is not None:
+            spread = prior_sd or 0.0
+            # river's statistics start at their first value: two seed points give the
+            # prior mean and (about) the prior variance.
+            for x in (prior_mean - spread, prior_mean + spread):
+                self._mean.update(x)
+                self._var.update(x)
+
+    def learn_one(self, x: float) -> None:
+        """Teach one observation, clipped to a few standard deviations of the normal."""
+        if self._warm or self.count >= 3:
+            limit = self.clip_sd * self.sd()
+            mean = self._mean.get()
+            if limit > 0.0:
+                x = min(max(x, mean - limit), mean + limit)
+        self._mean.update(x)
+        self._var.update(x)
+        self.count += 1
+
+    def get(self) -> float:
+        """The usual level."""
+        return float(self._mean.get())
+
+    def sd(self) -> float:
+        """The usual spread (never below ``floor_sd``)."""
+        var = self._var.get()
+        return max(float(var) ** 0.5 if var > 0 else 0.0, self.floor_sd)
+
+    def score_one(self, x: float) -> float:
+        """How many usual spreads ``x`` lies above the normal (negative: below)."""
+        sd = self.sd()
+        return (x - self.get()) / sd if sd > 0 else 0.0
+
+
+class Profile:
+    """A per-time-of-day normal: one river ``EWMean`` per local hour of the day.
+
+    Used for "how many tap uses by this hour on a usual day".
+
+    Examples
+    --------
+    >>> p = Profile(fading=0.5)
+    >>> for _ in range(3):
+    ...     p.learn_one(8, 2.0)
+    ...     p.learn_one(9, 1.0)
+    >>> p.get(8), p.total(range(7, 10))
+    (2.0, 3.0)
+    """
+
+    __slots__ = ("_hours", "learnt")
+
+    def __init__(self, fading: float) -> None:
+        self._hours = [stats.EWMean(fading_factor=fading) for _ in range(24)]
+        self.learnt = 0
+
+    def learn_one(self, hour: int, x: float) -> None:
+        """Teach the amount seen in one local ``hour`` (0–23) of one day."""
+        self._hours[hour].update(x)
+        self.learnt += 1
+
+    def get(self, hour: int) -> float:
+        """The usual amount in local ``hour``."""
+        return float(self._hours[hour].get())
+
+    def total(self, hours: "range | list[int]") -> float:
+        """The usual amount over several local hours."""
+        return sum(float(self._hours[h].get()) for h in hours)
+
+
+class Gaps:
+    """How long a sensor is normally silent: river ``Quantile`` of the gaps between readings.
+
+    ``score_one(silence)`` is the silence divided by the learnt high quantile of gaps.
+
+    Examples
+    --------
+    >>> g = Gaps(q=0.9)
+    >>> for gap in [60.0] * 50 + [120.0] * 5:
+    ...     g.learn_one(gap)
+    >>> 55 <= g.get() <= 125
+    True
+    >>> g.score_one(3600.0) > 20
+    True
+    """
+
+    __slots__ = ("_quantile", "count")
+
+    def __init__(self, q: float = 0.99) -> None:
+        self._quantile = stats.Quantile(q)
+        self.count = 0
+
+    def learn_one(self, gap: float) -> None:
+        """Teach one gap (seconds) between two readings of the sensor."""
+        self._quantile.update(gap)
+        self.count += 1
+
+    def get(self) -> float:
+        """The high quantile of normal gaps (0 until a few gaps are known)."""
+        value = self._quantile.get()
+        return float(value) if value is not None else 0.0
+
+    def score_one(self, silence: float) -> float:
+        """The silence in multiples of the usual longest gap."""
+        usual = self.get()
+        return silence / usual if usual > 0 else 0.0

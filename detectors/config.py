@@ -1,0 +1,61 @@
+"""The engine's tunable thresholds, in one frozen place (documented in docs/detectors.md)."""
+
+from dataclasses import dataclass
+
+DAY = 86_400.0
+HOUR = 3_600.0
+MINUTE = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class EngineConfig:
+    """Thresholds and learning settings; the defaults are the documented rules.
+
+    Examples
+    --------
+    >>> EngineConfig().learning_period / DAY
+    14.0
+    >>> EngineConfig(learning_period=7 * DAY).learning_period
+    604800.0
+    """
+
+    # Routine detectors (dehydration, night wandering, inactivity) stay silent until a
+    # home has been watched this long; stress and sensor health have their own.
+    learning_period: float = 14 * DAY
+    fading: float = 0.05  # ≈ the last 20 days count: slow adaptation to real change
+
+    # dehydration: drinking proxies over the last day vs the same hours on a usual day
+    dehydration_window_h: int = 24
+    dehydration_ratio: float = 0.6  # alert below 60 % of usual
+    dehydration_recover: float = 0.85  # the episode ends above 85 %
+    dehydration_learn_above: float = 0.8  # days this far below normal do not teach
+
+    # night wandering
+    night_min_in_bed: float = 30 * MINUTE  # in bed this long in the evening = the night began
+    wander_after: float = 6 * MINUTE  # out of bed at night this long without a toilet visit
+    wander_toilet_after: float = 15 * MINUTE  # … or this long even with one
+    wander_wake_margin: float = 45 * MINUTE  # before the usual wake time minus this
+
+    # stress (heart rate at rest)
+    stress_learning: float = 8 * MINUTE  # resting minutes before any stress alert
+    stress_rise_bpm: float = 12.0
+    stress_rise_sd: float = 3.0
+    stress_sustain: float = 3 * MINUTE
+    stress_smoothing: float = 90.0  # seconds: time constant of the smoothed heart rate
+    rest_quiet: float = 5 * MINUTE  # no motion this long = at rest
+    hr_prior_mean: float = 72.0  # population prior for a new resident's resting heart rate
+    hr_prior_sd: float = 8.0
+    hr_high: float = 140.0  # absolute safety bounds, whatever the baseline
+    hr_low: float = 40.0
+    hr_bound_sustain: float = 2 * MINUTE
+
+    # inactivity
+    wake_late_margin: float = 90 * MINUTE  # not up by usual wake time + max(this, 2 sd)
+    silence_min: float = 4 * HOUR  # daytime silence never alerts below this
+    silence_factor: float = 1.5  # … nor below 1.5 × the resident's longest usual silence
+
+    # sensor health
+    gateway_silence: float = 30 * MINUTE
+    sensor_silence_factor: float = 3.0
+    battery_low: float = 15.0
+    health_learning: float = 2 * DAY

@@ -1,0 +1,168 @@
+"""Sensor health: a sensor or the gateway silent for longer than its own normal gaps; batteries.
+
+Rule (docs/detectors.md): each sensor's gaps between readings are learnt (river
+``Quantile``, 99th percentile). A sensor silent for 3 × that gap, and never less than a
+floor for its kind (heart rate 30 minutes, motion 12 hours, the others a day or two),
+raises one alert until it reports again. When the whole home is silent for 30 minutes
+(or the gateway says it is offline for that long), one gateway alert replaces them all.
+A battery reported under 15 % raises one alert until it is back above 30 %.
+"""
+
+from typing import TYPE_CHECKING
+
+from carewatch.protocol import AlertKind, GatewayStatus, Kind, Severity
+from detectors.alerts import make_alert
+from detectors.baselines import Gaps
+from detectors.config import HOUR, MINUTE
+
+if TYPE_CHECKING:
+    from detectors.home import Home, Output
+
+FLOORS: dict[Kind, float] = {
+    Kind.HEART_RATE: 30 * MINUTE,
+    Kind.MOTION: 12 * HOUR,
+    Kind.TAP: 24 * HOUR,
+    Kind.TOILET: 24 * HOUR,
+    Kind.BED: 36 * HOUR,
+    Kind.CHAIR: 36 * HOUR,
+    Kind.DOOR: 72 * HOUR,
+}
+BATTERY_OK = 30.0
+MIN_GAPS = 20  # gaps learnt before a sensor's silence is judged
+
+
+class SensorState:
+    """One sensor: its kind, when it last reported, its usual gaps."""
+
+    __slots__ = ("alerted", "gaps", "kind", "last_ts")
+
+    def __init__(self, kind: Kind) -> None:
+        self.kind = kind
+        self.last_ts = 0.0
+        self.gaps = Gaps(q=0.99)
+        self.alerted = False
+
+    def seen(self, ts: float, live: bool) -> None:
+        """A reading at ``ts``; live consecutive readings teach the usual gap."""
+        if ts <= self.last_ts:
+            return
+        if live and self.last_ts:
+            self.gaps.learn_one(ts - self.last_ts)
+        self.last_ts = ts
+        self.alerted = False
+
+
+class SensorHealth:
+    """The home's gateway state and battery warnings."""
+
+    def __init__(self) -> None:
+        self.gateway_alerted = False
+        self.offline_since = 0.0
+        self.low_battery: set[str] = set()
+
+    def resumed(self, home: "Home", out: "Output") -> None:
+        """Readings flow again: the gateway episode is over."""
+        self.gateway_alerted = False
+        self.offline_since = 0.0
+
+    def silent_since(self, home: "Home") -> float:
+        """When the home went quiet (status offline or last reading), for the gateway check."""
+        if self.offline_since:
+            return self.offline_since
+        return home.last_seen
+
+    def check(self, home: "Home", now: float, out: "Output") -> bool:
+        """Alert on a silent gateway or sensor; True while the gateway is silent."""
+        cfg = home.cfg
+        since = self.silent_since(home)
+        if now - since >= cfg.gateway_silence:
+            if not self.gateway_alerted and now - home.first_ts >= cfg.health_learning:
+                self.gateway_alerted = True
+                self._gateway(home, now, since, out)
+            return True
+        if now - home.first_ts < cfg.health_learning:
+            return False
+        for sensor, state in home.sensors.items():
+            if state.alerted or state.gaps.count < MIN_GAPS:
+                continue
+            limit = max(FLOORS[state.kind], cfg.sensor_silence_factor * state.gaps.get())
+            if now - state.last_ts >= limit:
+                state.alerted = True
+                self._sensor(home, now, sensor, state, limit, out)
+        return False
+
+    def _gateway(self, home: "Home", now: float, since: float, out: "Output") -> None:
+        minutes = (now - since) / MINUTE
+        explanation = (
+            f"No readings from this home since {home.cal.hhmm(since)} ({minutes:.0f} minutes): "
+            "the gateway or its internet connection is down, so nothing is being watched. "
+            "Check the gateway's power and network."
+        )
+        out.append(
+            make_alert(
+                home.id,
+                AlertKind.SENSOR_HEALTH,
+                now,
+                since,
+                Severity.MEDIUM,
+                explanation,
+                {"subject": "gateway", "silent_minutes": minutes},
+            )
+        )
+
+    def _sensor(
+        self, home: "Home", now: float, sensor: str, state: SensorState, limit: float, out: "Output"
+    ) -> None:
+        hours = (now - state.last_ts) / HOUR
+        explanation = (
+            f"The {state.kind.value.replace('_', ' ')} sensor '{sensor}' has sent nothing since "
+            f"{home.cal.hhmm(state.last_ts)} ({hours:.1f} hours); it normally reports at "
+            f"least every {state.gaps.get() / HOUR:.1f} hours. Check its battery and position."
+        )
+        evidence: dict[str, str | float] = {
+            "subject": sensor,
+            "silent_hours": hours,
+            "usual_longest_gap_hours": state.gaps.get() / HOUR,
+            "limit_hours": limit / HOUR,
+        }
+        out.append(
+            make_alert(
+                home.id,
+                AlertKind.SENSOR_HEALTH,
+                now,
+                state.last_ts,
+                Severity.LOW,
+                explanation,
+                evidence,
+            )
+        )
+
+    def status(self, home: "Home", status: GatewayStatus, received_at: float) -> "Output":
+        """Take a gateway status: offline/online, and battery levels."""
+        out: Output = []
+        if status.state == "offline":
+            self.offline_since = self.offline_since or (status.ts or received_at)
+        else:
+            self.offline_since = 0.0
+            self.gateway_alerted = False
+        for sensor, percent in status.battery.items():
+            if percent < home.cfg.battery_low and sensor not in self.low_battery:
+                self.low_battery.add(sensor)
+                explanation = (
+                    f"Battery low on sensor '{sensor}': {percent:.0f} %. "
+                    "Replace or charge it soon, or it will stop reporting."
+                )
+                out.append(
+                    make_alert(
+                        home.id,
+                        AlertKind.SENSOR_HEALTH,
+                        received_at,
+                        received_at,
+                        Severity.LOW,
+                        explanation,
+                        {"subject": sensor, "battery_percent": percent},
+                    )
+                )
+            elif percent >= BATTERY_OK:
+                self.low_battery.discard(sensor)
+        return out

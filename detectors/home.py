@@ -1,0 +1,224 @@
+"""One home's state in event time: its clock, sensors, hourly counts and detectors.
+
+A reading is *live* when it is no older than the home's clock allows (a minute of
+reordering is tolerated); a *late* reading (backfilled after an outage) is counted
+into the hours and the day it belongs to, but never starts an alert: what happened
+during an outage is told by the gateway alert, not by false alarms.
+"""
+
+from carewatch.protocol import Alert, DailySummary, Kind
+from detectors.calendar import LocalCalendar
+from detectors.config import HOUR, MINUTE, EngineConfig
+from detectors.dehydration import Dehydration
+from detectors.health import SensorHealth, SensorState
+from detectors.inactivity import Inactivity
+from detectors.night import NightWatch
+from detectors.stress import StressWatch
+from detectors.summary import DayTally
+
+Output = list[Alert | DailySummary]
+
+RING = 48  # hours of counts kept: a day's window plus a day of backfill
+REORDER = 60.0  # seconds a reading may lag the home's clock and still count as live
+DEDUP = 512  # recent event readings remembered to drop duplicates
+# Slot fields of the hourly ring.
+USES, LITRES, TOILETS, ACTIVITY, OCCUPIED, LOCAL_HOUR = range(6)
+
+
+class Home:
+    """Everything the engine knows about one home (pickled into checkpoints)."""
+
+    def __init__(self, home: str, tz: str, config: EngineConfig) -> None:
+        self.id = home
+        self.cfg = config
+        self.cal = LocalCalendar(tz)
+        self.first_ts = 0.0
+        self.clock = 0.0
+        self.last_seen = 0.0
+        self.last_activity = 0.0  # any sign of the resident: motion, furniture, tap, toilet
+        self.last_motion = 0.0
+        self.last_door = 0.0
+        self.in_bed = False
+        self.in_chair = False
+        self.chair_since = 0.0
+        self.has_motion = False
+        self.has_furniture = False
+        self.sensors: dict[str, SensorState] = {}
+        self.recent: dict[tuple[str, float, float], None] = {}
+        self.hour = -1
+        self.hour_end = 0.0
+        self.local_hour = 0
+        self.ring: list[list[float]] = [[0.0, 0.0, 0.0, 0.0, 0.0, -1.0] for _ in range(RING)]
+        self.day_end = 0.0
+        self.tally = DayTally("2000-01-01", 0.0)
+        self.next_check = 0.0
+        self.dehydration = Dehydration()
+        self.night = NightWatch(config)
+        self.inactivity = Inactivity()
+        self.health = SensorHealth()
+        self.hearts: dict[str, StressWatch] = {}
+
+    # -- time ---------------------------------------------------------------------------
+
+    @property
+    def learning(self) -> bool:
+        """Whether the routine detectors are still learning this home."""
+        return self.clock - self.first_ts < self.cfg.learning_period
+
+    def set_tz(self, tz: str) -> None:
+        """Change the home's zone (takes effect from the next hour)."""
+        if tz != self.cal.tz:
+            self.cal = LocalCalendar(tz)
+
+    def _start(self, ts: float) -> None:
+        self.first_ts = ts
+        self.hour = int(ts // HOUR)
+        self.hour_end = (self.hour + 1) * HOUR
+        self.local_hour = self.cal.hour(ts)
+        self.ring[self.hour % RING][LOCAL_HOUR] = self.local_hour
+        self.day_end = self.cal.next_midnight(ts)
+        self.tally = DayTally(self.cal.date(ts), ts)
+        self.clock = ts
+
+    def _advance(self, ts: float, out: Output) -> None:
+        """Close every hour (and day) up to ``ts``."""
+        new_hour = int(ts // HOUR)
+        first = max(self.hour, new_hour - RING)
+        for hour in range(first, new_hour):
+            slot = self.ring[hour % RING]
+            if self.in_bed or self.in_chair:
+                slot[OCCUPIED] = 1.0
+            end = (hour + 1) * HOUR
+            if end >= self.day_end:
+                self._close_day(out)
+            self.dehydration.on_hour(self, hour, out)
+            nxt = self.ring[(hour + 1) % RING]
+            nxt[:] = [0.0, 0.0, 0.0, 0.0, 0.0, float(self.cal.hour(end))]
+        self.hour = new_hour
+        self.hour_end = (new_hour + 1) * HOUR
+        self.local_hour = int(self.ring[new_hour % RING][LOCAL_HOUR])
+
+    def _close_day(self, out: Output) -> None:
+        end = self.day_end
+        if self.in_chair:
+            self.tally.chair(self.chair_since, end)
+        out.append(self.tally.close(self.id))
+        self.tally = DayTally(self.cal.date(end + 1.0), end)
+        self.day_end = self.cal.next_midnight(end + 1.0)
+
+    def slot(self, ts: float) -> list[float] | None:
+        """The hourly counts ``ts`` belongs to, if still kept."""
+        hour = int(ts // HOUR)
+        if self.hour - hour >= RING or hour > self.hour:
+            return None
+        return self.ring[hour % RING]
+
+    # -- readings -----------------------------------------------------------------------
+
+    def process(self, sensor: str, kind: Kind, ts: float, value: float, who: str | None) -> Output:
+        """Take one reading; return the alerts and summaries it completes."""
+        out: Output = []
+        if self.first_ts == 0.0:
+            self._start(ts)
+        if ts > self.clock:
+            if ts >= self.hour_end:
+                self._advance(ts, out)
+            self.clock = ts
+            live = True
+        else:
+            live = ts >= self.clock - REORDER
+        state = self.sensors.get(sensor)
+        if state is None:
+            state = self.sensors[sensor] = SensorState(kind)
+            if kind is Kind.MOTION:
+                self.has_motion = True
+            elif kind is Kind.BED or kind is Kind.CHAIR:
+                self.has_furniture = True
+        if kind is Kind.HEART_RATE:
+            if ts <= state.last_ts:
+                return out  # a duplicate or a late beat: a past heart rate alerts no one
+            state.seen(ts, live)
+            self.last_seen = max(self.last_seen, ts)
+            self.health.resumed(self, out)
+            self._heart(who, sensor, ts, value, live, out)
+        else:
+            key = (sensor, ts, value)
+            if key in self.recent:
+                return out
+            self.recent[key] = None
+            if len(self.recent) > DEDUP:
+                del self.recent[next(iter(self.recent))]
+            state.seen(ts, live)
+            self.last_seen = max(self.last_seen, ts)
+            self.health.resumed(self, out)
+            self._event(kind, ts, value, live, out)
+        if live and ts >= self.next_check:
+            self.check(ts, out)
+        return out
+
+    def _heart(
+        self, who: str | None, sensor: str, ts: float, value: float, live: bool, out: Output
+    ) -> None:
+        key = who or sensor
+        watch = self.hearts.get(key)
+        if watch is None:
+            watch = self.hearts[key] = StressWatch(self.cfg, who)
+        if live:
+            watch.on_beat(self, ts, value, out)
+
+    def _event(self, kind: Kind, ts: float, value: float, live: bool, out: Output) -> None:
+        slot = self.slot(ts)
+        same_day = ts >= self.tally.start
+        if kind is Kind.TAP:
+            if slot is not None:
+                slot[USES] += 1.0
+                slot[LITRES] += value
+            if same_day:
+                self.tally.tap(value)
+        elif kind is Kind.TOILET:
+            if slot is not None:
+                slot[TOILETS] += 1.0
+            if same_day:
+                self.tally.toilet(night=self.night.in_night and live)
+        if (kind is not Kind.DOOR or value == 1.0) and slot is not None:
+            slot[ACTIVITY] += 1.0
+        if not live:
+            self.last_activity = max(self.last_activity, ts)
+            return
+        if kind is Kind.DOOR:
+            self.last_door = ts
+        else:
+            self.inactivity.on_activity(self, ts)
+            self.last_activity = ts
+        if kind is Kind.MOTION:
+            self.last_motion = ts
+        elif kind is Kind.BED:
+            self.in_bed = value == 1.0
+        elif kind is Kind.CHAIR:
+            if value == 1.0 and not self.in_chair:
+                self.chair_since = ts
+            elif value == 0.0 and self.in_chair:
+                self.tally.chair(self.chair_since, ts)
+            self.in_chair = value == 1.0
+        self.night.on_event(self, kind, ts, value, out)
+
+    def at_rest(self, ts: float) -> bool:
+        """Sitting or lying with no motion for a while (or no way to tell otherwise)."""
+        if self.has_motion and ts - self.last_motion < self.cfg.rest_quiet:
+            return False
+        return self.in_chair or self.in_bed or not self.has_furniture
+
+    @property
+    def away(self) -> bool:
+        """The front door was the last thing that happened: the resident is out."""
+        return self.last_door > self.last_activity
+
+    # -- silence ------------------------------------------------------------------------
+
+    def check(self, now: float, out: Output) -> None:
+        """Time-based checks (at most once a minute): silence, lateness, long nights."""
+        self.next_check = now + MINUTE
+        if self.health.check(self, now, out):
+            return  # the gateway is silent: nothing else can be judged
+        self.night.check(self, now, out)
+        self.inactivity.check(self, now, out)

@@ -1,0 +1,111 @@
+"""Inactivity: not up by the usual time, or an unusually long silence in the day.
+
+Rule (docs/detectors.md): the resident's usual wake time is learnt (river, from mornings
+when they got up and stayed up). Still in bed for the night at the usual time plus
+max(90 minutes, 2 sd): one alert. By day (up, at home: the front door was not the last
+thing that happened), no sign of them (motion, chair, bed, tap, toilet) for longer than
+max(4 hours, 1.5 × their longest usual daytime silence, a river ``Quantile``): one alert.
+A silent gateway is a sensor-health matter, never inactivity.
+"""
+
+from typing import TYPE_CHECKING
+
+from carewatch.protocol import AlertKind, Severity
+from detectors.alerts import make_alert
+from detectors.baselines import Gaps
+from detectors.config import DAY, HOUR, MINUTE
+
+if TYPE_CHECKING:
+    from detectors.home import Home, Output
+
+MORNING_GAP_FLOOR = 10 * MINUTE  # gaps shorter than this are not worth learning
+
+
+class Inactivity:
+    """Learnt daytime silences and the open episodes."""
+
+    def __init__(self) -> None:
+        self.silences = Gaps(q=0.98)
+        self.late_alerted_day = ""
+        self.silence_alerted = False
+
+    def on_activity(self, home: "Home", ts: float) -> None:
+        """A sign of the resident: learn the silence it ends (by day, at home)."""
+        gap = ts - home.last_activity
+        if (
+            home.last_activity
+            and not home.night.in_night
+            and not home.away
+            and MORNING_GAP_FLOOR <= gap < DAY
+        ):
+            self.silences.learn_one(gap)
+        self.silence_alerted = False
+
+    def silence_limit(self, home: "Home") -> float:
+        """How long a daytime silence may last before it alerts."""
+        cfg = home.cfg
+        return max(cfg.silence_min, cfg.silence_factor * self.silences.get())
+
+    def check(self, home: "Home", now: float, out: "Output") -> None:
+        """Alert when they are not up by now, or silent too long."""
+        if home.learning:
+            return
+        if home.night.in_night and home.in_bed:
+            self._late(home, now, out)
+        elif not home.night.in_night and not home.away and home.last_activity:
+            self._silence(home, now, out)
+
+    def _late(self, home: "Home", now: float, out: "Output") -> None:
+        cfg = home.cfg
+        wake = home.night.wake
+        if wake.count < 5:
+            return
+        minutes = home.cal.minutes(now)
+        due = wake.get() + max(cfg.wake_late_margin / MINUTE, 2.0 * wake.sd())
+        if not due <= minutes < 14 * 60:
+            return
+        today = home.cal.date(now)
+        if self.late_alerted_day == today:
+            return
+        self.late_alerted_day = today
+        usual = home.cal.at_minutes(now, wake.get())
+        explanation = (
+            f"Not up yet at {home.cal.hhmm(now)}: still in bed. They usually get up "
+            f"around {home.cal.hhmm(usual)}. Check on them."
+        )
+        evidence = {"usual_wake": usual, "usual_wake_sd_minutes": wake.sd(), "now": now}
+        out.append(
+            make_alert(
+                home.id, AlertKind.INACTIVITY, now, usual, Severity.MEDIUM, explanation, evidence
+            )
+        )
+
+    def _silence(self, home: "Home", now: float, out: "Output") -> None:
+        if self.silence_alerted:
+            return
+        silent = now - home.last_activity
+        limit = self.silence_limit(home)
+        if silent < limit:
+            return
+        self.silence_alerted = True
+        explanation = (
+            f"No movement at home since {home.cal.hhmm(home.last_activity)} "
+            f"({silent / HOUR:.1f} hours), and they have not gone out. Their longest usual "
+            f"quiet spell is about {self.silences.get() / HOUR:.1f} hours. Check on them."
+        )
+        evidence = {
+            "last_activity": home.last_activity,
+            "silent_hours": silent / HOUR,
+            "usual_longest_quiet_hours": self.silences.get() / HOUR,
+        }
+        out.append(
+            make_alert(
+                home.id,
+                AlertKind.INACTIVITY,
+                now,
+                home.last_activity,
+                Severity.HIGH,
+                explanation,
+                evidence,
+            )
+        )

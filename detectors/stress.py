@@ -1,0 +1,151 @@
+"""Stress: heart rate raised at rest against the resident's resting baseline for the time of day.
+
+Rule (docs/detectors.md): smooth the heart rate (90-second time constant). While the
+resident is at rest (in the chair or bed and no motion for 5 minutes; a wearable with no
+room sensors is taken as at rest), compare it with their resting normal for that part of
+the day (six 4-hour blocks, river ``EWMean``/``EWVar``, seeded with a population prior of
+72 ± 8 bpm). Raised by more than max(12 bpm, 3 sd) for 3 minutes running: one alert.
+Whatever the baseline, above 140 or below 40 bpm for 2 minutes: a high-severity alert.
+A raised minute never teaches the baseline, and no stress alert comes before 8 minutes
+of resting heart rate have been learnt.
+"""
+
+from typing import TYPE_CHECKING
+
+from carewatch.protocol import AlertKind, Severity
+from detectors.alerts import make_alert
+from detectors.baselines import Normal
+from detectors.config import MINUTE, EngineConfig
+
+if TYPE_CHECKING:
+    from detectors.home import Home, Output
+
+BLOCKS = 6  # parts of the day with their own resting normal
+BLOCK_WARM = 30  # resting minutes in a block before its own normal is used
+RESET_GAP = 10 * MINUTE  # after this silence the smoothed rate restarts
+
+
+class StressWatch:
+    """One resident's smoothed heart rate, resting normals and open episodes."""
+
+    def __init__(self, config: EngineConfig, resident: str | None = None) -> None:
+        self.resident = resident
+        prior = (config.hr_prior_mean, config.hr_prior_sd)
+
+        def normal() -> Normal:
+            return Normal(config.fading, prior[0], prior[1], clip_sd=2.0, floor_sd=3.0)
+
+        self.overall = normal()
+        self.blocks = [normal() for _ in range(BLOCKS)]
+        self.smooth = 0.0
+        self.last_ts = 0.0
+        self.next_learn = 0.0
+        self.rested = 0.0  # seconds of resting heart rate learnt
+        self.raised_since = 0.0
+        self.calm_since = 0.0
+        self.alerted = False
+        self.bound_since = 0.0
+        self.bound_alerted = False
+
+    def baseline(self, local_hour: int) -> Normal:
+        """The resting normal for this part of the day (the day's normal until warm)."""
+        block = self.blocks[local_hour * BLOCKS // 24]
+        return block if block.count >= BLOCK_WARM else self.overall
+
+    def on_beat(self, home: "Home", ts: float, bpm: float, out: "Output") -> None:
+        """Take one live heart-rate reading."""
+        cfg = home.cfg
+        dt = ts - self.last_ts
+        self.last_ts = ts
+        if dt > RESET_GAP:
+            self.smooth = bpm
+            self.raised_since = 0.0
+        else:
+            self.smooth += dt / (cfg.stress_smoothing + dt) * (bpm - self.smooth)
+        hr = self.smooth
+        self._bounds(home, ts, hr, out)
+        if not home.at_rest(ts):
+            self.raised_since = 0.0
+            return
+        base = self.baseline(home.local_hour)
+        limit = base.get() + max(cfg.stress_rise_bpm, cfg.stress_rise_sd * base.sd())
+        if hr > limit:
+            self.calm_since = 0.0
+            if not self.raised_since:
+                self.raised_since = ts
+            if (
+                not self.alerted
+                and self.rested >= cfg.stress_learning
+                and ts - self.raised_since >= cfg.stress_sustain
+            ):
+                self._alert(home, ts, hr, base, out)
+            return
+        self.raised_since = 0.0
+        if self.alerted:
+            self.calm_since = self.calm_since or ts
+            if ts - self.calm_since >= cfg.stress_sustain:
+                self.alerted = False
+        if ts >= self.next_learn:
+            self.next_learn = ts + MINUTE
+            self.rested += MINUTE
+            self.overall.learn_one(hr)
+            self.blocks[home.local_hour * BLOCKS // 24].learn_one(hr)
+            home.tally.resting_hr(hr)
+
+    def _alert(self, home: "Home", ts: float, hr: float, base: Normal, out: "Output") -> None:
+        self.alerted = True
+        minutes = (ts - self.raised_since) / MINUTE
+        rise = hr - base.get()
+        severity = Severity.HIGH if rise > 30 else Severity.MEDIUM
+        explanation = (
+            f"Heart rate raised while resting: {hr:.0f} bpm since "
+            f"{home.cal.hhmm(self.raised_since)} ({minutes:.0f} minutes), sitting still. "
+            f"Their usual resting rate at this time of day is {base.get():.0f} bpm. "
+            "Check on them: pain, worry or illness?"
+        )
+        evidence = {
+            "heart_rate": hr,
+            "resting_usual": base.get(),
+            "resting_sd": base.sd(),
+            "minutes_raised": minutes,
+        }
+        out.append(
+            make_alert(
+                home.id,
+                AlertKind.STRESS,
+                ts,
+                self.raised_since,
+                severity,
+                explanation,
+                evidence,
+                resident=self.resident,
+            )
+        )
+
+    def _bounds(self, home: "Home", ts: float, hr: float, out: "Output") -> None:
+        cfg = home.cfg
+        if cfg.hr_low <= hr <= cfg.hr_high:
+            self.bound_since = 0.0
+            self.bound_alerted = False
+            return
+        self.bound_since = self.bound_since or ts
+        if self.bound_alerted or ts - self.bound_since < cfg.hr_bound_sustain:
+            return
+        self.bound_alerted = True
+        word = "very high" if hr > cfg.hr_high else "very low"
+        explanation = (
+            f"Heart rate {word}: {hr:.0f} bpm since {home.cal.hhmm(self.bound_since)}. "
+            f"Safe range is {cfg.hr_low:.0f}-{cfg.hr_high:.0f} bpm. Check on them now."
+        )
+        out.append(
+            make_alert(
+                home.id,
+                AlertKind.STRESS,
+                ts,
+                self.bound_since,
+                Severity.HIGH,
+                explanation,
+                {"heart_rate": hr, "safe_low": cfg.hr_low, "safe_high": cfg.hr_high},
+                resident=self.resident,
+            )
+        )
