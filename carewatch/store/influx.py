@@ -205,18 +205,20 @@ class InfluxStore:
             f"GROUP BY time({width}s, {(-seg.offset) % width}s) fill(none)"
             for seg in parts
         )
-        results = {r.get("statement_id", 0): r for r in self._query(statements)}
+        rows: dict[int, list[list[Any]]] = {}
+        for result in self._query(statements):  # chunks of one statement share its id
+            for series in result.get("series", []):
+                rows.setdefault(result.get("statement_id", 0), []).extend(series["values"])
         partials = [
             Partial(
                 window_start((t // US + seg.offset) // width, window, seg.offset, zone_info),
                 n,
-                s,
-                lo,
-                hi,
+                float(total),
+                float(low),
+                float(high),
             )
             for i, seg in enumerate(parts)
-            for series in results.get(i, {}).get("series", [])
-            for t, n, s, lo, hi in series["values"]
+            for t, n, total, low, high in rows.get(i, [])
         ]
         return merge(partials)
 
@@ -291,6 +293,8 @@ class InfluxStore:
             if not line.strip():
                 continue
             for result in json.loads(line).get("results", []):
+                if str(result.get("error", "")).startswith("database not found"):
+                    return  # nothing written yet: an empty answer, not an error
                 if "error" in result:
                     raise BadData(f"InfluxDB refused the query: {result['error']}")
                 yield result

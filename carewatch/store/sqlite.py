@@ -18,7 +18,7 @@ from pathlib import Path
 
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-from carewatch.errors import BadData, RetryLater
+from carewatch.errors import BadData, ConfigError, RetryLater
 from carewatch.protocol.kinds import Kind
 from carewatch.records import ReadingRecord
 from carewatch.store.base import SensorSeen, Window, WindowAggregate
@@ -119,7 +119,19 @@ class SQLiteStore:
                 path, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
             )
         except (OSError, sqlite3.Error) as error:
-            raise RetryLater(f"cannot open SQLite store {path}: {error}") from error
+            raise ConfigError(f"cannot open SQLite store {path}: {error}") from error
+        try:
+            self._prepare(synchronous)
+        except RetryLater as error:
+            self._db.close()
+            if "locked" in str(error):
+                raise
+            raise ConfigError(f"{error} (is it a CareWatch readings file?)") from error
+        except ConfigError:
+            self._db.close()
+            raise
+
+    def _prepare(self, synchronous: str) -> None:
         with self._session() as db:
             db.execute("PRAGMA journal_mode = WAL")
             db.execute(f"PRAGMA synchronous = {synchronous}")
@@ -242,8 +254,10 @@ def _transaction(db: sqlite3.Connection) -> Iterator[None]:
 def _create_schema(db: sqlite3.Connection) -> None:
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
-        message = f"SQLite store schema {version} is newer than this CareWatch ({SCHEMA_VERSION})"
-        raise BadData(message)
+        raise ConfigError(
+            f"SQLite store schema {version} is newer than this CareWatch's "
+            f"({SCHEMA_VERSION}): upgrade CareWatch or point the store URL at another file"
+        )
     if version == SCHEMA_VERSION:
         return
     for statement in _SCHEMA:
