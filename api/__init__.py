@@ -1,1 +1,1 @@
-"""CareWatch api package."""
+"""CareWatch API: people and access, residents, alerts, notifications and dashboards."""

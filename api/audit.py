@@ -1,0 +1,34 @@
+"""The audit log: who read or changed what about which resident."""
+
+from sqlalchemy.orm import Session
+
+from api.models import AuditEntry, User
+from carewatch.clock import Clock
+
+
+class Audit:
+    """Appends audit entries inside the caller's transaction (so they commit together)."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+
+    def record(
+        self,
+        session: Session,
+        user: User | None,
+        action: str,
+        what: str,
+        resident_id: str | None = None,
+        detail: str | None = None,
+    ) -> None:
+        """Note that ``user`` did ``action`` (read/create/update/delete) to ``what``."""
+        session.add(
+            AuditEntry(
+                at=self._clock(),
+                user_id=user.id if user else None,
+                action=action,
+                what=what,
+                resident_id=resident_id,
+                detail=detail,
+            )
+        )

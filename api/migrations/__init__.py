@@ -1,0 +1,1 @@
+"""Alembic migrations of the API database (run by ``carewatch api migrate`` and at start-up)."""

@@ -1,0 +1,188 @@
+"""The API's relational tables (SQLAlchemy 2.0 declarative models).
+
+Names of people live only here, never on MQTT: residents and homes are known to
+the rest of the system by pseudonymous ids.
+"""
+
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every API table."""
+
+
+class Role(StrEnum):
+    """What a user may do: administer, care for assigned residents, or follow one relative."""
+
+    ADMIN = "admin"
+    CARER = "carer"
+    FAMILY = "family"
+
+
+class AlertState(StrEnum):
+    """An alert's life: open until acknowledged, then resolved."""
+
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+
+
+class User(Base):
+    """A person who logs in."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    notify_url: Mapped[str | None] = mapped_column(Text, default=None)
+    """Any Apprise URL (mailto://, ntfy://, json://, …); a secret, never returned."""
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Team(Base):
+    """A group of carers looking after a group of residents; ``lead`` gets escalations."""
+
+    __tablename__ = "teams"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+
+
+class TeamMember(Base):
+    """A carer in a team."""
+
+    __tablename__ = "team_members"
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+
+
+class TeamResident(Base):
+    """A resident a team looks after."""
+
+    __tablename__ = "team_residents"
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    resident_id: Mapped[str] = mapped_column(ForeignKey("residents.id"), primary_key=True)
+
+
+class Grant(Base):
+    """A direct grant: a carer assigned a resident, or a family member their relative."""
+
+    __tablename__ = "grants"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    resident_id: Mapped[str] = mapped_column(ForeignKey("residents.id"), primary_key=True)
+
+
+class Home(Base):
+    """A dwelling with a gateway; ``id`` is the pseudonym used in MQTT topics."""
+
+    __tablename__ = "homes"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    label: Mapped[str] = mapped_column(String(200))
+    tz: Mapped[str] = mapped_column(String(64))
+
+
+class Resident(Base):
+    """A person who lives in a home; ``id`` is their pseudonym on the wire."""
+
+    __tablename__ = "residents"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    home_id: Mapped[str] = mapped_column(ForeignKey("homes.id"))
+    display_name: Mapped[str] = mapped_column(String(200))
+    consent: Mapped[dict[str, bool]] = mapped_column(JSON, default=dict)
+    """Per reading kind: whether that stream may be shown to carers and family."""
+
+
+class Sensor(Base):
+    """A sensor in a home; a wearable names the resident it belongs to."""
+
+    __tablename__ = "sensors"
+    home_id: Mapped[str] = mapped_column(ForeignKey("homes.id"), primary_key=True)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    resident_id: Mapped[str | None] = mapped_column(ForeignKey("residents.id"), default=None)
+
+
+class AlertRow(Base):
+    """An alert received over MQTT, with what people did about it."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (UniqueConstraint("home_id", "kind", "start", "resident_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    home_id: Mapped[str] = mapped_column(String(64), index=True)
+    resident_id: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
+    resident_key: Mapped[str] = mapped_column(String(64), default="")
+    """``resident_id`` or ``""``: SQL unique constraints never match NULLs."""
+    kind: Mapped[str] = mapped_column(String(32))
+    severity: Mapped[str] = mapped_column(String(16))
+    detected_at: Mapped[float] = mapped_column(Float)
+    start: Mapped[float] = mapped_column(Float)
+    end: Mapped[float | None] = mapped_column(Float, default=None)
+    explanation: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    state: Mapped[str] = mapped_column(String(16), default=AlertState.OPEN, index=True)
+    received_at: Mapped[float] = mapped_column(Float)
+    acknowledged_at: Mapped[float | None] = mapped_column(Float, default=None)
+    acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    ack_note: Mapped[str | None] = mapped_column(Text, default=None)
+    resolved_at: Mapped[float | None] = mapped_column(Float, default=None)
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    resolve_note: Mapped[str | None] = mapped_column(Text, default=None)
+    rule: Mapped[str | None] = mapped_column(String(64), default=None)
+    next_step: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Feedback(Base):
+    """Whether an alert was useful, kept for the detectors to learn from."""
+
+    __tablename__ = "feedback"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    useful: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str | None] = mapped_column(Text, default=None)
+    at: Mapped[float] = mapped_column(Float)
+
+
+class Delivery(Base):
+    """One attempt to send one alert to one person."""
+
+    __tablename__ = "deliveries"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    step: Mapped[int] = mapped_column(Integer)
+    attempt: Mapped[int] = mapped_column(Integer)
+    ok: Mapped[bool] = mapped_column(Boolean)
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+    at: Mapped[float] = mapped_column(Float)
+
+
+class SummaryRow(Base):
+    """A home's (or resident's) daily summary; a re-sent day replaces the old one."""
+
+    __tablename__ = "summaries"
+    __table_args__ = (UniqueConstraint("home_id", "resident_key", "date"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    home_id: Mapped[str] = mapped_column(String(64), index=True)
+    resident_key: Mapped[str] = mapped_column(String(64), default="")
+    date: Mapped[str] = mapped_column(String(10))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class AuditEntry(Base):
+    """Who read or changed what about which resident, and when."""
+
+    __tablename__ = "audit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[float] = mapped_column(Float, index=True)
+    user_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    action: Mapped[str] = mapped_column(String(16))
+    what: Mapped[str] = mapped_column(String(64))
+    resident_id: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
+    detail: Mapped[str | None] = mapped_column(Text, default=None)

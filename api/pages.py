@@ -1,0 +1,301 @@
+"""Server-rendered dashboards: login, the carer's caseload, and a family's view.
+
+Pages authenticate with a cookie holding the same short-lived JWT as the API
+(``HttpOnly``, ``SameSite=Strict``), and every form carries a token derived from
+that session, so a form posted from another site is refused twice over.
+"""
+
+from collections.abc import AsyncIterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Cookie, Depends, Form, HTTPException, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.sse import EventSourceResponse, ServerSentEvent
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.access import alert_or_404, resident_or_404, visible_resident_ids
+from api.charts import bar_chart
+from api.deps import COOKIE, DbDep, ServicesDep, user_for
+from api.family import MEASURES, compare, measure
+from api.models import AlertRow, AlertState, Home, Resident, Role, User
+from api.routes.alerts import acknowledge, feedback, resolve, visible_alerts
+from api.routes.auth import authenticate
+from api.routes.events import change_stream
+from api.routes.residents import summaries_for
+from api.schemas import FeedbackIn, Note, PseudoId
+from api.services import Services
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+SEVERITY_RANK = {"high": 3, "medium": 2, "low": 1}
+STATE_WORDS = {
+    AlertState.OPEN: "New: no one has picked this up yet",
+    AlertState.ACKNOWLEDGED: "A carer is looking into it",
+    AlertState.RESOLVED: "Dealt with",
+}
+
+
+class LoginRequired(HTTPException):
+    """Raised by page handlers without a valid session; answered with a redirect."""
+
+    def __init__(self) -> None:
+        super().__init__(status.HTTP_303_SEE_OTHER, "log in first", {"Location": "/login"})
+
+
+SessionCookie = Annotated[str | None, Cookie(alias=COOKIE)]
+
+
+def page_user(services: Services, session: Session, token: str | None) -> User:
+    """The session cookie's user, or a redirect to the login page."""
+    user = user_for(services, session, token)
+    if user is None:
+        raise LoginRequired
+    return user
+
+
+def _check_form(services: Services, token: str | None, csrf: str) -> None:
+    if not token or not services.tokens.check_form_token(token, csrf):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "this form has expired: reload the page")
+
+
+@router.get("/", response_class=RedirectResponse)
+def home_page() -> RedirectResponse:
+    """Send visitors to their dashboard (or the login page)."""
+    return RedirectResponse("/carer", status.HTTP_303_SEE_OTHER)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request) -> Response:
+    """The login form."""
+    return templates.TemplateResponse(request, "login.html", {"error": None})
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login_submit(
+    request: Request,
+    services: ServicesDep,
+    session: DbDep,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=256)],
+) -> Response:
+    """Check the password, set the session cookie, and go to the right dashboard."""
+    user = authenticate(session, username, password)
+    if user is None:
+        context = {"error": "Wrong username or password."}
+        return templates.TemplateResponse(request, "login.html", context, status_code=401)
+    target = "/family" if user.role == Role.FAMILY else "/carer"
+    response = RedirectResponse(target, status.HTTP_303_SEE_OTHER)
+    response.set_cookie(
+        COOKIE,
+        services.tokens.issue(user.id),
+        max_age=services.tokens.seconds,
+        httponly=True,
+        samesite="strict",
+        secure=services.settings.secure_cookies,
+    )
+    return response
+
+
+@router.post("/logout")
+def logout(
+    services: ServicesDep, token: SessionCookie, csrf: Annotated[str, Form(max_length=128)]
+) -> RedirectResponse:
+    """End the session."""
+    _check_form(services, token, csrf)
+    response = RedirectResponse("/login", status.HTTP_303_SEE_OTHER)
+    response.delete_cookie(COOKIE)
+    return response
+
+
+@router.get("/carer", response_class=HTMLResponse)
+def carer_page(
+    request: Request, services: ServicesDep, session: DbDep, token: SessionCookie
+) -> Response:
+    """The caseload, most in need of attention first, with active alerts to act on."""
+    user = page_user(services, session, token)
+    if user.role == Role.FAMILY:
+        return RedirectResponse("/family", status.HTTP_303_SEE_OTHER)
+    residents = _residents(session, user)
+    active = [a for a in visible_alerts(session, user, limit=500) if a.state != AlertState.RESOLVED]
+    services.audit.record(session, user, "read", "caseload", detail=f"{len(residents)} residents")
+    context = {
+        "user": user,
+        "csrf": services.tokens.form_token(token or ""),
+        "caseload": caseload(residents, active),
+        "alerts": [_alert_view(session, alert) for alert in _by_urgency(active)],
+    }
+    return templates.TemplateResponse(request, "carer.html", context)
+
+
+def cookie_user(services: ServicesDep, session: DbDep, token: SessionCookie) -> User:
+    """The page session's user (dependency form, for streaming responses)."""
+    return page_user(services, session, token)
+
+
+@router.get("/carer/events", response_class=EventSourceResponse)
+async def carer_events(
+    services: ServicesDep, user: Annotated[User, Depends(cookie_user)]
+) -> AsyncIterable[ServerSentEvent]:
+    """Live updates for the carer page (cookie session)."""
+    async for event in change_stream(services, user):
+        yield event
+
+
+@router.post("/carer/alerts/{alert_id}/{action}")
+def carer_action(
+    alert_id: int,
+    action: str,
+    services: ServicesDep,
+    session: DbDep,
+    token: SessionCookie,
+    csrf: Annotated[str, Form(max_length=128)],
+    note: Annotated[Note, Form()] = "",
+) -> RedirectResponse:
+    """Acknowledge, resolve, or mark useful / not useful, from the carer page."""
+    user = page_user(services, session, token)
+    _check_form(services, token, csrf)
+    alert = alert_or_404(session, user, alert_id)
+    if action == "acknowledge":
+        acknowledge(session, services, user, alert, note)
+    elif action == "resolve":
+        resolve(session, services, user, alert, note)
+    elif action in ("useful", "not-useful"):
+        feedback(session, services, user, alert, FeedbackIn(useful=action == "useful", note=note))
+    else:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "not found")
+    return RedirectResponse(f"/carer#alert-{alert_id}", status.HTTP_303_SEE_OTHER)
+
+
+@router.get("/family", response_class=HTMLResponse)
+def family_page(
+    request: Request,
+    services: ServicesDep,
+    session: DbDep,
+    token: SessionCookie,
+    resident_id: PseudoId | None = None,
+) -> Response:
+    """One relative: their latest day against their usual, recent weeks, alerts in words."""
+    user = page_user(services, session, token)
+    if resident_id is None:
+        granted = _residents(session, user)
+        if not granted:
+            context = {"user": user, "csrf": services.tokens.form_token(token or "")}
+            return templates.TemplateResponse(request, "family_none.html", context)
+        resident_id = granted[0].id
+    resident = resident_or_404(session, user, resident_id)
+    services.audit.record(session, user, "read", "family-dashboard", resident.id)
+    context = {"user": user, "csrf": services.tokens.form_token(token or "")}
+    context |= family_context(session, services, user, resident)
+    return templates.TemplateResponse(request, "family.html", context)
+
+
+def family_context(
+    session: Session, services: Services, user: User, resident: Resident
+) -> dict[str, Any]:
+    """Everything the family page shows about ``resident``."""
+    summaries = summaries_for(session, resident, 28)
+    home = session.get(Home, resident.home_id)
+    tz = home.tz if home else "UTC"
+    since = services.clock() - 14 * 86_400
+    alerts = visible_alerts(session, user, resident_id=resident.id, since=since, limit=20)
+    alerts += [
+        a
+        for a in visible_alerts(session, user, since=since, limit=50)
+        if a.resident_id is None and _concerns(a, resident)
+    ]
+    charts = [
+        (label, bar_chart([(s.date[5:], measure(s, name)) for s in summaries], label, unit))
+        for name, label, unit in MEASURES
+    ]
+    return {
+        "resident": resident,
+        "latest_date": summaries[-1].date if summaries else None,
+        "comparisons": compare(summaries),
+        "charts": charts,
+        "alerts": [
+            {
+                "when": _local(a.detected_at, tz),
+                "text": a.explanation,
+                "state": STATE_WORDS[AlertState(a.state)],
+            }
+            for a in sorted(alerts, key=lambda a: a.detected_at, reverse=True)
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    """A resident on the carer's list, with counts of their active alerts."""
+
+    resident: Resident
+    open: int
+    acknowledged: int
+    worst: int
+    oldest: float
+
+
+def caseload(residents: list[Resident], active: list[AlertRow]) -> list[CaseloadRow]:
+    """Residents with their active alerts, most in need of attention first.
+
+    Worst open severity first, then most open alerts, then the longest waiting.
+    """
+    rows = []
+    for resident in residents:
+        mine = [a for a in active if _concerns(a, resident)]
+        open_ = [a for a in mine if a.state == AlertState.OPEN]
+        rows.append(
+            CaseloadRow(
+                resident=resident,
+                open=len(open_),
+                acknowledged=len(mine) - len(open_),
+                worst=max((SEVERITY_RANK[a.severity] for a in open_), default=0),
+                oldest=min((a.detected_at for a in open_), default=float("inf")),
+            )
+        )
+    rows.sort(key=lambda r: (-r.worst, -r.open, r.oldest, -r.acknowledged, r.resident.display_name))
+    return rows
+
+
+def _concerns(alert: AlertRow, resident: Resident) -> bool:
+    if alert.resident_id is None:
+        return alert.home_id == resident.home_id
+    return alert.resident_id == resident.id
+
+
+def _by_urgency(alerts: list[AlertRow]) -> list[AlertRow]:
+    return sorted(
+        alerts,
+        key=lambda a: (a.state != AlertState.OPEN, -SEVERITY_RANK[a.severity], a.detected_at),
+    )
+
+
+def _residents(session: Session, user: User) -> list[Resident]:
+    visible = visible_resident_ids(session, user)
+    query = select(Resident).order_by(Resident.display_name)
+    if visible is not None:
+        query = query.where(Resident.id.in_(visible))
+    return list(session.scalars(query))
+
+
+def _alert_view(session: Session, alert: AlertRow) -> dict[str, Any]:
+    resident = session.get(Resident, alert.resident_id) if alert.resident_id else None
+    home = session.get(Home, alert.home_id)
+    tz = home.tz if home else "UTC"
+    return {
+        "alert": alert,
+        "who": resident.display_name
+        if resident
+        else f"Home {home.label if home else alert.home_id}",
+        "when": _local(alert.detected_at, tz),
+        "evidence": alert.evidence,
+    }
+
+
+def _local(ts: float, tz: str) -> str:
+    return datetime.fromtimestamp(ts, UTC).astimezone(ZoneInfo(tz)).strftime("%a %d %b, %H:%M")

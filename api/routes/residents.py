@@ -1,0 +1,304 @@
+"""Homes, residents and sensors; readings history and daily summaries from the store."""
+
+from collections.abc import Callable
+from typing import Annotated, TypeVar
+
+from fastapi import APIRouter, HTTPException, Query, status
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from api.access import resident_or_404, visible_resident_ids
+from api.deps import AdminDep, DbDep, ServicesDep, UserDep
+from api.models import Grant, Home, Resident, Sensor, SummaryRow, TeamResident
+from api.schemas import (
+    AggregateOut,
+    Epoch,
+    HomeIn,
+    HomeOut,
+    PseudoId,
+    ReadingOut,
+    ResidentIn,
+    ResidentOut,
+    ResidentPatch,
+    SensorIn,
+    SensorOut,
+    SummaryOut,
+)
+from api.services import Services
+from carewatch.errors import BadData, RetryLater
+from carewatch.protocol import Kind
+from carewatch.store import Store, Window
+
+T = TypeVar("T")
+router = APIRouter(prefix="/api/v1", tags=["residents"])
+MAX_READINGS_SPAN = 31 * 86_400.0
+MAX_AGGREGATE_SPAN = 400 * 86_400.0
+
+
+@router.put("/homes/{home_id}")
+def put_home(
+    home_id: PseudoId, body: HomeIn, session: DbDep, admin: AdminDep, services: ServicesDep
+) -> HomeOut:
+    """Create or update a home (admin); ``body.id`` must equal the path's id."""
+    if body.id != home_id:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "id: must match the path")
+    home = session.merge(Home(id=home_id, label=body.label, tz=body.tz))
+    services.audit.record(session, admin, "update", "home", detail=f"home {home_id}")
+    return HomeOut.model_validate(home)
+
+
+@router.get("/homes")
+def list_homes(session: DbDep, _admin: AdminDep) -> list[HomeOut]:
+    """Every home (admin)."""
+    return [HomeOut.model_validate(h) for h in session.scalars(select(Home).order_by(Home.id))]
+
+
+@router.put("/homes/{home_id}/sensors/{sensor_id}")
+def put_sensor(
+    home_id: PseudoId,
+    sensor_id: PseudoId,
+    body: SensorIn,
+    session: DbDep,
+    admin: AdminDep,
+    services: ServicesDep,
+) -> SensorOut:
+    """Register a sensor, and the resident a wearable belongs to (admin)."""
+    if session.get(Home, home_id) is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no home {home_id!r}")
+    if body.resident_id is not None:
+        owner = session.get(Resident, body.resident_id)
+        if owner is None or owner.home_id != home_id:
+            raise HTTPException(
+                status.HTTP_422_UNPROCESSABLE_CONTENT, "resident_id: no such resident in this home"
+            )
+    sensor = session.merge(
+        Sensor(home_id=home_id, id=sensor_id, kind=body.kind, resident_id=body.resident_id)
+    )
+    services.audit.record(session, admin, "update", "sensor", body.resident_id, sensor_id)
+    return SensorOut.model_validate(sensor)
+
+
+@router.get("/homes/{home_id}/sensors")
+def list_sensors(home_id: PseudoId, session: DbDep, _admin: AdminDep) -> list[SensorOut]:
+    """A home's registered sensors (admin)."""
+    query = select(Sensor).where(Sensor.home_id == home_id).order_by(Sensor.id)
+    return [SensorOut.model_validate(sensor) for sensor in session.scalars(query)]
+
+
+@router.post("/residents", status_code=status.HTTP_201_CREATED)
+def create_resident(
+    body: ResidentIn, session: DbDep, admin: AdminDep, services: ServicesDep
+) -> ResidentOut:
+    """Add a resident to a home (admin)."""
+    if session.get(Home, body.home_id) is None:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "home_id: no such home")
+    if session.get(Resident, body.id) is not None:
+        raise HTTPException(status.HTTP_409_CONFLICT, f"resident {body.id!r} exists")
+    resident = Resident(
+        id=body.id,
+        home_id=body.home_id,
+        display_name=body.display_name,
+        consent={kind.value: allowed for kind, allowed in body.consent.items()},
+    )
+    session.add(resident)
+    session.flush()
+    services.audit.record(session, admin, "create", "resident", resident.id)
+    return resident_out(session, resident)
+
+
+@router.get("/residents")
+def list_residents(session: DbDep, user: UserDep, services: ServicesDep) -> list[ResidentOut]:
+    """The residents the user is granted (all of them for admins)."""
+    visible = visible_resident_ids(session, user)
+    query = select(Resident).order_by(Resident.id)
+    if visible is not None:
+        query = query.where(Resident.id.in_(visible))
+    residents = list(session.scalars(query))
+    services.audit.record(session, user, "read", "residents", detail=f"{len(residents)} listed")
+    return [resident_out(session, resident) for resident in residents]
+
+
+@router.get("/residents/{resident_id}")
+def read_resident(
+    resident_id: PseudoId, session: DbDep, user: UserDep, services: ServicesDep
+) -> ResidentOut:
+    """One resident the user is granted; 404 otherwise."""
+    resident = resident_or_404(session, user, resident_id)
+    services.audit.record(session, user, "read", "resident", resident_id)
+    return resident_out(session, resident)
+
+
+@router.patch("/residents/{resident_id}")
+def update_resident(
+    resident_id: PseudoId,
+    body: ResidentPatch,
+    session: DbDep,
+    admin: AdminDep,
+    services: ServicesDep,
+) -> ResidentOut:
+    """Change a resident's name or consent flags (admin)."""
+    resident = resident_or_404(session, admin, resident_id)
+    if body.display_name is not None:
+        resident.display_name = body.display_name
+    if body.consent is not None:
+        resident.consent = {**resident.consent, **{k.value: v for k, v in body.consent.items()}}
+    services.audit.record(session, admin, "update", "resident", resident_id)
+    return resident_out(session, resident)
+
+
+@router.delete("/residents/{resident_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_resident(
+    resident_id: PseudoId, session: DbDep, admin: AdminDep, services: ServicesDep
+) -> None:
+    """Remove a resident and their grants (admin); their alerts stay, detached."""
+    resident_or_404(session, admin, resident_id)
+    session.execute(delete(Grant).where(Grant.resident_id == resident_id))
+    session.execute(delete(TeamResident).where(TeamResident.resident_id == resident_id))
+    for sensor in session.scalars(select(Sensor).where(Sensor.resident_id == resident_id)):
+        sensor.resident_id = None
+    session.execute(delete(Resident).where(Resident.id == resident_id))
+    services.audit.record(session, admin, "delete", "resident", resident_id)
+
+
+@router.get("/residents/{resident_id}/readings")
+def read_readings(
+    resident_id: PseudoId,
+    kind: Kind,
+    session: DbDep,
+    user: UserDep,
+    services: ServicesDep,
+    start: Annotated[Epoch | None, Query()] = None,
+    end: Annotated[Epoch | None, Query()] = None,
+) -> list[ReadingOut]:
+    """Readings of one kind from the resident's home (at most 31 days), oldest first."""
+    resident = resident_or_404(session, user, resident_id)
+    _check_consent(resident, kind)
+    start, end = _span(services, start, end, MAX_READINGS_SPAN)
+    others = _others_sensors(session, resident)
+    readings = _call(lambda store: store.query(resident.home_id, kind, start, end), services)
+    services.audit.record(session, user, "read", "readings", resident_id, kind.value)
+    return [
+        ReadingOut(sensor=r.sensor, kind=r.kind, ts=r.ts, value=r.value)
+        for r in readings
+        if r.sensor not in others and r.resident in (None, resident_id)
+    ]
+
+
+@router.get("/residents/{resident_id}/aggregates")
+def read_aggregates(
+    resident_id: PseudoId,
+    kind: Kind,
+    session: DbDep,
+    user: UserDep,
+    services: ServicesDep,
+    window: Window = Window.DAY,
+    start: Annotated[Epoch | None, Query()] = None,
+    end: Annotated[Epoch | None, Query()] = None,
+) -> list[AggregateOut]:
+    """Per-window statistics of one kind, days cut at the home's local midnight."""
+    resident = resident_or_404(session, user, resident_id)
+    _check_consent(resident, kind)
+    start, end = _span(services, start, end, MAX_AGGREGATE_SPAN)
+    tz = _tz(session, resident)
+    rows = _call(
+        lambda store: store.aggregate(resident.home_id, kind, start, end, window, tz), services
+    )
+    services.audit.record(session, user, "read", "aggregates", resident_id, kind.value)
+    return [AggregateOut(**{f: getattr(r, f) for f in AggregateOut.model_fields}) for r in rows]
+
+
+@router.get("/residents/{resident_id}/summaries")
+def read_summaries(
+    resident_id: PseudoId,
+    session: DbDep,
+    user: UserDep,
+    services: ServicesDep,
+    days: Annotated[int, Query(ge=1, le=400)] = 28,
+) -> list[SummaryOut]:
+    """The latest daily summaries of the resident's home, oldest first."""
+    resident = resident_or_404(session, user, resident_id)
+    services.audit.record(session, user, "read", "summaries", resident_id)
+    return summaries_for(session, resident, days)
+
+
+def summaries_for(session: Session, resident: Resident, days: int) -> list[SummaryOut]:
+    """Daily summaries for a resident: their own where the detectors made one, else the home's."""
+    rows = session.scalars(
+        select(SummaryRow)
+        .where(
+            SummaryRow.home_id == resident.home_id,
+            SummaryRow.resident_key.in_([resident.id, ""]),
+        )
+        .order_by(SummaryRow.date.desc())
+    )
+    by_date: dict[str, SummaryRow] = {}
+    for row in rows:
+        if row.date not in by_date or row.resident_key == resident.id:
+            by_date[row.date] = row
+    latest = sorted(by_date)[-days:]
+    return [_summary_out(by_date[date].data) for date in latest]
+
+
+def _summary_out(data: dict[str, object]) -> SummaryOut:
+    episodes = data.get("night_episodes")
+    return SummaryOut.model_validate(
+        {**data, "night_episodes": len(episodes) if isinstance(episodes, list) else 0}
+    )
+
+
+def resident_out(session: Session, resident: Resident) -> ResidentOut:
+    """A resident with their home's time zone."""
+    return ResidentOut(
+        id=resident.id,
+        home_id=resident.home_id,
+        display_name=resident.display_name,
+        consent=resident.consent,
+        tz=_tz(session, resident),
+    )
+
+
+def _tz(session: Session, resident: Resident) -> str:
+    home = session.get(Home, resident.home_id)
+    return home.tz if home else "UTC"
+
+
+def _check_consent(resident: Resident, kind: Kind) -> None:
+    if resident.consent.get(kind.value, True) is False:
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, f"the resident has not consented to share {kind.value}"
+        )
+
+
+def _others_sensors(session: Session, resident: Resident) -> set[str]:
+    """Personal sensors (wearables) in the home that belong to someone else."""
+    query = select(Sensor.id).where(
+        Sensor.home_id == resident.home_id,
+        Sensor.resident_id.is_not(None),
+        Sensor.resident_id != resident.id,
+    )
+    return set(session.scalars(query))
+
+
+def _span(
+    services: Services, start: float | None, end: float | None, longest: float
+) -> tuple[float, float]:
+    end = services.clock() if end is None else end
+    start = end - 86_400.0 if start is None else start
+    if start >= end:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "start: must be before end")
+    if end - start > longest:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, f"end - start: at most {longest / 86_400:g} days"
+        )
+    return start, end
+
+
+def _call(read: Callable[[Store], T], services: Services) -> T:
+    if services.store is None:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "no readings store configured")
+    try:
+        return read(services.store)
+    except RetryLater as error:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(error)) from None
+    except BadData as error:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from None

@@ -1,0 +1,108 @@
+"""Everything a request handler needs, built once per app from the settings."""
+
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.audit import Audit
+from api.consumer import Ingestor, MqttConsumer
+from api.db import make_engine, migrate, session_factory
+from api.escalation import Escalator
+from api.events import EventHub
+from api.metrics import ApiMetrics
+from api.notify import Notifier
+from api.routing import RoutingRules, load_rules
+from api.security import Tokens
+from api.settings import ApiSettings
+from carewatch.clock import Clock
+from carewatch.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """The app's collaborators; request handlers reach them through ``api.deps``."""
+
+    settings: ApiSettings
+    clock: Clock
+    engine: Engine
+    sessions: sessionmaker[Session]
+    tokens: Tokens
+    audit: Audit
+    hub: EventHub
+    metrics: ApiMetrics
+    escalator: Escalator
+    ingestor: Ingestor
+    store: Store | None
+    consumer: MqttConsumer | None = None
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _ticker: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start consuming MQTT and the escalation loop (background threads)."""
+        self._stop.clear()
+        if self.settings.broker_url:
+            self.consumer = MqttConsumer(
+                self.settings.broker_url, self.settings.mqtt_client_id, self.ingestor
+            )
+            self.consumer.start()
+        self._ticker = threading.Thread(target=self._tick_loop, name="escalation", daemon=True)
+        self._ticker.start()
+
+    def stop(self) -> None:
+        """Stop the background threads and release the store."""
+        self._stop.set()
+        if self.consumer:
+            self.consumer.stop()
+        if self._ticker:
+            self._ticker.join(timeout=10)
+        if self.store:
+            self.store.close()
+
+    def _tick_loop(self) -> None:
+        while not self._stop.wait(self.settings.escalation_tick_seconds):
+            try:
+                self.escalator.tick()
+            except Exception:  # one bad delivery must not end escalation for everyone
+                log.exception("escalation tick failed")
+
+
+def build_services(
+    settings: ApiSettings,
+    *,
+    clock: Clock,
+    store: Store | None = None,
+    notifier: Notifier | None = None,
+    rules: RoutingRules | None = None,
+) -> Services:
+    """Connect to the database (migrating it) and wire the collaborators together."""
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    sessions = session_factory(engine)
+    if rules is None:
+        rules = load_rules(settings.routing_file) if settings.routing_file else RoutingRules()
+    notifier = notifier or Notifier(
+        attempts=settings.delivery_attempts, backoff_seconds=settings.delivery_backoff_seconds
+    )
+    metrics = ApiMetrics()
+    hub = EventHub()
+    escalator = Escalator(sessions, rules, notifier, clock, metrics)
+    return Services(
+        settings=settings,
+        clock=clock,
+        engine=engine,
+        sessions=sessions,
+        tokens=Tokens(
+            settings.jwt_secret.get_secret_value(), minutes=settings.token_minutes, clock=clock
+        ),
+        audit=Audit(clock),
+        hub=hub,
+        metrics=metrics,
+        escalator=escalator,
+        ingestor=Ingestor(sessions, escalator, hub, metrics, clock),
+        store=store,
+    )

@@ -1,0 +1,52 @@
+"""Settings of the API service, read from ``CAREWATCH_API_…`` environment variables."""
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, PositiveFloat, PositiveInt, SecretStr
+from pydantic_settings import SettingsConfigDict
+
+from carewatch.settings import CareWatchSettings
+
+
+class ApiDatabaseSettings(CareWatchSettings):
+    """The part of :class:`ApiSettings` that admin commands (migrate, create-admin) need."""
+
+    model_config = SettingsConfigDict(env_prefix="CAREWATCH_API_", extra="ignore", frozen=True)
+
+    database_url: str = "sqlite:///carewatch-api.sqlite3"
+
+
+class ApiSettings(ApiDatabaseSettings):
+    """Everything the API needs; ``jwt_secret`` has no default on purpose.
+
+    Examples
+    --------
+    >>> from carewatch.settings import load_settings
+    >>> load_settings(ApiSettings, jwt_secret=None)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    carewatch.errors.ConfigError: CAREWATCH_API_JWT_SECRET: Input should be a valid string...
+    """
+
+    model_config = SettingsConfigDict(env_prefix="CAREWATCH_API_", extra="ignore", frozen=True)
+
+    jwt_secret: Annotated[SecretStr, Field(min_length=32)]
+    """Signs access tokens and form tokens; generate with ``openssl rand -hex 32``."""
+    store_url: str | None = None
+    """Readings store (``sqlite:///…`` or ``influxdb://…``); ``None``: the default SQLite file."""
+    broker_url: str | None = None
+    """MQTT broker with alerts and summaries; ``None`` runs without consuming them."""
+    mqtt_client_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")] = "carewatch-api"
+    token_minutes: Annotated[PositiveInt, Field(le=24 * 60)] = 15
+    routing_file: Path | None = None
+    """TOML routing rules; ``None`` means alerts are stored and shown but not sent."""
+    escalation_tick_seconds: PositiveFloat = 30.0
+    delivery_attempts: Annotated[PositiveInt, Field(le=10)] = 3
+    delivery_backoff_seconds: Annotated[float, Field(ge=0, le=60)] = 2.0
+    sse_lifetime_seconds: PositiveFloat = 300.0
+    """An event stream ends after this long; the browser reconnects with a fresh check."""
+    secure_cookies: bool = True
+    """Mark the session cookie ``Secure``; turn off only for plain-HTTP local demos."""
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 8000

@@ -1,0 +1,163 @@
+"""An API with a real SQLite database and store, a manual clock, and people to log in as."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.notify import Notifier
+from api.routing import RoutingRules, parse_rules
+from api.settings import ApiSettings
+from carewatch.clock import ManualClock
+from carewatch.protocol import Alert
+from carewatch.settings import load_settings
+from carewatch.store import Store, open_store
+
+NOW = 1_763_200_000.0  # 2025-11-15 09:46:40 UTC
+SECRET = "test-secret-" + "x" * 40
+PASSWORD = "a long test password"
+
+
+def make_settings(tmp_path: Path, **overrides: object) -> ApiSettings:
+    return load_settings(
+        ApiSettings,
+        jwt_secret=SECRET,
+        database_url=f"sqlite:///{tmp_path}/api.sqlite3",
+        secure_cookies=False,
+        delivery_backoff_seconds=0,
+        **overrides,
+    )
+
+
+@dataclass
+class World:
+    """Two homes, two residents, and one person of every role for each."""
+
+    app: FastAPI
+    client: TestClient
+    clock: ManualClock
+    store: Store
+    tokens: dict[str, str] = field(default_factory=dict)
+    user_ids: dict[str, int] = field(default_factory=dict)
+    alert_ids: dict[str, int] = field(default_factory=dict)
+
+    def auth(self, who: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[who]}"}
+
+    def login(self, username: str) -> str:
+        response = self.client.post(
+            "/api/v1/auth/token", data={"username": username, "password": PASSWORD}
+        )
+        assert response.status_code == 200, response.text
+        token: str = response.json()["access_token"]
+        return token
+
+    def ingest(self, alert: Alert) -> int:
+        from carewatch.protocol import alerts_topic, encode
+
+        outcome = self.app.state.services.ingestor.handle(alerts_topic(alert.home), encode(alert))
+        assert outcome == "stored"
+        listed = self.client.get("/api/v1/alerts", headers=self.auth("admin")).json()
+        return int(max(a["id"] for a in listed))
+
+
+def alert_for(home: str, resident: str | None, kind: str = "dehydration", **kw: object) -> Alert:
+    fields: dict[str, object] = {
+        "home": home,
+        "kind": kind,
+        "detected_at": NOW - 600,
+        "start": NOW - 3600,
+        "severity": "medium",
+        "explanation": f"Drank 0.6 l today against a usual 1.5 l ({resident or home}).",
+        "evidence": {"litres_today": 0.6, "usual_litres": 1.5},
+        "resident": resident,
+    }
+    fields.update(kw)
+    return Alert(**fields)  # type: ignore[arg-type]
+
+
+def build_world(
+    tmp_path: Path,
+    *,
+    rules: RoutingRules | None = None,
+    notify_urls: dict[str, str] | None = None,
+    **settings: object,
+) -> World:
+    """Create the app and populate it through the API itself (as an admin would)."""
+    from sqlalchemy import select
+
+    from api.models import Role, User
+    from api.security import hash_password
+
+    clock = ManualClock(NOW)
+    store = open_store(f"sqlite:///{tmp_path}/readings.db")
+    app = create_app(
+        make_settings(tmp_path, **settings),
+        clock=clock,
+        store=store,
+        notifier=Notifier(attempts=2, backoff_seconds=0),
+        rules=rules or parse_rules(""),
+        background=False,
+    )
+    client = TestClient(app)
+    world = World(app, client, clock, store)
+    services = app.state.services
+    with services.sessions.begin() as session:  # the first admin, as create-admin does
+        session.add(
+            User(
+                username="admin",
+                display_name="Ada Admin",
+                role=Role.ADMIN,
+                password_hash=hash_password(PASSWORD),
+            )
+        )
+    world.tokens["admin"] = world.login("admin")
+    admin = world.auth("admin")
+    for home, tz in (("h-1", "Europe/London"), ("h-2", "Europe/Paris")):
+        r = client.put(f"/api/v1/homes/{home}", json={"id": home, "label": home.upper(), "tz": tz},
+                       headers=admin)
+        assert r.status_code == 200, r.text
+    for rid, home, name in (("r-1", "h-1", "Rose Able"), ("r-2", "h-2", "Bert Baker")):
+        r = client.post("/api/v1/residents", json={"id": rid, "home_id": home, "display_name": name},
+                        headers=admin)
+        assert r.status_code == 201, r.text
+    people = [
+        ("carer-a", Role.CARER), ("carer-b", Role.CARER), ("lead-b", Role.CARER),
+        ("family-a", Role.FAMILY), ("family-b", Role.FAMILY),
+    ]
+    urls = notify_urls or {}
+    for username, role in people:
+        body = {"username": username, "display_name": username.title(), "role": role,
+                "password": PASSWORD, "notify_url": urls.get(username)}
+        r = client.post("/api/v1/users", json=body, headers=admin)
+        assert r.status_code == 201, r.text
+        world.user_ids[username] = r.json()["id"]
+    # carer-a and family-a directly; carer-b through team "north" led by lead-b
+    for username, rid in (("carer-a", "r-1"), ("family-a", "r-1"), ("family-b", "r-2")):
+        r = client.post("/api/v1/grants", json={"user_id": world.user_ids[username],
+                                                  "resident_id": rid}, headers=admin)
+        assert r.status_code == 201, r.text
+    team = client.post("/api/v1/teams", json={"name": "north", "lead_id": world.user_ids["lead-b"]},
+                       headers=admin).json()
+    for username in ("carer-b", "lead-b"):
+        client.put(f"/api/v1/teams/{team['id']}/members/{world.user_ids[username]}", headers=admin)
+    client.put(f"/api/v1/teams/{team['id']}/residents/r-2", headers=admin)
+    for username, _ in people:
+        world.tokens[username] = world.login(username)
+    with services.sessions() as session:
+        assert session.scalars(select(User)).all()
+    return world
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    w = build_world(tmp_path)
+    w.alert_ids["a"] = w.ingest(alert_for("h-1", "r-1"))
+    w.alert_ids["b"] = w.ingest(alert_for("h-2", "r-2", kind="night_wandering"))
+    yield w
+    w.client.close()
+    w.store.close()
