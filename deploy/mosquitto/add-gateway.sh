@@ -64,5 +64,16 @@ topic write carewatch/v1/$home/$gateway/status
 ACL
 
 echo "gateway $gateway of home $home added to $dir; reload Mosquitto to apply."
-echo "On the Pi, in /etc/carewatch/gateway.toml:"
-echo "  broker_url = \"mqtts://$gateway:$password@<broker host>:8883\""
+echo "On the Pi, /etc/carewatch/gateway.toml (or the password as CAREWATCH_GATEWAY_MQTT_PASSWORD):"
+cat <<TOML
+[gateway]
+id = "$gateway"
+home = "$home"
+# and tz, data_dir and the sensor sources: see deploy/gateway.example.toml
+
+[mqtt]
+url = "mqtts://<broker host>:8883"
+username = "$gateway"
+password = "$password"
+ca_file = "/etc/carewatch/ca.crt"
+TOML

@@ -11,6 +11,7 @@ import os
 import shutil
 import signal
 import subprocess
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,9 +58,10 @@ class ScriptFailed(Exception):
 def add_gateway(site: Path, home: str, gateway: str) -> Account:
     """Create a gateway account with add-gateway.sh; read the password it printed."""
     out = run_script("add-gateway.sh", "--dir", str(site), home, gateway)
-    url = next(line for line in out.splitlines() if "broker_url" in line)
-    password = url.split(f"mqtts://{gateway}:", 1)[1].split("@", 1)[0]
-    return Account(gateway, password)
+    toml = tomllib.loads(out.split("\n", 2)[2])  # the gateway.toml lines it printed
+    assert toml["gateway"] == {"id": gateway, "home": home}
+    assert toml["mqtt"]["username"] == gateway
+    return Account(gateway, toml["mqtt"]["password"])
 
 
 def render_config(template: str, site: Path, data: Path, port: int, tls_port: int) -> str:
@@ -93,7 +95,7 @@ class DeployedMosquitto(Server):
         self.site = workdir / "site"
         data = workdir / "data"
         data.mkdir(parents=True)
-        self.site.mkdir()
+        (self.site / "conf.d").mkdir(parents=True)
         shutil.copy(MOSQUITTO_DIR / "carewatch.acl", self.site / "acl")
         run_script("make-test-ca.sh", str(self.site / "certs"), "localhost")
         for service, password in SERVICE_PASSWORDS.items():
