@@ -1,0 +1,151 @@
+"""Who lives in a simulated home, and their routine, as published figures allow.
+
+A :class:`HomeProfile` holds everything the day-by-day simulation needs: the home's
+pseudonymous ids, its IANA time zone, its sensors, and the resident's routine
+(sleep timing, drinking, toilet visits, sitting, resting heart rate). The ranges
+that :func:`make_cohort` draws from are the ones cited in ``docs/simulator.md``.
+"""
+
+from typing import Annotated, Final
+
+import msgspec
+import numpy as np
+
+from carewatch.protocol.kinds import Kind
+from carewatch.protocol.messages import Id
+
+# Rooms with a PIR each; the resident moves between them.
+ROOMS: Final = ("bedroom", "hall", "kitchen", "lounge", "bathroom")
+
+# Time zones of the cohort: several with daylight saving (northern and southern
+# hemisphere), one without, one with a half-hour offset.
+COHORT_ZONES: Final = (
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "Asia/Tokyo",
+    "Asia/Kolkata",
+    "Europe/Madrid",
+)
+
+# Ranges the cohort is drawn from (low, high); sources in docs/simulator.md.
+RANGES: Final[dict[str, tuple[float, float]]] = {
+    "wake_h": (6.0, 8.0),  # older adults wake early (phase advance)
+    "wake_sd_min": (15.0, 40.0),
+    "bed_h": (21.5, 23.5),
+    "bed_sd_min": (15.0, 40.0),
+    "weekend_shift_min": (0.0, 45.0),
+    "drinks_per_day": (6.0, 9.0),  # kitchen-tap draws for drinks and the kettle
+    "litres_per_drink": (0.2, 0.3),  # ≈1.4–2.4 L/day of drinks (EFSA/ESPEN: 1.6–2.0 L)
+    "cooking_litres": (1.0, 3.0),  # washing up and cooking, per main meal
+    "toilet_day": (4.0, 7.0),  # daytime voids (van Haarst et al. 2004)
+    "toilet_night": (0.5, 2.0),  # nocturia in people over 70 (Bosch & Weiss 2010)
+    "handwash_litres": (0.3, 0.8),
+    "chair_bout_min": (30.0, 75.0),  # long sitting bouts; ≈9 h/day sedentary (Harvey 2015)
+    "resting_hr": (58.0, 82.0),  # resting pulse at 60-80 y (Ostchega et al. 2011)
+    "circadian_amp": (3.0, 6.0),  # half the day-night swing of resting HR, bpm
+    "sleep_dip": (4.0, 8.0),  # further fall of HR while asleep, bpm
+    "activity_rise": (10.0, 22.0),  # HR rise when walking about the home, bpm
+}
+
+
+Hour = Annotated[float, msgspec.Meta(ge=0, lt=24)]
+Minutes = Annotated[float, msgspec.Meta(ge=0, le=180)]
+Positive = Annotated[float, msgspec.Meta(gt=0)]
+
+
+class HomeProfile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One home, its sensors, and its resident's routine (all in local time).
+
+    Examples
+    --------
+    >>> profile = make_cohort(1, seed=3)[0]
+    >>> profile.home, profile.residents, profile.sensors["bed"]
+    ('home-001', ['r-001'], 'bed')
+    """
+
+    home: Id
+    tz: str
+    residents: list[Id]
+    sensors: dict[Id, str]
+    gateway: Id
+    wake_h: Hour
+    wake_sd_min: Minutes
+    bed_h: Hour
+    bed_sd_min: Minutes
+    weekend_shift_min: Minutes
+    drinks_per_day: Positive
+    litres_per_drink: Positive
+    cooking_litres: Positive
+    toilet_day: Positive
+    toilet_night: Positive
+    handwash_litres: Positive
+    chair_bout_min: Positive
+    resting_hr: Annotated[float, msgspec.Meta(ge=30, le=120)]
+    circadian_amp: Annotated[float, msgspec.Meta(ge=0, le=20)]
+    sleep_dip: Annotated[float, msgspec.Meta(ge=0, le=20)]
+    activity_rise: Annotated[float, msgspec.Meta(ge=0, le=60)]
+
+    @property
+    def resident(self) -> str:
+        """The resident who wears the wrist sensor (homes have one resident)."""
+        return self.residents[0]
+
+    @property
+    def wrist(self) -> str:
+        """The id of the resident's wrist heart-rate sensor."""
+        return f"wrist-{self.resident}"
+
+
+def sensor_layout(resident: str) -> dict[str, str]:
+    """The sensors of a home: one per room PIR plus furniture, taps, toilet, door, wrist.
+
+    >>> sorted(sensor_layout("r-001").values()).count("motion")
+    5
+    """
+    sensors = {
+        "bed": Kind.BED.value,
+        "chair": Kind.CHAIR.value,
+        "tap-kitchen": Kind.TAP.value,
+        "tap-bathroom": Kind.TAP.value,
+        "toilet": Kind.TOILET.value,
+        "door-front": Kind.DOOR.value,
+        f"wrist-{resident}": Kind.HEART_RATE.value,
+    }
+    sensors.update({f"motion-{room}": Kind.MOTION.value for room in ROOMS})
+    return sensors
+
+
+def make_profile(index: int, rng: np.random.Generator) -> HomeProfile:
+    """Draw the profile of home number ``index`` (1-based) from the cited ranges."""
+    resident = f"r-{index:03d}"
+    drawn = {name: round(float(rng.uniform(low, high)), 2) for name, (low, high) in RANGES.items()}
+    return HomeProfile(
+        home=f"home-{index:03d}",
+        tz=COHORT_ZONES[int(rng.integers(len(COHORT_ZONES)))],
+        residents=[resident],
+        sensors=sensor_layout(resident),
+        gateway=f"gw-{index:03d}",
+        **drawn,
+    )
+
+
+def make_cohort(homes: int, seed: int) -> list[HomeProfile]:
+    """A seeded, varied cohort of ``homes`` profiles in several time zones.
+
+    Examples
+    --------
+    >>> cohort = make_cohort(20, seed=1)
+    >>> [p.home for p in cohort[:2]], len({p.tz for p in cohort}) > 3
+    (['home-001', 'home-002'], True)
+    >>> make_cohort(3, seed=1) == make_cohort(3, seed=1)
+    True
+    """
+    if homes < 1:
+        raise ValueError(f"homes must be at least 1, not {homes}")
+    streams = np.random.SeedSequence([seed, 0x5EED]).spawn(homes)
+    return [make_profile(i + 1, np.random.default_rng(s)) for i, s in enumerate(streams)]

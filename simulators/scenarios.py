@@ -1,0 +1,187 @@
+"""Which days of a home's simulation carry which scenario, chosen reproducibly.
+
+Three families of labelled episode:
+
+- alert kinds, what the detectors should raise: ``dehydration``, ``night_wandering``,
+  ``stress``, ``inactivity``;
+- faults of the data path: ``sensor_dead``, ``gateway_offline``, ``clock_drift``,
+  ``duplicate``, ``malformed``;
+- confounders, normal life that fools naive detectors: ``hot_day``, ``day_out``,
+  ``visitor``, ``cold``. They also happen on their own at everyday rates.
+
+Episodes of life (alerts and confounders) never share a day, so a false alert on a
+confounder can be counted; faults avoid them when the simulation is long enough.
+"""
+
+from dataclasses import dataclass, field
+from typing import Final
+
+import numpy as np
+
+ALERT_KINDS: Final = ("dehydration", "night_wandering", "stress", "inactivity")
+FAULT_KINDS: Final = ("sensor_dead", "gateway_offline", "clock_drift", "duplicate", "malformed")
+CONFOUNDER_KINDS: Final = ("hot_day", "day_out", "visitor", "cold")
+SCENARIO_KINDS: Final = ALERT_KINDS + FAULT_KINDS + CONFOUNDER_KINDS
+
+# Days an episode spans (low, high inclusive); dehydration keeps one spare day after
+# it so that the next episode does not start while the person is recovering.
+_SPANS: Final[dict[str, tuple[int, int]]] = {
+    "dehydration": (4, 6),
+    "night_wandering": (1, 2),
+    "stress": (1, 1),
+    "inactivity": (1, 1),
+    "sensor_dead": (1, 3),
+    "gateway_offline": (1, 1),
+    "clock_drift": (2, 3),
+    "duplicate": (1, 1),
+    "malformed": (1, 1),
+    "hot_day": (1, 1),
+    "day_out": (1, 1),
+    "visitor": (1, 1),
+    "cold": (3, 5),
+}
+
+# Daily chance of each confounder happening on its own on a free day.
+EVERYDAY_RATES: Final = {"hot_day": 0.04, "day_out": 0.08, "visitor": 0.12, "cold": 0.01}
+
+BASELINE_DAYS: Final = 10  # scenarios start after this (or a third of the run if shorter)
+
+
+@dataclass
+class DayPlan:
+    """How one local day (and the night after it) departs from the routine."""
+
+    drink: float = 1.0  # multiplier of drinks per day and litres per drink
+    toilet: float = 1.0  # multiplier of toilet visits
+    hr_extra: float = 0.0  # bpm added all day (a cold)
+    sleep_extra_min: float = 0.0  # later up and earlier to bed (a cold)
+    wander_night: bool = False  # long spells out of bed in the night after this day
+    stress: bool = False
+    inactivity: str | None = None  # "late_wake" or "silence"
+    day_out: bool = False
+    visitor: bool = False
+    day_labels: list[tuple[str, str | None]] = field(default_factory=list)  # whole-day labels
+
+
+@dataclass
+class Fault:
+    """A data-path fault starting on ``day`` and lasting ``span`` days."""
+
+    kind: str
+    day: int
+    span: int
+
+
+@dataclass
+class Plan:
+    """The scenario plan of one home."""
+
+    days: list[DayPlan]
+    faults: list[Fault]
+
+
+def plan_home(days: int, kinds: tuple[str, ...], rng: np.random.Generator) -> Plan:
+    """Place the requested ``kinds`` on free days, then everyday confounders.
+
+    Examples
+    --------
+    >>> plan = plan_home(30, ("dehydration", "duplicate"), np.random.default_rng(1))
+    >>> [round(d.drink, 2) for d in plan.days if d.drink < 1][-1] <= 0.6
+    True
+    >>> [f.kind for f in plan.faults]
+    ['duplicate']
+    """
+    unknown = set(kinds) - set(SCENARIO_KINDS)
+    if unknown:
+        raise ValueError(f"unknown scenario kinds {sorted(unknown)}; known: {SCENARIO_KINDS}")
+    plan = Plan(days=[DayPlan() for _ in range(days)], faults=[])
+    life = np.zeros(days, dtype=bool)
+    faults = np.zeros(days, dtype=bool)
+    earliest = min(BASELINE_DAYS, days // 3)
+    for kind in SCENARIO_KINDS:  # a fixed order keeps plans reproducible
+        if kind not in kinds:
+            continue
+        low, high = _SPANS[kind]
+        span = min(int(rng.integers(low, high + 1)), days - earliest)
+        if kind in FAULT_KINDS:
+            day = _free_start(faults | life, span, earliest, rng, fallback=faults)
+            faults[day : day + span] = True
+            plan.faults.append(Fault(kind, day, span))
+        else:
+            day = _free_start(life, span, earliest, rng, fallback=None)
+            life[day : day + span] = True
+            _apply(plan.days, kind, day, span, rng)
+    _everyday_confounders(plan.days, life, rng)
+    return plan
+
+
+def _free_start(
+    busy: np.ndarray,
+    span: int,
+    earliest: int,
+    rng: np.random.Generator,
+    fallback: np.ndarray | None,
+) -> int:
+    """A random first day of ``span`` free days (after the baseline), else any."""
+    days = len(busy)
+    starts = [d for d in range(earliest, days - span + 1) if not busy[d : d + span].any()]
+    if not starts and fallback is not None:
+        starts = [d for d in range(earliest, days - span + 1) if not fallback[d : d + span].any()]
+    if not starts:
+        starts = list(range(earliest, max(earliest, days - span) + 1))
+    return starts[int(rng.integers(len(starts)))]
+
+
+def _apply(days: list[DayPlan], kind: str, first: int, span: int, rng: np.random.Generator) -> None:
+    if kind == "dehydration":
+        _dehydration(days, first, max(1, span - 1), rng)
+    elif kind == "night_wandering":
+        for d in range(first, first + span):
+            days[d].wander_night = True
+    elif kind == "stress":
+        days[first].stress = True
+    elif kind == "inactivity":
+        days[first].inactivity = "late_wake" if rng.random() < 0.5 else "silence"
+    elif kind == "hot_day":
+        days[first].drink = float(rng.uniform(1.2, 1.4))
+        days[first].day_labels.append(("hot_day", None))
+    elif kind == "day_out":
+        days[first].day_out = True
+    elif kind == "visitor":
+        days[first].visitor = True
+    elif kind == "cold":
+        _cold(days, first, span, rng)
+
+
+def _dehydration(days: list[DayPlan], first: int, span: int, rng: np.random.Generator) -> None:
+    """Drinking and voiding fall steadily to 40-60 % of normal over ``span`` days."""
+    target = float(rng.uniform(0.4, 0.6))
+    for i in range(span):
+        factor = 1.0 - (1.0 - target) * (i + 1) / span
+        day = days[first + i]
+        day.drink = factor
+        day.toilet = 0.5 + 0.5 * factor  # voids fall less than intake (food water, concentration)
+        day.day_labels.append(("dehydration", None))
+
+
+def _cold(days: list[DayPlan], first: int, span: int, rng: np.random.Generator) -> None:
+    """A few days of slightly raised resting HR and longer sleep."""
+    rise = float(rng.uniform(3.0, 7.0))
+    for d in range(first, min(first + span, len(days))):
+        days[d].hr_extra = rise
+        days[d].sleep_extra_min = float(rng.uniform(30.0, 75.0))
+        days[d].day_labels.append(("cold", None))
+
+
+def _everyday_confounders(days: list[DayPlan], life: np.ndarray, rng: np.random.Generator) -> None:
+    """Normal life's hot days, outings, visitors and colds on days left free."""
+    draws = rng.random((len(days), len(EVERYDAY_RATES)))
+    for d in range(len(days)):
+        for (kind, rate), draw in zip(EVERYDAY_RATES.items(), draws[d], strict=True):
+            if life[d] or draw >= rate:
+                continue
+            span = int(rng.integers(3, 5)) if kind == "cold" else 1
+            if life[d : d + span].any():
+                continue
+            life[d : d + span] = True
+            _apply(days, kind, d, span, rng)
