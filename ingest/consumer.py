@@ -66,10 +66,11 @@ class Consumer:
         key = (topic.home, message.gateway)
         seen = self._tracker.observe(key, message.seq)
         if seen.verdict is Verdict.DUPLICATE:
+            # Written again all the same (the store is idempotent): a gateway whose
+            # numbering restarted, or a message older than the first one we saw,
+            # would otherwise be lost.
             self._metrics.duplicate_messages.inc()
-            self._batcher.add(ack=ack)  # already stored (or about to be): just acknowledge
-            return
-        if seen.gap is not None:
+        elif seen.gap is not None:
             low, high = seen.gap
             self._metrics.missing_messages.inc(high - low + 1)
             log.warning("gateway %s/%s: messages %d..%d missing", *key, low, high)

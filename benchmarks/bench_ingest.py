@@ -1,0 +1,242 @@
+"""Ingest throughput against a bare paho drain and a minimal hand-written pipeline.
+
+One run, one Mosquitto, the same payloads (50 readings per message, QoS 1) for
+every consumer. The broker is pre-loaded: each consumer's persistent session is
+created first, then every message is published once (the broker queues a copy
+per session), then the consumers drain their queue one after the other, each
+timed from connect to its last reading. Pre-loading measures the consumer alone,
+not the publisher; with 2 shared cores a concurrent publisher would steal CPU
+from the consumer being measured.
+
+Run: ``.venv/bin/python benchmarks/bench_ingest.py [--messages 6000]``
+Goals: ingest+SQLite >= 1.0x the minimal pipeline; ingest+InfluxDB >= 0.4x bare drain.
+"""
+
+import argparse
+import sqlite3
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.servers
+
+import msgspec
+import paho.mqtt.client as paho
+from paho.mqtt.enums import CallbackAPIVersion
+
+from carewatch.protocol import Kind, Reading, ReadingsBatch, encode, readings_topic
+from carewatch.settings import load_settings
+from carewatch.store.factory import open_store
+from ingest.service import IngestService
+from ingest.settings import IngestSettings
+from tests.servers import InfluxDB, Mosquitto
+
+PER_MESSAGE = 50
+GATEWAYS = 20  # 10 homes, 2 gateways each
+KINDS = (Kind.HEART_RATE, Kind.MOTION, Kind.CHAIR, Kind.TAP)
+VALUES = {Kind.HEART_RATE: 72.0, Kind.MOTION: 1.0, Kind.CHAIR: 1.0, Kind.TAP: 0.5}
+
+
+def payloads(messages: int) -> list[tuple[str, bytes]]:
+    """Distinct readings, realistic mixes of kinds and sensors."""
+    start = time.time() - 30 * 86400
+    out = []
+    for index in range(messages):
+        gateway = index % GATEWAYS
+        seq = index // GATEWAYS
+        readings = []
+        for i in range(PER_MESSAGE):
+            kind = KINDS[i % len(KINDS)]
+            ts = start + seq * PER_MESSAGE + i + gateway / 100
+            readings.append(Reading(f"s{gateway}-{i % 8}", kind, round(ts, 3), VALUES[kind]))
+        batch = ReadingsBatch(f"gw-{gateway}", seq, start + seq * PER_MESSAGE + 60, readings)
+        out.append((readings_topic(f"home-{gateway // 2}", f"gw-{gateway}"), encode(batch)))
+    return out
+
+
+def client(client_id: str) -> paho.Client:
+    c = paho.Client(
+        callback_api_version=CallbackAPIVersion.VERSION2,
+        client_id=client_id,
+        clean_session=False,
+        protocol=paho.MQTTv311,
+    )
+    c.max_inflight_messages_set(1000)
+    return c
+
+
+def create_session(port: int, client_id: str) -> None:
+    """Subscribe once with a persistent session so the broker queues for us."""
+    subscribed = threading.Event()
+    c = client(client_id)
+    c.on_subscribe = lambda *args: subscribed.set()
+    c.on_connect = lambda cl, *args: cl.subscribe("carewatch/v1/+/+/readings", qos=1)
+    c.connect("127.0.0.1", port)
+    c.loop_start()
+    assert subscribed.wait(10)
+    c.disconnect()
+    c.loop_stop()
+
+
+def publish_all(port: int, messages: list[tuple[str, bytes]]) -> None:
+    c = client("bench-publisher")
+    c.connect("127.0.0.1", port)
+    c.loop_start()
+    infos = []
+    for topic, payload in messages:
+        info = c.publish(topic, payload, qos=1)
+        assert info.rc == paho.MQTT_ERR_SUCCESS, paho.error_string(info.rc)
+        infos.append(info)
+    for info in infos:
+        info.wait_for_publish(120)
+    c.disconnect()
+    c.loop_stop()
+
+
+def drain(port: int, client_id: str, total: int, on_message: Callable[[bytes], int]) -> float:
+    """Seconds from connect until ``on_message`` has counted ``total`` readings."""
+    done = threading.Event()
+    count = 0
+
+    def handle(cl: paho.Client, userdata: object, message: paho.MQTTMessage) -> None:
+        nonlocal count
+        count += on_message(message.payload)
+        if count >= total:
+            done.set()
+
+    c = client(client_id)
+    c.on_message = handle
+    started = time.perf_counter()
+    c.connect("127.0.0.1", port)
+    c.loop_start()
+    assert done.wait(600), f"{client_id}: {count} of {total}"
+    elapsed = time.perf_counter() - started
+    c.disconnect()
+    c.loop_stop()
+    return elapsed
+
+
+def bare(port: int, total: int) -> float:
+    return drain(port, "bench-bare", total, lambda payload: PER_MESSAGE)
+
+
+# The minimal pipeline's table: the naive way to meet the issue's idempotence
+# (a key on the reading's identity, INSERT OR REPLACE), WAL as in the architecture's
+# "SQLite alone" figure. APPEND_ONLY (no key, duplicates kept) is shown for reference.
+KEYED = (
+    "CREATE TABLE readings (home TEXT NOT NULL, sensor TEXT NOT NULL, kind TEXT NOT NULL, "
+    "ts REAL NOT NULL, value REAL NOT NULL, PRIMARY KEY (home, sensor, kind, ts))",
+    "INSERT OR REPLACE INTO readings VALUES (?,?,?,?,?)",
+)
+APPEND_ONLY = (
+    "CREATE TABLE readings (home TEXT, sensor TEXT, kind TEXT, ts REAL, value REAL)",
+    "INSERT INTO readings VALUES (?,?,?,?,?)",
+)
+
+
+def minimal(port: int, total: int, path: Path, table: tuple[str, str], client_id: str) -> float:
+    create, insert = table
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute(create)
+    decoder = msgspec.json.Decoder(ReadingsBatch)
+    pending: list[tuple[str, str, str, float, float]] = []
+    received = 0
+
+    def on_message(payload: bytes) -> int:
+        """Readings written by this call (counted only once committed)."""
+        nonlocal received
+        batch = decoder.decode(payload)
+        home = "home-" + str(int(batch.gateway[3:]) // 2)
+        pending.extend((home, r.sensor, r.kind, r.ts, r.value) for r in batch.readings)
+        received += len(batch.readings)
+        if len(pending) < 5_000 and received < total:
+            return 0
+        db.execute("BEGIN")
+        db.executemany(insert, pending)
+        db.execute("COMMIT")
+        flushed = len(pending)
+        pending.clear()
+        return flushed
+
+    seconds = drain(port, client_id, total, on_message)
+    db.close()
+    return seconds
+
+
+def ingest(port: int, total: int, store_url: str, state: Path, client_id: str) -> float:
+    settings = load_settings(
+        IngestSettings,
+        broker_url=f"mqtt://127.0.0.1:{port}",
+        client_id=client_id,
+        store_url=store_url,
+        state_path=state,
+        http_port=None,
+        batch_size=5_000,
+        buffer_limit=50_000,
+        batch_max_age_s=0.2,
+    )
+    store = open_store(store_url)
+    service = IngestService(settings, store)
+    written = service.metrics.readings_written
+    started = time.perf_counter()
+    service.start()
+    while written._value.get() < total:  # cheap poll of the counter
+        time.sleep(0.005)
+    elapsed = time.perf_counter() - started
+    service.stop()
+    store.close()
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=6_000, help="messages of 50 readings")
+    args = parser.parse_args()
+    total = args.messages * PER_MESSAGE
+    messages = payloads(args.messages)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        broker = Mosquitto(work / "mosquitto")
+        influx = InfluxDB(work / "influxdb")
+        broker.start()
+        influx.start()
+        try:
+            ids = ("bench-bare", "bench-minimal", "bench-append", "ingest-sqlite", "ingest-influx")
+            for client_id in ids:
+                create_session(broker.port, client_id)
+            started = time.perf_counter()
+            publish_all(broker.port, messages)
+            print(f"pre-loaded {args.messages} messages x {PER_MESSAGE} readings "
+                  f"x {len(ids)} sessions in {time.perf_counter() - started:.1f} s")  # fmt: skip
+            rates = {
+                "bare paho drain": total / bare(broker.port, total),
+                "minimal pipeline": total
+                / minimal(broker.port, total, work / "minimal.db", KEYED, "bench-minimal"),
+                "minimal, append-only": total
+                / minimal(broker.port, total, work / "append.db", APPEND_ONLY, "bench-append"),
+                "ingest + SQLite": total
+                / ingest(broker.port, total, f"sqlite:///{work}/ingest.db", work / "s1.db",
+                         "ingest-sqlite"),
+                "ingest + InfluxDB": total
+                / ingest(broker.port, total, f"influxdb://127.0.0.1:{influx.port}/bench",
+                         work / "s2.db", "ingest-influx"),
+            }  # fmt: skip
+        finally:
+            broker.stop()
+            influx.stop()
+    for name, rate in rates.items():
+        print(f"{name:20s} {rate:>10,.0f} readings/s")
+    sqlite_ratio = rates["ingest + SQLite"] / rates["minimal pipeline"]
+    influx_ratio = rates["ingest + InfluxDB"] / rates["bare paho drain"]
+    print(f"ingest+SQLite / minimal pipeline = {sqlite_ratio:.2f}x (goal >= 1.0x)")
+    print(f"ingest+InfluxDB / bare drain     = {influx_ratio:.2f}x (goal >= 0.4x)")
+    append_ratio = rates["ingest + SQLite"] / rates["minimal, append-only"]
+    print(f"(ingest+SQLite / append-only minimal pipeline = {append_ratio:.2f}x, for reference)")
+
+
+if __name__ == "__main__":
+    main()
