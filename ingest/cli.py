@@ -34,13 +34,13 @@ def run() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = load_settings(IngestSettings)
     stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, _setter(stop))
     with ExitStack() as stack:
-        broker = settings.broker() or _embedded_broker(settings, stack)
         store = _open_store(settings)
         stack.callback(store.close)
+        broker = settings.broker() or _embedded_broker(settings, stack)
         service = IngestService(settings, store, broker=broker)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, _setter(stop))
         service.start()
         stack.callback(service.stop)
         if service.http_port is not None:
