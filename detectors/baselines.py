@@ -11,34 +11,39 @@ from river import stats
 
 
 class Normal:
-    """A value's usual level and spread: river ``EWMean`` and ``EWVar``, clipped updates.
+    """A value's usual level and spread, learnt with river; clipped updates.
+
+    The first ``1 / fading`` observations (after an optional population prior) are
+    averaged with river's ``Mean`` and ``Var``, so a new resident's normal is their
+    own within minutes or days; after that river's ``EWMean`` and ``EWVar`` take over,
+    so a lasting change is followed slowly while a single odd value barely counts.
 
     Parameters
     ----------
     fading:
-        River's fading factor: the weight of each new observation (0.05 ≈ the last 20).
+        River's fading factor once warm: the weight of each new observation.
     prior_mean, prior_sd:
-        A population prior that seeds a new resident; it fades as their own data arrive.
+        A population prior that seeds a new resident (worth two observations).
     clip_sd:
-        Updates are clipped to ``mean ± clip_sd · sd`` once ``warm`` observations are in.
+        Updates are clipped to ``mean ± clip_sd · sd`` once three observations are in.
     floor_sd:
         The spread is never taken as smaller than this (counts and heart rates are noisy).
 
     Examples
     --------
     >>> n = Normal(fading=0.2, prior_mean=70.0, prior_sd=8.0, floor_sd=2.0)
-    >>> for x in [66.0, 65.0, 67.0, 66.0, 65.0, 66.0]:
+    >>> for x in [66.0, 65.0, 67.0, 66.0, 65.0, 66.0, 67.0, 65.0]:
     ...     n.learn_one(x)
     >>> round(n.get())
     66
     >>> n.score_one(100.0) > 4
     True
-    >>> n.learn_one(200.0)  # an outlier is clipped, so the normal barely moves
-    >>> round(n.get())
-    68
+    >>> n.learn_one(200.0)  # an outlier is clipped, so the normal moves only a little
+    >>> 66 < n.get() < 72
+    True
     """
 
-    __slots__ = ("_mean", "_var", "_warm", "clip_sd", "count", "floor_sd")
+    __slots__ = ("_ew_mean", "_ew_var", "_mean", "_var", "clip_sd", "count", "fading", "floor_sd")
 
     def __init__(
         self,
@@ -48,38 +53,58 @@ class Normal:
         clip_sd: float = 3.0,
         floor_sd: float = 0.0,
     ) -> None:
-        self._mean = stats.EWMean(fading_factor=fading)
-        self._var = stats.EWVar(fading_factor=fading)
+        self.fading = fading
+        self._mean = stats.Mean()
+        self._var = stats.Var()
+        self._ew_mean: stats.EWMean | None = None
+        self._ew_var: stats.EWVar | None = None
         self.clip_sd = clip_sd
         self.floor_sd = floor_sd
         self.count = 0
-        self._warm = prior_mean is not None
         if prior_mean is not None:
             spread = prior_sd or 0.0
-            # river's statistics start at their first value: two seed points give the
-            # prior mean and (about) the prior variance.
             for x in (prior_mean - spread, prior_mean + spread):
                 self._mean.update(x)
                 self._var.update(x)
 
     def learn_one(self, x: float) -> None:
         """Teach one observation, clipped to a few standard deviations of the normal."""
-        if self._warm or self.count >= 3:
+        if self.count >= 3 or self._mean.n > 0:
             limit = self.clip_sd * self.sd()
-            mean = self._mean.get()
             if limit > 0.0:
+                mean = self.get()
                 x = min(max(x, mean - limit), mean + limit)
+        self.count += 1
+        if self._ew_mean is not None and self._ew_var is not None:
+            self._ew_mean.update(x)
+            self._ew_var.update(x)
+            return
         self._mean.update(x)
         self._var.update(x)
-        self.count += 1
+        if self.count * self.fading >= 1.0:
+            self._warm_up()
+
+    def _warm_up(self) -> None:
+        """Hand over to the exponentially weighted statistics, seeded with what is known."""
+        mean, sd = self.get(), self.sd()
+        self._ew_mean = stats.EWMean(fading_factor=self.fading)
+        self._ew_var = stats.EWVar(fading_factor=self.fading)
+        for i in range(int(4 / self.fading) | 1):
+            x = mean + sd if i % 2 else mean - sd
+            self._ew_mean.update(x)
+            self._ew_var.update(x)
+        self._ew_mean = stats.EWMean(fading_factor=self.fading)
+        self._ew_mean.update(mean)
 
     def get(self) -> float:
         """The usual level."""
+        if self._ew_mean is not None:
+            return float(self._ew_mean.get())
         return float(self._mean.get())
 
     def sd(self) -> float:
         """The usual spread (never below ``floor_sd``)."""
-        var = self._var.get()
+        var = self._ew_var.get() if self._ew_var is not None else self._var.get()
         return max(float(var) ** 0.5 if var > 0 else 0.0, self.floor_sd)
 
     def score_one(self, x: float) -> float:

@@ -33,16 +33,19 @@ class EngineConfig:
     # night wandering
     night_min_in_bed: float = 30 * MINUTE  # in bed this long in the evening = the night began
     wander_after: float = 6 * MINUTE  # out of bed at night this long without a toilet visit
-    wander_toilet_after: float = 15 * MINUTE  # … or this long even with one
-    wander_wake_margin: float = 45 * MINUTE  # before the usual wake time minus this
+    wander_toilet_after: float = 20 * MINUTE  # … or this long even with one
+    wander_wake_margin: float = 60 * MINUTE  # night ends at usual wake - max(this, 3 sd)
 
     # stress (heart rate at rest)
+    stress_fading: float = 0.005  # per resting minute: ≈ the last 200 minutes at rest
     stress_learning: float = 8 * MINUTE  # resting minutes before any stress alert
     stress_rise_bpm: float = 12.0
     stress_rise_sd: float = 3.0
     stress_sustain: float = 3 * MINUTE
     stress_smoothing: float = 90.0  # seconds: time constant of the smoothed heart rate
-    rest_quiet: float = 5 * MINUTE  # no motion this long = at rest
+    rest_quiet: float = 5 * MINUTE  # no chair sensor: no motion this long = at rest
+    rest_settle: float = 2 * MINUTE  # in the chair this long before the heart has settled
+    hr_active_rise: float = 6.0  # bpm above the resting normal: up and about
     hr_prior_mean: float = 72.0  # population prior for a new resident's resting heart rate
     hr_prior_sd: float = 8.0
     hr_high: float = 140.0  # absolute safety bounds, whatever the baseline
@@ -50,9 +53,11 @@ class EngineConfig:
     hr_bound_sustain: float = 2 * MINUTE
 
     # inactivity
-    wake_late_margin: float = 90 * MINUTE  # not up by usual wake time + max(this, 2 sd)
-    silence_min: float = 4 * HOUR  # daytime silence never alerts below this
-    silence_factor: float = 1.5  # … nor below 1.5 × the resident's longest usual silence
+    wake_late_margin: float = 110 * MINUTE  # not up by usual wake time + max(this, 2.5 sd)
+    wake_late_max: float = 130 * MINUTE  # … and never later than this after it
+    silence_min: float = 2 * HOUR  # daytime silence alerts after 1.5 × the longest usual
+    silence_factor: float = 1.5  # quiet spell, but never before 2 hours
+    silence_max: float = 2.75 * HOUR  # … and always by 2 h 45
 
     # sensor health
     gateway_silence: float = 30 * MINUTE

@@ -130,10 +130,8 @@ class Home:
         state = self.sensors.get(sensor)
         if state is None:
             state = self.sensors[sensor] = SensorState(kind)
-            if kind is Kind.MOTION:
-                self.has_motion = True
-            elif kind is Kind.BED or kind is Kind.CHAIR:
-                self.has_furniture = True
+            if kind is Kind.MOTION or kind is Kind.BED or kind is Kind.CHAIR:
+                self._room_sensor(kind)
         if kind is Kind.HEART_RATE:
             if ts <= state.last_ts:
                 return out  # a duplicate or a late beat: a past heart rate alerts no one
@@ -155,6 +153,17 @@ class Home:
         if live and ts >= self.next_check:
             self.check(ts, out)
         return out
+
+    def _room_sensor(self, kind: Kind) -> None:
+        """A first motion, bed or chair sensor: rest is now judged by it."""
+        if kind is Kind.MOTION:
+            self.has_motion = True
+        else:
+            self.has_furniture = True
+        # Whatever was learnt as "resting" before we could tell is suspect: start again.
+        self.hearts = {
+            key: StressWatch(self.cfg, watch.resident) for key, watch in self.hearts.items()
+        }
 
     def _heart(
         self, who: str | None, sensor: str, ts: float, value: float, live: bool, out: Output
@@ -203,10 +212,18 @@ class Home:
         self.night.on_event(self, kind, ts, value, out)
 
     def at_rest(self, ts: float) -> bool:
-        """Sitting or lying with no motion for a while (or no way to tell otherwise)."""
-        if self.has_motion and ts - self.last_motion < self.cfg.rest_quiet:
-            return False
-        return self.in_chair or self.in_bed or not self.has_furniture
+        """Sitting in the chair a while (fidgets allowed), or no way to tell otherwise.
+
+        Lying in bed is not "at rest" for stress: a sleeping heart is slower, and mixing
+        the two would make every evening look raised.
+        """
+        if self.has_furniture:
+            return self.in_chair and ts - self.chair_since >= self.cfg.rest_settle
+        return not self.has_motion or ts - self.last_motion >= self.cfg.rest_quiet
+
+    def moving(self, ts: float) -> bool:
+        """The wearable says they are up and about (heart rate well above resting)."""
+        return any(watch.active(ts) for watch in self.hearts.values())
 
     @property
     def away(self) -> bool:

@@ -44,7 +44,8 @@ class Inactivity:
     def silence_limit(self, home: "Home") -> float:
         """How long a daytime silence may last before it alerts."""
         cfg = home.cfg
-        return max(cfg.silence_min, cfg.silence_factor * self.silences.get())
+        learnt = cfg.silence_factor * self.silences.get()
+        return min(max(cfg.silence_min, learnt), cfg.silence_max)
 
     def check(self, home: "Home", now: float, out: "Output") -> None:
         """Alert when they are not up by now, or silent too long."""
@@ -61,7 +62,8 @@ class Inactivity:
         if wake.count < 5:
             return
         minutes = home.cal.minutes(now)
-        due = wake.get() + max(cfg.wake_late_margin / MINUTE, 2.0 * wake.sd())
+        margin = max(cfg.wake_late_margin, 2.5 * wake.sd() * MINUTE)
+        due = wake.get() + min(margin, cfg.wake_late_max) / MINUTE
         if not due <= minutes < 14 * 60:
             return
         today = home.cal.date(now)
@@ -85,7 +87,7 @@ class Inactivity:
             return
         silent = now - home.last_activity
         limit = self.silence_limit(home)
-        if silent < limit:
+        if silent < limit or home.moving(now):
             return
         self.silence_alerted = True
         explanation = (

@@ -41,7 +41,7 @@ class NightWatch:
         """Minutes after midnight from which getting up is the morning, not the night."""
         if self.wake.count < 5:
             return DEFAULT_WAKE
-        return self.wake.get() - max(2.0 * self.wake.sd(), margin / MINUTE)
+        return self.wake.get() - max(3.0 * self.wake.sd(), margin / MINUTE)
 
     def on_event(self, home: "Home", kind: Kind, ts: float, value: float, out: "Output") -> None:
         """Follow bed, motion, toilet and door through the night."""
@@ -120,6 +120,15 @@ class NightWatch:
                     self.in_night = True
             return
         if not self.out_since:
+            return
+        if (
+            now - self.out_since >= STAY_UP
+            and home.cal.minutes(now) >= self.wake_boundary(cfg.wander_wake_margin)
+            and home.cal.minutes(now) < 14 * 60
+        ):
+            self.in_night = False  # up for the day after all
+            self.got_up = self.out_since
+            self.out_since = 0.0
             return
         if self.alerted or home.learning:
             return

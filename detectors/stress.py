@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 BLOCKS = 6  # parts of the day with their own resting normal
 BLOCK_WARM = 30  # resting minutes in a block before its own normal is used
 RESET_GAP = 10 * MINUTE  # after this silence the smoothed rate restarts
+SLOW = 10 * MINUTE  # time constant of the activity level
 
 
 class StressWatch:
@@ -30,14 +31,16 @@ class StressWatch:
 
     def __init__(self, config: EngineConfig, resident: str | None = None) -> None:
         self.resident = resident
+        self.active_rise = config.hr_active_rise
         prior = (config.hr_prior_mean, config.hr_prior_sd)
 
         def normal() -> Normal:
-            return Normal(config.fading, prior[0], prior[1], clip_sd=2.0, floor_sd=3.0)
+            return Normal(config.stress_fading, prior[0], prior[1], clip_sd=2.0, floor_sd=3.0)
 
         self.overall = normal()
         self.blocks = [normal() for _ in range(BLOCKS)]
         self.smooth = 0.0
+        self.slow = 0.0  # ten-minute average: is the person up and about?
         self.last_ts = 0.0
         self.next_learn = 0.0
         self.rested = 0.0  # seconds of resting heart rate learnt
@@ -46,6 +49,12 @@ class StressWatch:
         self.alerted = False
         self.bound_since = 0.0
         self.bound_alerted = False
+
+    def active(self, ts: float) -> bool:
+        """Heart rate recently well above the resting normal: up and about."""
+        if ts - self.last_ts > 10 * MINUTE or self.rested < 30 * MINUTE:
+            return False
+        return self.slow > self.overall.get() + self.active_rise
 
     def baseline(self, local_hour: int) -> Normal:
         """The resting normal for this part of the day (the day's normal until warm)."""
@@ -58,10 +67,11 @@ class StressWatch:
         dt = ts - self.last_ts
         self.last_ts = ts
         if dt > RESET_GAP:
-            self.smooth = bpm
+            self.smooth = self.slow = bpm
             self.raised_since = 0.0
         else:
             self.smooth += dt / (cfg.stress_smoothing + dt) * (bpm - self.smooth)
+            self.slow += dt / (SLOW + dt) * (bpm - self.slow)
         hr = self.smooth
         self._bounds(home, ts, hr, out)
         if not home.at_rest(ts):
