@@ -38,6 +38,7 @@ SETTINGS: dict[str, type[BaseSettings]] = {
     "CAREWATCH_API_": ApiSettings,
 }
 SERVER_UNITS = ["carewatch-ingest.service", "carewatch-api.service"]
+MY_UNITS = [*SERVER_UNITS, "carewatch-prune.service", "carewatch-prune.timer"]
 
 
 def unit_entries(path: Path) -> dict[str, list[str]]:
@@ -126,13 +127,13 @@ def test_server_unit_is_hardened_and_restarts(unit: str) -> None:
             assert "/var/lib/carewatch/" in assignment
 
 
-@pytest.mark.parametrize("unit", SERVER_UNITS)
+@pytest.mark.parametrize("unit", MY_UNITS)
 def test_systemd_accepts_the_unit(unit: str, tmp_path: Path) -> None:
     analyze = require_binary("systemd-analyze", "systemd")
-    # The unit names the installed binary; point it at this checkout's to verify offline.
-    text = (DEPLOY / "systemd" / unit).read_text()
-    assert "ExecStart=/opt/carewatch/bin/carewatch " in text
-    (tmp_path / unit).write_text(text.replace("/opt/carewatch/bin/carewatch", str(CAREWATCH)))
+    # Units name the installed binary; point them at this checkout's to verify offline.
+    for path in (DEPLOY / "systemd").glob("carewatch-*.*"):
+        text = path.read_text().replace("/opt/carewatch/bin/carewatch", str(CAREWATCH))
+        (tmp_path / path.name).write_text(text)
     result = subprocess.run(
         [analyze, "verify", str(tmp_path / unit)], capture_output=True, text=True, check=False
     )
