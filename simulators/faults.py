@@ -101,8 +101,10 @@ def _gateway_offline(trace: Trace, fault: Fault, ctx: FaultContext) -> tuple[Tra
     end = start + float(ctx.rng.uniform(2.0, 8.0)) * HOUR
     held = (trace.arrival >= start) & (trace.arrival < end)
     arrival = trace.arrival.copy()
-    # The outbox drains in measured order, a few milliseconds a reading, once back.
-    arrival[held] = end + 1.0 + 0.002 * np.arange(int(held.sum()))
+    # Back online, live readings flow at once while the outbox drains in measured
+    # order from a minute or more later: backfill arrives after later-measured readings.
+    drain = end + float(ctx.rng.uniform(90.0, 600.0))
+    arrival[held] = drain + 0.05 * np.arange(int(held.sum()))
     backfilled = Trace(arrival, trace.ts, trace.sensor, trace.value).in_arrival_order()
     return backfilled, ("gateway_offline", start, end, f"backfilled={int(held.sum())}")
 

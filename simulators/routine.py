@@ -88,6 +88,11 @@ class Life:
         self.emit(end, sensor, litres)
         return end
 
+    def count(self, mean: float) -> int:
+        """How many times a habit happens today: steadier than Poisson, as habits are."""
+        mean = max(0.0, mean)
+        return max(0, round(float(self.rng.normal(mean, 0.6 * np.sqrt(mean)))))
+
     def lognormal(self, mean: float, spread: float = 0.25) -> float:
         """A positive amount around ``mean``."""
         return mean * float(self.rng.lognormal(-spread * spread / 2.0, spread))
@@ -118,8 +123,10 @@ class Life:
         minutes = float(self.rng.uniform(35.0, 60.0) if main else self.rng.uniform(15.0, 30.0))
         end = t + minutes * MINUTE
         self.stay("kitchen", t, minutes * MINUTE, every=50.0)
-        uses = int(self.rng.integers(2, 5))
-        share = self.p.cooking_litres * (1.0 if main else 0.4) / uses
+        # Unwell and drinking less, people also cook less: fewer and smaller draws.
+        appetite = min(1.0, plan.drink)
+        uses = max(1, round(int(self.rng.integers(2, 5)) * appetite))
+        share = self.p.cooking_litres * (1.0 if main else 0.4) * appetite / uses
         for moment in np.sort(self.rng.uniform(t, end - 60.0, uses)).tolist():
             self.tap(moment, "tap-kitchen", self.lognormal(share, 0.4))
         self.tap(end - 30.0, "tap-kitchen", self.lognormal(self.p.litres_per_drink * plan.drink))
@@ -176,11 +183,12 @@ class Life:
                 self.label("inactivity", usual, wake, "late_wake")
             previous = plans[day - 1] if day else DayPlan()
             night_end = min(wake, usual) if plan.inactivity == "late_wake" else wake
-            self.night(bedtime, night_end, wake, previous)
+            back = self.night(bedtime, night_end, previous)
+            wake = max(wake, back + float(self.rng.uniform(5.0, 20.0)) * MINUTE)
             sleep_at = day * DAY + self.p.bed_h * HOUR + self._weekend(day) * 0.5 * MINUTE
             sleep_at += float(np.clip(bed_noise[day], -2 * sd_bed, 2 * sd_bed)) - extra_sleep / 2
             bedtime = self.day(day, wake, sleep_at, plan)
-        self.night(bedtime, days * DAY + 12 * HOUR, days * DAY + 12 * HOUR, plans[-1])
+        self.night(bedtime, days * DAY + 12 * HOUR, plans[-1])
         return self.tl
 
     def day(self, day: int, wake: float, bedtime: float, plan: DayPlan) -> float:
@@ -220,10 +228,10 @@ class Life:
         end = max(start + HOUR, bedtime - HOUR)
         todo = [(base + float(rng.uniform(12.0, 13.5)) * HOUR, "lunch")]
         todo.append((base + float(rng.uniform(17.0, 18.5)) * HOUR, "dinner"))
-        counts = {
-            "drink": rng.poisson(max(0.0, self.p.drinks_per_day * plan.drink - 3.0)),
-            "toilet": rng.poisson(max(0.0, self.p.toilet_day * plan.toilet - 2.0)),
-            "potter": rng.poisson(2.0 if plan.hr_extra else 4.0),
+        counts = {  # three drinks come with meals, two voids on rising and at bedtime
+            "drink": self.count(self.p.drinks_per_day * plan.drink - 3.0),
+            "toilet": self.count(self.p.toilet_day * plan.toilet - 2.0),
+            "potter": int(rng.poisson(2.0 if plan.hr_extra else 4.0)),
         }
         for kind, count in counts.items():
             todo.extend((float(t), kind) for t in rng.uniform(start, end, int(count)))
@@ -269,46 +277,56 @@ class Life:
 
     # -- nights -----------------------------------------------------------------------
 
-    def night(self, asleep: float, until: float, wake: float, plan: DayPlan) -> None:
-        """Between falling asleep and ``until``: toilet trips, and wandering if planned."""
+    def night(self, asleep: float, until: float, plan: DayPlan) -> float:
+        """Toilet trips (and wandering if planned) before ``until``; returns the last return."""
         rng = self.rng
         first, last = asleep + 30 * MINUTE, until - 30 * MINUTE
+        t = asleep
         if last <= first:
-            return
+            return t
         outings = [
-            (float(t), "toilet")
-            for t in rng.uniform(first, last, int(rng.poisson(self.p.toilet_night * plan.toilet)))
+            (float(moment), "toilet")
+            for moment in rng.uniform(first, last, self.count(self.p.toilet_night * plan.toilet))
         ]
         if plan.wander_night:
-            midnight = np.ceil(asleep / DAY) * DAY
-            for _ in range(int(rng.integers(1, 3))):
-                start = float(rng.uniform(midnight + 0.5 * HOUR, midnight + 4.0 * HOUR))
-                outings.append((float(np.clip(start, first, last)), "wander"))
-        t = asleep
+            midnight = float(np.ceil(asleep / DAY)) * DAY
+            low = max(first, midnight + 0.5 * HOUR)
+            high = min(last - 2 * HOUR, midnight + 4.0 * HOUR)
+            if high < low:  # a short night: as early as it allows
+                low, high = first, max(first, last - 2 * HOUR)
+            outings.extend(
+                (float(rng.uniform(low, high)), "wander") for _ in range(int(rng.integers(1, 3)))
+            )
         for start, kind in sorted(outings):
             if start < t + 15 * MINUTE or start > last:
                 continue
+            if kind == "wander":
+                end = min(start + float(rng.uniform(35.0, 110.0)) * MINUTE, last)
+                if end - start < 30 * MINUTE:
+                    continue
             self.emit(start, "bed", 0.0)
             self.state(start, ACTIVE, plan.hr_extra)
             if kind == "toilet":
                 t = self.toilet(start, "bedroom", "bedroom", plan)
             else:
-                t = self.wander(start, rng.random() < 0.5)
-                self.label("night_wandering", start, t + 4.0)
+                t = self.wander(start, end, rng.random() < 0.5)
             t += float(rng.uniform(2.0, 6.0))
             self.emit(t, "bed", 1.0)
             self.state(t, SLEEP, plan.hr_extra)
+            if kind == "wander":
+                self.label("night_wandering", start, t)
+        return t
 
-    def wander(self, t: float, door: bool) -> float:
+    def wander(self, t: float, end: float, door: bool) -> float:
         """A long spell up at night, moving from room to room, maybe out of the door."""
-        end = t + float(self.rng.uniform(35.0, 110.0)) * MINUTE
         rooms = ("hall", "kitchen", "lounge", "bathroom", "bedroom")
         t = self.walk(t, ("bedroom", "hall"))
         door_at = t + (end - t) * float(self.rng.uniform(0.2, 0.7)) if door else end + DAY
-        while t < end - 3 * MINUTE:
+        while t < end - 5 * MINUTE:
             room = rooms[int(self.rng.integers(len(rooms)))]
             t = self.walk(t, (room,))
-            t = self.stay(room, t, float(self.rng.uniform(2.0, 12.0)) * MINUTE, every=40.0)
+            dwell = min(float(self.rng.uniform(2.0, 12.0)) * MINUTE, end - 3 * MINUTE - t)
+            t = self.stay(room, t, max(30.0, dwell), every=40.0)
             if t >= door_at:
                 t = self.walk(t, ("hall",))
                 self.emit(t, "door-front", 1.0)

@@ -42,7 +42,7 @@ _SPANS: Final[dict[str, tuple[int, int]]] = {
 }
 
 # Daily chance of each confounder happening on its own on a free day.
-EVERYDAY_RATES: Final = {"hot_day": 0.04, "day_out": 0.08, "visitor": 0.12, "cold": 0.01}
+EVERYDAY_RATES: Final = {"hot_day": 0.03, "day_out": 0.06, "visitor": 0.08, "cold": 0.01}
 
 BASELINE_DAYS: Final = 10  # scenarios start after this (or a third of the run if shorter)
 
@@ -160,7 +160,7 @@ def _dehydration(days: list[DayPlan], first: int, span: int, rng: np.random.Gene
         factor = 1.0 - (1.0 - target) * (i + 1) / span
         day = days[first + i]
         day.drink = factor
-        day.toilet = 0.5 + 0.5 * factor  # voids fall less than intake (food water, concentration)
+        day.toilet = factor**0.7  # voids fall less than intake (food water, concentration)
         day.day_labels.append(("dehydration", None))
 
 

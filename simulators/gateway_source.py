@@ -1,0 +1,84 @@
+"""A gateway source that plays a virtual resident's home in real or accelerated time.
+
+Configured in ``gateway.toml`` as ``[source.simulator]`` (the gateway loads this
+module by name, so the gateway package never imports the simulators)::
+
+    [source.simulator]
+    home = 1          # which home of the seeded cohort (1-based)
+    seed = 1
+    days = 7
+    speed = 600       # simulated seconds per wall-clock second; 0 = as fast as possible
+    # start = 2025-03-03   # default: `days` days before today (UTC)
+    # scenarios = ["dehydration"]
+    # hr_interval = 60
+
+Readings keep their simulated ``ts``; none is emitted before the wall clock reaches
+it, so an accelerated replay catches up with the present and then runs in real time.
+After a gateway restart the replay resumes after the last reading in the outbox.
+"""
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from carewatch.errors import ConfigError
+from gateway.config import Section, parse_section
+from gateway.sources.base import SourceContext
+from gateway.sources.replay import PacedReplay, ThreadedSource
+from simulators.home import HR_INTERVAL_RANGE, simulate_home
+from simulators.profiles import make_cohort
+from simulators.scenarios import SCENARIO_KINDS
+
+
+class SimulatorOptions(Section):
+    """``[source.simulator]``."""
+
+    home: Annotated[int, Field(ge=1, le=10_000)] = 1
+    seed: int = 1
+    days: Annotated[int, Field(ge=1, le=366)] = 7
+    speed: Annotated[float, Field(ge=0)] = 1.0
+    start: date | None = None
+    scenarios: list[str] = Field(default_factory=list)
+    hr_interval: Annotated[float, Field(ge=HR_INTERVAL_RANGE[0], le=HR_INTERVAL_RANGE[1])] = 60.0
+
+
+def build(options: Mapping[str, Any], context: SourceContext) -> ThreadedSource:
+    """Factory for ``[source.simulator]``: simulates the home now, replays it when started.
+
+    Examples
+    --------
+    >>> from carewatch.errors import ConfigError
+    >>> build({"scenarios": ["alien_abduction"]}, SourceContext("home-1", "gw-1", "UTC"))
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    carewatch.errors.ConfigError: gateway.toml: [source.simulator].scenarios: unknown ...
+    """
+    opts = parse_section(SimulatorOptions, options, context.file, "source.simulator")
+    unknown = sorted(set(opts.scenarios) - set(SCENARIO_KINDS))
+    if unknown:
+        raise ConfigError(
+            f"{context.file}: [source.simulator].scenarios: unknown {unknown}; "
+            f"choose from {', '.join(SCENARIO_KINDS)}"
+        )
+    today = datetime.fromtimestamp(context.clock(), UTC).date()
+    start = opts.start or today - timedelta(days=opts.days)
+    profile = make_cohort(opts.home, seed=opts.seed)[opts.home - 1]
+    simulation = simulate_home(
+        profile,
+        days=opts.days,
+        seed=opts.seed,
+        start=start,
+        scenarios=opts.scenarios,
+        hr_interval=opts.hr_interval,
+    )
+    replay = PacedReplay(
+        "simulator",
+        simulation.readings,
+        speed=opts.speed,
+        resume=context.resume,
+        clock=context.clock,
+    )
+    return ThreadedSource(replay)
