@@ -104,7 +104,9 @@ def login_submit(
 
 @router.post("/logout")
 def logout(
-    services: ServicesDep, token: SessionCookie, csrf: Annotated[str, Form(max_length=128)]
+    services: ServicesDep,
+    csrf: Annotated[str, Form(max_length=128)],
+    token: SessionCookie = None,
 ) -> RedirectResponse:
     """End the session."""
     _check_form(services, token, csrf)
@@ -115,7 +117,7 @@ def logout(
 
 @router.get("/carer", response_class=HTMLResponse)
 def carer_page(
-    request: Request, services: ServicesDep, session: DbDep, token: SessionCookie
+    request: Request, services: ServicesDep, session: DbDep, token: SessionCookie = None
 ) -> Response:
     """The caseload, most in need of attention first, with active alerts to act on."""
     user = page_user(services, session, token)
@@ -133,7 +135,7 @@ def carer_page(
     return templates.TemplateResponse(request, "carer.html", context)
 
 
-def cookie_user(services: ServicesDep, session: DbDep, token: SessionCookie) -> User:
+def cookie_user(services: ServicesDep, session: DbDep, token: SessionCookie = None) -> User:
     """The page session's user (dependency form, for streaming responses)."""
     return page_user(services, session, token)
 
@@ -153,9 +155,9 @@ def carer_action(
     action: str,
     services: ServicesDep,
     session: DbDep,
-    token: SessionCookie,
     csrf: Annotated[str, Form(max_length=128)],
     note: Annotated[Note, Form()] = "",
+    token: SessionCookie = None,
 ) -> RedirectResponse:
     """Acknowledge, resolve, or mark useful / not useful, from the carer page."""
     user = page_user(services, session, token)
@@ -177,7 +179,7 @@ def family_page(
     request: Request,
     services: ServicesDep,
     session: DbDep,
-    token: SessionCookie,
+    token: SessionCookie = None,
     resident_id: PseudoId | None = None,
 ) -> Response:
     """One relative: their latest day against their usual, recent weeks, alerts in words."""

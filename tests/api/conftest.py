@@ -1,8 +1,10 @@
 """An API with a real SQLite database and store, a manual clock, and people to log in as."""
 
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -93,18 +95,8 @@ def build_world(
     from api.models import Role, User
     from api.security import hash_password
 
-    clock = ManualClock(NOW)
-    store = open_store(f"sqlite:///{tmp_path}/readings.db")
-    app = create_app(
-        make_settings(tmp_path, **settings),
-        clock=clock,
-        store=store,
-        notifier=Notifier(attempts=2, backoff_seconds=0),
-        rules=rules or parse_rules(""),
-        background=False,
-    )
-    client = TestClient(app)
-    world = World(app, client, clock, store)
+    world = open_world(tmp_path, rules=rules, **settings)
+    app, client = world.app, world.client
     services = app.state.services
     with services.sessions.begin() as session:  # the first admin, as create-admin does
         session.add(
@@ -118,31 +110,49 @@ def build_world(
     world.tokens["admin"] = world.login("admin")
     admin = world.auth("admin")
     for home, tz in (("h-1", "Europe/London"), ("h-2", "Europe/Paris")):
-        r = client.put(f"/api/v1/homes/{home}", json={"id": home, "label": home.upper(), "tz": tz},
-                       headers=admin)
+        r = client.put(
+            f"/api/v1/homes/{home}",
+            json={"id": home, "label": home.upper(), "tz": tz},
+            headers=admin,
+        )
         assert r.status_code == 200, r.text
     for rid, home, name in (("r-1", "h-1", "Rose Able"), ("r-2", "h-2", "Bert Baker")):
-        r = client.post("/api/v1/residents", json={"id": rid, "home_id": home, "display_name": name},
-                        headers=admin)
+        r = client.post(
+            "/api/v1/residents",
+            json={"id": rid, "home_id": home, "display_name": name},
+            headers=admin,
+        )
         assert r.status_code == 201, r.text
     people = [
-        ("carer-a", Role.CARER), ("carer-b", Role.CARER), ("lead-b", Role.CARER),
-        ("family-a", Role.FAMILY), ("family-b", Role.FAMILY),
+        ("carer-a", Role.CARER),
+        ("carer-b", Role.CARER),
+        ("lead-b", Role.CARER),
+        ("family-a", Role.FAMILY),
+        ("family-b", Role.FAMILY),
     ]
     urls = notify_urls or {}
     for username, role in people:
-        body = {"username": username, "display_name": username.title(), "role": role,
-                "password": PASSWORD, "notify_url": urls.get(username)}
+        body = {
+            "username": username,
+            "display_name": username.title(),
+            "role": role,
+            "password": PASSWORD,
+            "notify_url": urls.get(username),
+        }
         r = client.post("/api/v1/users", json=body, headers=admin)
         assert r.status_code == 201, r.text
         world.user_ids[username] = r.json()["id"]
     # carer-a and family-a directly; carer-b through team "north" led by lead-b
     for username, rid in (("carer-a", "r-1"), ("family-a", "r-1"), ("family-b", "r-2")):
-        r = client.post("/api/v1/grants", json={"user_id": world.user_ids[username],
-                                                  "resident_id": rid}, headers=admin)
+        r = client.post(
+            "/api/v1/grants",
+            json={"user_id": world.user_ids[username], "resident_id": rid},
+            headers=admin,
+        )
         assert r.status_code == 201, r.text
-    team = client.post("/api/v1/teams", json={"name": "north", "lead_id": world.user_ids["lead-b"]},
-                       headers=admin).json()
+    team = client.post(
+        "/api/v1/teams", json={"name": "north", "lead_id": world.user_ids["lead-b"]}, headers=admin
+    ).json()
     for username in ("carer-b", "lead-b"):
         client.put(f"/api/v1/teams/{team['id']}/members/{world.user_ids[username]}", headers=admin)
     client.put(f"/api/v1/teams/{team['id']}/residents/r-2", headers=admin)
@@ -153,11 +163,49 @@ def build_world(
     return world
 
 
+def open_world(path: Path, template: World | None = None, **kwargs: Any) -> World:
+    """An app over the database in ``path`` (copied from a template world, if given)."""
+    clock = ManualClock(NOW)
+    store = open_store(f"sqlite:///{path}/readings.db")
+    rules = kwargs.pop("rules", None)
+    background = bool(kwargs.pop("background", False))
+    app = create_app(
+        make_settings(path, **kwargs),
+        clock=clock,
+        store=store,
+        notifier=Notifier(attempts=2, backoff_seconds=0),
+        rules=rules or parse_rules(""),
+        background=background,
+    )
+    world = World(app, TestClient(app), clock, store)
+    if template is not None:
+        world.tokens = dict(template.tokens)
+        world.user_ids = dict(template.user_ids)
+        world.alert_ids = dict(template.alert_ids)
+    return world
+
+
+def close_world(world: World) -> None:
+    world.client.close()
+    world.app.state.services.engine.dispose()
+    world.store.close()
+
+
+@pytest.fixture(scope="session")
+def world_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, World]]:
+    """People, homes and two alerts, built once (argon2 is slow on purpose) and copied."""
+    path = tmp_path_factory.mktemp("world")
+    template = build_world(path)
+    template.alert_ids["a"] = template.ingest(alert_for("h-1", "r-1"))
+    template.alert_ids["b"] = template.ingest(alert_for("h-2", "r-2", kind="night_wandering"))
+    close_world(template)
+    yield path, template
+
+
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    w = build_world(tmp_path)
-    w.alert_ids["a"] = w.ingest(alert_for("h-1", "r-1"))
-    w.alert_ids["b"] = w.ingest(alert_for("h-2", "r-2", kind="night_wandering"))
+def world(tmp_path: Path, world_template: tuple[Path, World]) -> Iterator[World]:
+    source, template = world_template
+    shutil.copy(source / "api.sqlite3", tmp_path / "api.sqlite3")
+    w = open_world(tmp_path, template)
     yield w
-    w.client.close()
-    w.store.close()
+    close_world(w)
