@@ -86,8 +86,8 @@ def _embedded_broker(settings: IngestSettings, stack: ExitStack) -> BrokerAddres
     broker = EmbeddedBroker(port=settings.embedded_broker_port)
     broker.start()
     stack.callback(broker.stop)
-    typer.echo(f"ingest: embedded MQTT broker on port {broker.port}", err=True)
-    return BrokerAddress("127.0.0.1", broker.port)
+    typer.echo(f"ingest: embedded MQTT broker at {broker.url}", err=True)
+    return BrokerAddress.parse(broker.url)
 
 
 def _setter(event: threading.Event) -> "signal._HANDLER":

@@ -171,3 +171,29 @@ def test_sigkill_mid_stream_loses_nothing_and_doubles_nothing(
         publisher.close()
         log.close()
     assert "stopping" in (tmp_path / "ingest.log").read_text()
+
+
+def test_without_a_broker_url_run_starts_the_embedded_broker(tmp_path: Path) -> None:
+    port, broker_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "CAREWATCH_INGEST_EMBEDDED_BROKER_PORT": str(broker_port),
+        "CAREWATCH_INGEST_STORE_URL": f"sqlite:///{tmp_path}/readings.db",
+        "CAREWATCH_INGEST_STATE_PATH": str(tmp_path / "state.db"),
+        "CAREWATCH_INGEST_HTTP_PORT": str(port),
+    }
+    env.pop("CAREWATCH_INGEST_BROKER_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ingest", "run"], env=env, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        wait_until(lambda: responds(port), timeout=30, what="ingest on the embedded broker")
+        publisher = Publisher(broker_port)
+        publisher.publish(readings_topic("home-1", "gw-1"), readings_message("gw-1", 0))
+        publisher.close()
+        wait_until(lambda: written(port) == 50, what="the readings stored")
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert f"embedded MQTT broker at mqtt://127.0.0.1:{broker_port}" in stderr
