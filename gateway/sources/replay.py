@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from carewatch.clock import Clock
 from carewatch.protocol import Reading
 from carewatch.records import ReadingRecord, read_readings
 from gateway.config import Section, parse_section
@@ -29,6 +30,9 @@ class FileOptions(Section):
 
 class PacedReplay:
     """Emit records in order, paced by their timestamps, skipping what was already stored.
+
+    With ``clock``, a reading is held until the clock reaches its ``ts``: an
+    accelerated replay catches up with the present and then runs in real time.
 
     Examples
     --------
@@ -50,11 +54,13 @@ class PacedReplay:
         *,
         speed: float,
         resume: Mapping[str, float],
+        clock: Clock | None = None,
     ) -> None:
         self.name = name
         self._records = records
         self._speed = speed
         self._resume = dict(resume)
+        self._clock = clock  # when given, never emit a reading measured in the future
 
     def run(self, sink: Sink, stop: threading.Event) -> None:
         """Emit until the records end or ``stop`` is set."""
@@ -68,6 +74,8 @@ class PacedReplay:
             if gap > 0 and stop.wait(gap / self._speed):
                 return
             previous = record.ts
+            if self._clock is not None and stop.wait(max(0.0, record.ts - self._clock())):
+                return
             sink.reading(
                 Reading(record.sensor, record.kind, record.ts, record.value, record.resident)
             )

@@ -18,6 +18,7 @@ from carewatch.protocol import (
     READINGS_SUBSCRIPTION,
     STATUS_SUBSCRIPTION,
     GatewayStatus,
+    ProtocolError,
     ReadingsBatch,
     decode,
 )
@@ -48,6 +49,7 @@ class Collector:
     def __init__(self, broker_url: str, client_id: str = "test-collector") -> None:
         self.batches: list[ReadingsBatch] = []
         self.statuses: list[GatewayStatus] = []
+        self.errors: list[str] = []
         self._lock = threading.Lock()
         self._client = make_client(client_id, BrokerAddress.parse(broker_url))
         self._client.on_connect = self._on_connect
@@ -64,11 +66,24 @@ class Collector:
         client.subscribe([(READINGS_SUBSCRIPTION, 1), (STATUS_SUBSCRIPTION, 1)])
 
     def _on_message(self, _c: paho.Client, _u: Any, message: paho.MQTTMessage) -> None:
+        try:
+            with self._lock:
+                if message.topic.endswith("/readings"):
+                    self.batches.append(decode(message.payload, ReadingsBatch))
+                else:
+                    self.statuses.append(decode(message.payload, GatewayStatus))
+        except ProtocolError as error:  # keep the loop alive; the test reports it
+            self.errors.append(f"{message.topic}: {error}")
+
+    def __repr__(self) -> str:
         with self._lock:
-            if message.topic.endswith("/readings"):
-                self.batches.append(decode(message.payload, ReadingsBatch))
-            else:
-                self.statuses.append(decode(message.payload, GatewayStatus))
+            seqs = sorted({b.seq for b in self.batches})
+            readings = len({r for b in self.batches for r in b.readings})
+        gaps = sorted(set(range(seqs[-1] + 1)) - set(seqs)) if seqs else []
+        return (
+            f"Collector({len(self.batches)} batches, {readings} readings, seqs up to "
+            f"{seqs[-1] if seqs else None}, missing seqs {gaps[:20]}, errors {self.errors[:3]})"
+        )
 
     def readings_count(self) -> int:
         with self._lock:
@@ -82,7 +97,7 @@ class Collector:
         deadline = time.monotonic() + timeout
         while not condition():
             if time.monotonic() > deadline:
-                raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+                raise AssertionError(f"timed out after {timeout} s waiting for {what}: {self}")
             time.sleep(0.05)
 
 
