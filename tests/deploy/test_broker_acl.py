@@ -26,14 +26,6 @@ READINGS = "carewatch/v1/+/+/readings"
 
 
 @pytest.fixture
-def broker(tmp_path: Path) -> Iterator[DeployedMosquitto]:
-    server = DeployedMosquitto(tmp_path / "broker")
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def gateways(broker: DeployedMosquitto) -> dict[str, Account]:
     """Two homes with one gateway each; the broker reloads to pick them up."""
     accounts = {
