@@ -61,6 +61,6 @@ class EngineConfig:
 
     # sensor health
     gateway_silence: float = 30 * MINUTE
-    sensor_silence_factor: float = 3.0
+    sensor_silence_factor: float = 1.5
     battery_low: float = 15.0
     health_learning: float = 2 * DAY

@@ -63,6 +63,10 @@ class Engine:
             reading.sensor, reading.kind, reading.ts, reading.value, reading.resident
         )
 
+    def now(self) -> float:
+        """The latest home clock: a replay's watermark that a fast sensor clock cannot push."""
+        return max((state.clock for state in self._homes.values()), default=0.0)
+
     def tick(self, now: float) -> list[Alert | DailySummary]:
         """Let time pass to ``now`` for silence-based checks (watermark or wall clock)."""
         out: Output = []

@@ -1,7 +1,7 @@
 """Sensor health: a sensor or the gateway silent for longer than its own normal gaps; batteries.
 
-Rule (docs/detectors.md): each sensor's gaps between readings are learnt (river
-``Quantile``, 99th percentile). A sensor silent for 3 × that gap, and never less than a
+Rule (docs/detectors.md): each sensor's long gaps (30 minutes or more) are learnt (river
+``Quantile``, 99th percentile). A sensor silent for 1.5 × that gap, and never less than a
 floor for its kind (heart rate 30 minutes, motion 12 hours, the others a day or two),
 raises one alert until it reports again. When the whole home is silent for 30 minutes
 (or the gateway says it is offline for that long), one gateway alert replaces them all.
@@ -13,42 +13,47 @@ from typing import TYPE_CHECKING
 from carewatch.protocol import AlertKind, GatewayStatus, Kind, Severity
 from detectors.alerts import make_alert
 from detectors.baselines import Gaps
-from detectors.config import HOUR, MINUTE
+from detectors.config import DAY, HOUR, MINUTE
 
 if TYPE_CHECKING:
     from detectors.home import Home, Output
 
 FLOORS: dict[Kind, float] = {
     Kind.HEART_RATE: 30 * MINUTE,
-    Kind.MOTION: 12 * HOUR,
-    Kind.TAP: 24 * HOUR,
-    Kind.TOILET: 24 * HOUR,
-    Kind.BED: 36 * HOUR,
-    Kind.CHAIR: 36 * HOUR,
-    Kind.DOOR: 72 * HOUR,
+    Kind.MOTION: 14 * HOUR,
+    Kind.TAP: 16 * HOUR,
+    Kind.TOILET: 16 * HOUR,
+    Kind.BED: 20 * HOUR,
+    Kind.CHAIR: 20 * HOUR,
+    Kind.DOOR: 14 * DAY,  # many people go out only now and then
 }
+LONG_GAP = 30 * MINUTE  # only silences this long teach a sensor's usual longest gap
+AWAY_SILENCE = 8 * HOUR  # while the resident is out, the home may be quiet this long
 BATTERY_OK = 30.0
-MIN_GAPS = 20  # gaps learnt before a sensor's silence is judged
+MIN_GAPS = 30  # long gaps learnt before a sensor's silence is judged
 
 
 class SensorState:
     """One sensor: its kind, when it last reported, its usual gaps."""
 
-    __slots__ = ("alerted", "gaps", "kind", "last_ts")
+    __slots__ = ("alerted", "gaps", "heard", "kind", "last_ts")
 
     def __init__(self, kind: Kind) -> None:
         self.kind = kind
-        self.last_ts = 0.0
+        self.last_ts = 0.0  # the latest time stamp it sent
+        self.heard = 0.0  # the latest time it was heard, on the home's clock
         self.gaps = Gaps(q=0.99)
         self.alerted = False
 
-    def seen(self, ts: float, live: bool) -> None:
-        """A reading at ``ts``; live consecutive readings teach the usual gap."""
-        if ts <= self.last_ts:
+    def seen(self, ts: float, at: float, live: bool) -> None:
+        """A reading stamped ``ts``, taken as at ``at``; long live gaps are learnt."""
+        self.last_ts = max(self.last_ts, ts)
+        if at <= self.heard:
             return
-        if live and self.last_ts:
-            self.gaps.learn_one(ts - self.last_ts)
-        self.last_ts = ts
+        gap = at - self.heard
+        if live and self.heard and gap >= LONG_GAP:
+            self.gaps.learn_one(gap)
+        self.heard = at
         self.alerted = False
 
 
@@ -75,7 +80,9 @@ class SensorHealth:
         """Alert on a silent gateway or sensor; True while the gateway is silent."""
         cfg = home.cfg
         since = self.silent_since(home)
-        if now - since >= cfg.gateway_silence:
+        away = home.away
+        limit = max(cfg.gateway_silence, AWAY_SILENCE) if away else cfg.gateway_silence
+        if now - since >= limit:
             if not self.gateway_alerted and now - home.first_ts >= cfg.health_learning:
                 self.gateway_alerted = True
                 self._gateway(home, now, since, out)
@@ -85,8 +92,10 @@ class SensorHealth:
         for sensor, state in home.sensors.items():
             if state.alerted or state.gaps.count < MIN_GAPS:
                 continue
+            if away and state.kind is Kind.HEART_RATE:
+                continue  # the wearable went out with them
             limit = max(FLOORS[state.kind], cfg.sensor_silence_factor * state.gaps.get())
-            if now - state.last_ts >= limit:
+            if now - state.heard >= limit:
                 state.alerted = True
                 self._sensor(home, now, sensor, state, limit, out)
         return False
@@ -113,11 +122,11 @@ class SensorHealth:
     def _sensor(
         self, home: "Home", now: float, sensor: str, state: SensorState, limit: float, out: "Output"
     ) -> None:
-        hours = (now - state.last_ts) / HOUR
+        hours = (now - state.heard) / HOUR
         explanation = (
             f"The {state.kind.value.replace('_', ' ')} sensor '{sensor}' has sent nothing since "
-            f"{home.cal.hhmm(state.last_ts)} ({hours:.1f} hours); it normally reports at "
-            f"least every {state.gaps.get() / HOUR:.1f} hours. Check its battery and position."
+            f"{home.cal.hhmm(state.heard)} ({hours:.1f} hours); its longest usual silence is "
+            f"about {state.gaps.get() / HOUR:.1f} hours. Check its battery and position."
         )
         evidence: dict[str, str | float] = {
             "subject": sensor,
@@ -130,7 +139,7 @@ class SensorHealth:
                 home.id,
                 AlertKind.SENSOR_HEALTH,
                 now,
-                state.last_ts,
+                state.heard,
                 Severity.LOW,
                 explanation,
                 evidence,

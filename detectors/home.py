@@ -20,6 +20,8 @@ Output = list[Alert | DailySummary]
 
 RING = 48  # hours of counts kept: a day's window plus a day of backfill
 REORDER = 60.0  # seconds a reading may lag the home's clock and still count as live
+JUMP = 300.0  # a reading this far ahead of the clock needs a second one to confirm it
+BACKFILL = 24 * HOUR  # after a silence, readings this far back are the outbox draining
 DEDUP = 512  # recent event readings remembered to drop duplicates
 # Slot fields of the hourly ring.
 USES, LITRES, TOILETS, ACTIVITY, OCCUPIED, LOCAL_HOUR = range(6)
@@ -52,6 +54,9 @@ class Home:
         self.day_end = 0.0
         self.tally = DayTally("2000-01-01", 0.0)
         self.next_check = 0.0
+        self.jumper = ""  # the sensor whose reading jumped the clock, awaiting confirmation
+        self.last_sensor = ""
+        self.resumed = 0.0  # when readings came back after a silence
         self.dehydration = Dehydration()
         self.night = NightWatch(config)
         self.inactivity = Inactivity()
@@ -118,15 +123,6 @@ class Home:
     def process(self, sensor: str, kind: Kind, ts: float, value: float, who: str | None) -> Output:
         """Take one reading; return the alerts and summaries it completes."""
         out: Output = []
-        if self.first_ts == 0.0:
-            self._start(ts)
-        if ts > self.clock:
-            if ts >= self.hour_end:
-                self._advance(ts, out)
-            self.clock = ts
-            live = True
-        else:
-            live = ts >= self.clock - REORDER
         state = self.sensors.get(sensor)
         if state is None:
             state = self.sensors[sensor] = SensorState(kind)
@@ -135,24 +131,54 @@ class Home:
         if kind is Kind.HEART_RATE:
             if ts <= state.last_ts:
                 return out  # a duplicate or a late beat: a past heart rate alerts no one
-            state.seen(ts, live)
-            self.last_seen = max(self.last_seen, ts)
-            self.health.resumed(self, out)
-            self._heart(who, sensor, ts, value, live, out)
         else:
             key = (sensor, ts, value)
             if key in self.recent:
-                return out
+                return out  # a re-delivered reading
             self.recent[key] = None
             if len(self.recent) > DEDUP:
                 del self.recent[next(iter(self.recent))]
-            state.seen(ts, live)
-            self.last_seen = max(self.last_seen, ts)
-            self.health.resumed(self, out)
-            self._event(kind, ts, value, live, out)
-        if live and ts >= self.next_check:
-            self.check(ts, out)
+        if self.first_ts == 0.0:
+            self._start(ts)
+        at, live = self._timing(sensor, ts)
+        if at > self.clock:
+            if at >= self.hour_end:
+                self._advance(at, out)
+            self.clock = at
+        state.seen(ts, at, live)
+        self.last_seen = max(self.last_seen, at)
+        self.last_sensor = sensor
+        self.health.resumed(self, out)
+        if kind is Kind.HEART_RATE:
+            self._heart(who, sensor, at, value, live, out)
+        else:
+            self._event(kind, at, value, live, out)
+        if live and at >= self.next_check:
+            self.check(at, out)
         return out
+
+    def _timing(self, sensor: str, ts: float) -> tuple[float, bool]:
+        """When a reading happened as far as the detectors go, and whether it is live.
+
+        Readings come in arrival order, so one stamped far ahead of the home's clock
+        while the others are not is a sensor whose clock runs fast: it is taken as
+        happening now. A jump is believed once a second reading confirms it (after an
+        outage, or in a home with one sensor). A reading far behind is backfill if the
+        home has just come back from silence, else a slow sensor clock: now, again.
+        """
+        clock = self.clock
+        if ts > clock + JUMP:
+            jumper, self.jumper = self.jumper, sensor
+            if jumper and (jumper != sensor or self.last_sensor == sensor):
+                self.jumper = ""
+                self.resumed = ts
+                return ts, True
+            return clock, True
+        if ts >= clock - REORDER:
+            return ts, True
+        if self.resumed and clock - self.resumed < BACKFILL:
+            return ts, False
+        return clock, True
 
     def _room_sensor(self, kind: Kind) -> None:
         """A first motion, bed or chair sensor: rest is now judged by it."""
