@@ -146,17 +146,20 @@ def test_gateway_reads_no_alerts_or_readings(
     assert gw_a.received.empty()
 
 
-def test_api_reads_status_but_not_readings(
+def test_api_reads_nothing_gateways_send(
     broker: DeployedMosquitto, gateways: dict[str, Account], peers: list[Peer]
 ) -> None:
     api = connected(peers, broker, broker.service("api"), "api")
     api.subscribe(READINGS)
-    assert api.subscribe("carewatch/v1/+/+/status") == [1]
+    api.subscribe("carewatch/v1/+/+/status")
+    assert api.subscribe("carewatch/v1/+/summaries") == [1]
     gw_a = connected(peers, broker, gateways["gw-a"], "gw-a")
     gw_a.publish("carewatch/v1/home-a/gw-a/readings", b"readings")
-    gw_a.publish("carewatch/v1/home-a/gw-a/status", b"online")
-    assert api.messages_until("carewatch/v1/home-a/gw-a/status", b"online") == [
-        ("carewatch/v1/home-a/gw-a/status", b"online")
+    gw_a.publish("carewatch/v1/home-a/gw-a/status", b"online", retain=True)
+    ingest = connected(peers, broker, broker.service("ingest"), "ingest")
+    ingest.publish("carewatch/v1/home-a/summaries", b"summary")
+    assert api.messages_until("carewatch/v1/home-a/summaries", b"summary") == [
+        ("carewatch/v1/home-a/summaries", b"summary")
     ]
 
 
