@@ -14,6 +14,7 @@ import re
 import shlex
 import subprocess
 import sys
+import time
 import tomllib
 from pathlib import Path
 
@@ -26,7 +27,10 @@ from typer.testing import CliRunner
 from api.settings import ApiSettings
 from carewatch.cli import build
 from carewatch.errors import ConfigError
+from carewatch.protocol.kinds import Kind
+from carewatch.records import ReadingRecord
 from carewatch.settings import load_settings
+from carewatch.store import open_store
 from ingest.settings import IngestSettings
 from tests.deploy.broker import DEPLOY
 from tests.servers import require_binary
@@ -260,3 +264,36 @@ def test_grafana_provisioning_matches_the_dashboard(compose: dict[str, object]) 
             assert panel["datasource"]["uid"] == source["uid"], panel["title"]
             for target in panel["targets"]:
                 assert target["datasource"]["uid"] == source["uid"]
+
+
+def test_prune_unit_applies_retention_to_ingests_store(tmp_path: Path) -> None:
+    """The timer's command, with the unit's environment, keeps only recent readings."""
+    entries = unit_entries(DEPLOY / "systemd" / "carewatch-prune.service")
+    (exec_start,) = entries["Service.ExecStart"]
+    _, *args = shlex.split(exec_start)
+    environment = dict(a.split("=", 1) for a in entries["Service.Environment"])
+    url = environment["CAREWATCH_INGEST_STORE_URL"].replace("/var/lib/carewatch", str(tmp_path))
+    day = 86_400.0
+    now = time.time()
+    store = open_store(url)
+    try:
+        store.write(
+            [
+                ReadingRecord("home-a", "tap-1", Kind.TAP, now - 500 * day, 1.0),
+                ReadingRecord("home-a", "tap-1", Kind.TAP, now - 2 * day, 2.0),
+            ]
+        )
+    finally:
+        store.close()
+
+    result = CliRunner().invoke(
+        carewatch_cli(), args, env={"CAREWATCH_INGEST_STORE_URL": url, "CAREWATCH_STORE_URL": None}
+    )
+    assert result.exit_code == 0, result.output
+
+    store = open_store(url)
+    try:
+        kept = store.query("home-a", Kind.TAP, now - 1000 * day, now)
+    finally:
+        store.close()
+    assert [r.value for r in kept] == [2.0]
