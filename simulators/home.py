@@ -115,8 +115,8 @@ def simulate_home(
         ts=ts,
         sensor=np.concatenate(
             [
-                np.asarray(timeline.event_sensor, dtype=np.int64)[keep],
-                np.full(len(hr_ts), table.code(profile.wrist), dtype=np.int64),
+                np.asarray(timeline.event_sensor, dtype=np.int16)[keep],
+                np.full(len(hr_ts), table.code(profile.wrist), dtype=np.int16),
             ]
         ),
         value=np.concatenate([np.asarray(timeline.event_value)[keep], hr_bpm]),

@@ -12,7 +12,7 @@ import msgspec
 import numpy as np
 
 from carewatch.protocol.kinds import Kind
-from carewatch.protocol.messages import Id
+from carewatch.protocol.messages import Id, is_time_zone
 
 # Rooms with a PIR each; the resident moves between them.
 ROOMS: Final = ("bedroom", "hall", "kitchen", "lounge", "bathroom")
@@ -89,6 +89,12 @@ class HomeProfile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     circadian_amp: Annotated[float, msgspec.Meta(ge=0, le=20)]
     sleep_dip: Annotated[float, msgspec.Meta(ge=0, le=20)]
     activity_rise: Annotated[float, msgspec.Meta(ge=0, le=60)]
+
+    def __post_init__(self) -> None:
+        if not is_time_zone(self.tz):
+            raise ValueError(f"tz {self.tz!r} is not an IANA time zone such as 'Europe/London'")
+        if not self.residents:
+            raise ValueError("a home needs a resident")
 
     @property
     def resident(self) -> str:

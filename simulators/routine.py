@@ -137,6 +137,10 @@ class Life:
         room = ("bedroom", "hall", "kitchen", "bathroom")[int(self.rng.integers(4))]
         t = self.walk(t, ("lounge", "hall", room))
         t = self.stay(room, t, float(self.rng.uniform(4.0, 20.0)) * MINUTE)
+        if room == "hall" and self.rng.random() < 0.4:  # the post, the bins, a neighbour
+            self.emit(t, "door-front", 1.0)
+            t += float(self.rng.uniform(15.0, 90.0))
+            self.emit(t, "door-front", 0.0)
         return self.walk(t, ("hall", "lounge"))
 
     def sit(self, t: float, until: float, extra: float = 0.0) -> float:
@@ -183,12 +187,12 @@ class Life:
                 self.label("inactivity", usual, wake, "late_wake")
             previous = plans[day - 1] if day else DayPlan()
             night_end = min(wake, usual) if plan.inactivity == "late_wake" else wake
-            back = self.night(bedtime, night_end, previous)
+            back = self.night(bedtime, night_end, previous, wander=plan.wander_night)
             wake = max(wake, back + float(self.rng.uniform(5.0, 20.0)) * MINUTE)
             sleep_at = day * DAY + self.p.bed_h * HOUR + self._weekend(day) * 0.5 * MINUTE
             sleep_at += float(np.clip(bed_noise[day], -2 * sd_bed, 2 * sd_bed)) - extra_sleep / 2
             bedtime = self.day(day, wake, sleep_at, plan)
-        self.night(bedtime, days * DAY + 12 * HOUR, plans[-1])
+        self.night(bedtime, days * DAY + 12 * HOUR, plans[-1], wander=False)
         return self.tl
 
     def day(self, day: int, wake: float, bedtime: float, plan: DayPlan) -> float:
@@ -277,33 +281,30 @@ class Life:
 
     # -- nights -----------------------------------------------------------------------
 
-    def night(self, asleep: float, until: float, plan: DayPlan) -> float:
-        """Toilet trips (and wandering if planned) before ``until``; returns the last return."""
+    def night(self, asleep: float, until: float, plan: DayPlan, *, wander: bool) -> float:
+        """Toilet trips (and wandering spells) before ``until``; returns the last return."""
         rng = self.rng
         first, last = asleep + 30 * MINUTE, until - 30 * MINUTE
         t = asleep
         if last <= first:
             return t
-        outings = [
-            (float(moment), "toilet")
-            for moment in rng.uniform(first, last, self.count(self.p.toilet_night * plan.toilet))
-        ]
-        if plan.wander_night:
-            midnight = float(np.ceil(asleep / DAY)) * DAY
-            low = max(first, midnight + 0.5 * HOUR)
-            high = min(last - 2 * HOUR, midnight + 4.0 * HOUR)
-            if high < low:  # a short night: as early as it allows
-                low, high = first, max(first, last - 2 * HOUR)
-            outings.extend(
-                (float(rng.uniform(low, high)), "wander") for _ in range(int(rng.integers(1, 3)))
-            )
-        for start, kind in sorted(outings):
-            if start < t + 15 * MINUTE or start > last:
+        # Turning over in bed now and then sets off the bedroom PIR.
+        restless = rng.uniform(asleep, until, int(rng.poisson(0.4 * (until - asleep) / HOUR)))
+        for moment in restless.tolist():
+            self.emit(moment, "motion-bedroom")
+        wanders = self.wander_spells(first, last, asleep) if wander else []
+        trips = rng.uniform(first, last, self.count(self.p.toilet_night * plan.toilet))
+        outings = sorted(
+            [(a, "wander", b) for a, b in wanders]
+            + [
+                (float(moment), "toilet", 0.0)
+                for moment in trips
+                if not any(a - 20 * MINUTE < moment < b + 15 * MINUTE for a, b in wanders)
+            ]
+        )
+        for start, kind, end in outings:
+            if kind == "toilet" and (start < t + 15 * MINUTE or start > last):
                 continue
-            if kind == "wander":
-                end = min(start + float(rng.uniform(35.0, 110.0)) * MINUTE, last)
-                if end - start < 30 * MINUTE:
-                    continue
             self.emit(start, "bed", 0.0)
             self.state(start, ACTIVE, plan.hr_extra)
             if kind == "toilet":
@@ -316,6 +317,23 @@ class Life:
             if kind == "wander":
                 self.label("night_wandering", start, t)
         return t
+
+    def wander_spells(self, first: float, last: float, asleep: float) -> list[tuple[float, float]]:
+        """One or two long spells up, mostly between 00:30 and 04:00, within the night."""
+        rng = self.rng
+        midnight = float(np.ceil(asleep / DAY)) * DAY
+        low = max(first, midnight + 0.5 * HOUR)
+        high = min(last - 2 * HOUR, midnight + 4.0 * HOUR)
+        if high < low:  # a short night: as early as it allows
+            low, high = first, max(first, last - 2 * HOUR)
+        spells: list[tuple[float, float]] = []
+        for start in np.sort(rng.uniform(low, high, int(rng.integers(1, 3)))).tolist():
+            if spells and start < spells[-1][1] + 20 * MINUTE:
+                continue
+            end = min(start + float(rng.uniform(35.0, 110.0)) * MINUTE, last)
+            if end - start >= 30 * MINUTE:
+                spells.append((start, end))
+        return spells
 
     def wander(self, t: float, end: float, door: bool) -> float:
         """A long spell up at night, moving from room to room, maybe out of the door."""

@@ -55,7 +55,7 @@ class DayPlan:
     toilet: float = 1.0  # multiplier of toilet visits
     hr_extra: float = 0.0  # bpm added all day (a cold)
     sleep_extra_min: float = 0.0  # later up and earlier to bed (a cold)
-    wander_night: bool = False  # long spells out of bed in the night after this day
+    wander_night: bool = False  # long spells out of bed in the night before this day
     stress: bool = False
     inactivity: str | None = None  # "late_wake" or "silence"
     day_out: bool = False
@@ -169,7 +169,7 @@ def _cold(days: list[DayPlan], first: int, span: int, rng: np.random.Generator) 
     rise = float(rng.uniform(3.0, 7.0))
     for d in range(first, min(first + span, len(days))):
         days[d].hr_extra = rise
-        days[d].sleep_extra_min = float(rng.uniform(30.0, 75.0))
+        days[d].sleep_extra_min = float(rng.uniform(45.0, 90.0))
         days[d].day_labels.append(("cold", None))
 
 

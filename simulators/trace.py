@@ -17,7 +17,7 @@ from carewatch.records import ReadingRecord
 from simulators.localtime import FloatArray
 from simulators.profiles import HomeProfile
 
-IntArray = npt.NDArray[np.int64]
+IntArray = npt.NDArray[np.int16]  # sensor codes: a home has a handful of sensors
 
 
 class Line(msgspec.Struct, omit_defaults=True):

@@ -133,3 +133,21 @@ def test_bad_arguments_are_refused(arguments: dict[str, object], complaint: str)
     options: dict[str, object] = {"days": 1, "seed": 1, **arguments}
     with pytest.raises(ValueError, match=complaint):
         simulate_home(profile, **options)  # type: ignore[arg-type]
+
+
+def test_homes_json_with_a_bad_time_zone_is_refused() -> None:
+    raw = msgspec.json.encode(make_cohort(1, seed=1)).replace(b'"tz":"', b'"tz":"Mars/')
+    with pytest.raises(msgspec.ValidationError, match="IANA"):
+        msgspec.json.decode(raw, type=list[HomeProfile])
+
+
+def test_normal_life_opens_the_front_door_by_day_too() -> None:
+    sim = simulate_home(make_cohort(1, seed=6)[0], days=14, seed=6)
+    outings = [(x.start, x.end) for x in sim.labels if x.kind in ("day_out", "visitor")]
+    ordinary = [
+        r
+        for r in sim.readings
+        if r.kind is Kind.DOOR and not any(a <= r.ts <= b for a, b in outings)
+    ]
+    assert len(ordinary) >= 4  # the post, the bins: not every door is an outing
+    assert all(8 <= local(r.ts, sim.profile.tz).hour < 23 for r in ordinary)

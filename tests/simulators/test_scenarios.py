@@ -6,7 +6,7 @@ from statistics import mean, median
 import pytest
 
 from carewatch.records import LabelRecord
-from simulators import HomeSimulation, make_cohort, simulate_home
+from simulators import SCENARIO_KINDS, HomeSimulation, make_cohort, simulate_home
 from tests.simulators.measures import (
     baseline,
     between,
@@ -113,15 +113,17 @@ def test_stress_raises_heart_rate_while_sitting(home: int) -> None:
 
 
 def test_cold_raises_resting_heart_rate_a_little_and_sleep_lengthens() -> None:
-    sim = run("cold", home=2)
-    tz = sim.profile.tz
-    label = only(sim, "cold")[0]
-    days = set(days_of(label, tz))
-    sleeping = [(a, b) for a, b in _in_bed(sim) if local(b, tz).date() in days]
-    normal = [(a, b) for a, b in _in_bed(sim) if local(b, tz).date() not in days]
-    rise = median(heart_in(sim.readings, sleeping)) - median(heart_in(sim.readings, normal))
-    assert 2 <= rise <= 9  # well below a stress episode's rise
-    assert mean(b - a for a, b in sleeping) > mean(b - a for a, b in normal) + 20 * 60
+    longer = []
+    for home in range(3):
+        sim = run("cold", home=home)
+        tz = sim.profile.tz
+        days = set(days_of(only(sim, "cold")[0], tz))
+        sleeping = [(a, b) for a, b in _in_bed(sim) if local(b, tz).date() in days]
+        normal = [(a, b) for a, b in _in_bed(sim) if local(b, tz).date() not in days]
+        rise = median(heart_in(sim.readings, sleeping)) - median(heart_in(sim.readings, normal))
+        assert 2 <= rise <= 9  # well below a stress episode's rise
+        longer.append(mean(b - a for a, b in sleeping) - mean(b - a for a, b in normal))
+    assert mean(longer) > 20 * 60
 
 
 def _in_bed(sim: HomeSimulation) -> list[tuple[float, float]]:
@@ -208,3 +210,14 @@ def test_normal_nights_have_toilet_trips() -> None:
     night = [(a, b) for a, b in trips if local(a, sim.profile.tz).hour < 5]
     assert len(night) >= 3
     assert all(between(sim.readings, a, b, kinds={"toilet"}) for a, b in night)
+
+
+@pytest.mark.parametrize("kind", SCENARIO_KINDS)
+def test_every_kind_is_labelled_whenever_asked(kind: str) -> None:
+    for seed in range(6):
+        for days in (1, 4, 12):
+            sim = simulate_home(PROFILES[seed], days=days, seed=seed, scenarios=[kind])
+            mine = [label for label in sim.labels if label.kind == kind]
+            assert mine, f"{kind} missing (seed {seed}, {days} days)"
+            first, last = sim.trace.arrival.min(), sim.trace.arrival.max()
+            assert all(first - 86400 <= x.start <= x.end <= last + 86400 for x in mine)
