@@ -1,11 +1,18 @@
 """The embedded default store: one SQLite file in WAL mode, zero set-up.
 
-Schema and pragmas are chosen for ingest throughput (see docs/storage.md):
-readings live in a ``WITHOUT ROWID`` table whose primary key
-``(home, kind, ts, sensor)`` is both the de-duplication key and the index every
-read uses; ``kind`` is a one-byte code and ``ts`` integer microseconds. A batch
-is one transaction; ``synchronous=NORMAL`` in WAL mode survives a process crash
-and loses at most the last transactions on a power cut. Each store object owns
+Layout, chosen for ingest throughput (measured in benchmarks/bench_store.py,
+reasons in docs/storage.md):
+
+- ``series`` names each (home, sensor, kind) once with a small integer id and
+  keeps its last-seen time; ``homes`` does the same for homes;
+- ``readings`` is a ``WITHOUT ROWID`` table keyed ``(home, ts, series)``, all
+  integers (``ts`` in microseconds). Time moves forward, so a batch appends at
+  one place per home instead of one per sensor: keyed per sensor first, every
+  batch dirtied a page per sensor and wrote 3-4x slower. The key is also the
+  de-duplication key and the index every read uses (one home, a time range).
+
+A batch is one transaction; ``synchronous=NORMAL`` in WAL mode survives a process
+crash and may lose the last transactions on a power cut. Each store object owns
 one connection, so an API process reading and an ingest process writing the same
 file each open their own; ``busy_timeout`` makes them wait for each other.
 """
@@ -39,39 +46,41 @@ SCHEMA_VERSION = 1
 US = 1_000_000  # stored timestamps are integer microseconds
 
 _SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS readings (
-        home TEXT NOT NULL,
-        kind INTEGER NOT NULL,
-        ts INTEGER NOT NULL,
+    "CREATE TABLE IF NOT EXISTS homes (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
+    """CREATE TABLE IF NOT EXISTS series (
+        id INTEGER PRIMARY KEY,
+        home INTEGER NOT NULL REFERENCES homes (id),
         sensor TEXT NOT NULL,
+        kind INTEGER NOT NULL REFERENCES kinds (code),
+        last_seen INTEGER NOT NULL,
+        UNIQUE (home, kind, sensor)
+    )""",
+    """CREATE TABLE IF NOT EXISTS readings (
+        home INTEGER NOT NULL,
+        ts INTEGER NOT NULL,
+        series INTEGER NOT NULL,
         value REAL NOT NULL,
         resident TEXT,
-        PRIMARY KEY (home, kind, ts, sensor)
-    ) WITHOUT ROWID""",
-    """CREATE TABLE IF NOT EXISTS sensors (
-        home TEXT NOT NULL,
-        sensor TEXT NOT NULL,
-        kind INTEGER NOT NULL,
-        last_seen INTEGER NOT NULL,
-        PRIMARY KEY (home, sensor, kind)
+        PRIMARY KEY (home, ts, series)
     ) WITHOUT ROWID""",
     # for people reading the file with the sqlite3 shell
     "CREATE TABLE IF NOT EXISTS kinds (code INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
+    # readings before this were deleted (retention): their sensors are no longer listed
+    "CREATE TABLE IF NOT EXISTS pruned (id INTEGER PRIMARY KEY CHECK (id = 1), before INTEGER)",
 )
 
 # Last write wins, like InfluxDB; a missing resident keeps the stored one (InfluxDB
 # merges fields the same way), so both backends give the same answer to a rewrite.
 _INSERT = """
-INSERT INTO readings (home, kind, ts, sensor, value, resident) VALUES (?, ?, ?, ?, ?, ?)
-ON CONFLICT (home, kind, ts, sensor) DO UPDATE
+INSERT INTO readings (home, ts, series, value, resident) VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (home, ts, series) DO UPDATE
 SET value = excluded.value, resident = coalesce(excluded.resident, resident)
 """
-_SEEN = """
-INSERT INTO sensors (home, sensor, kind, last_seen) VALUES (?, ?, ?, ?)
-ON CONFLICT (home, sensor, kind) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)
-"""
+_SEEN = "UPDATE series SET last_seen = max(last_seen, ?) WHERE id = ?"
 
-Row = tuple[str, int, int, str, float, str | None]
+Row = tuple[int, int, int, float, str | None]
+SeriesKey = tuple[str, str, Kind]
+
 _retry = retry(
     retry=retry_if_exception_type(RetryLater),
     stop=stop_after_attempt(3),
@@ -113,6 +122,8 @@ class SQLiteStore:
             raise ValueError(f"synchronous must be NORMAL or FULL, not {synchronous!r}")
         self.path = path
         self._lock = threading.Lock()
+        # ids never change once given (retention deletes readings, not series)
+        self._series: dict[SeriesKey, tuple[int, int]] = {}
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(
@@ -136,7 +147,7 @@ class SQLiteStore:
             db.execute("PRAGMA journal_mode = WAL")
             db.execute(f"PRAGMA synchronous = {synchronous}")
             db.execute("PRAGMA temp_store = MEMORY")
-            db.execute("PRAGMA cache_size = -65536")  # 64 MiB: the hot end of the key
+            db.execute("PRAGMA cache_size = -65536")  # 64 MiB: the hot end of each home
             with _transaction(db):
                 _create_schema(db)
 
@@ -145,27 +156,29 @@ class SQLiteStore:
         """Store a batch in one transaction; rewriting a reading replaces its value."""
         if not readings:
             return
-        codes = KIND_CODES
-        rows: list[Row] = [
-            (r.home, codes[r.kind], round(r.ts * US), r.sensor, r.value, r.resident)
-            for r in readings
-        ]
         with self._session() as db, _transaction(db):
+            rows = self._rows(db, readings)
             db.executemany(_INSERT, rows)
             db.executemany(_SEEN, _last_seen(rows))
 
     def query(self, home: str, kind: Kind, start: float, end: float) -> list[ReadingRecord]:
         """One home's readings of ``kind`` with ``start <= ts < end``, oldest first."""
-        sql = (
-            "SELECT sensor, ts, value, resident FROM readings "
-            "WHERE home = ? AND kind = ? AND ts >= ? AND ts < ? ORDER BY ts, sensor"
-        )
         with self._session() as db:
-            rows = db.execute(sql, (home, KIND_CODES[kind], _us(start), _us(end))).fetchall()
-        return [
-            ReadingRecord(home=home, sensor=s, kind=kind, ts=ts / US, value=v, resident=res)
-            for s, ts, v, res in rows
+            home_id, sensors = _series_of(db, home, kind)
+            if not sensors:
+                return []
+            marks = ", ".join("?" * len(sensors))
+            rows = db.execute(
+                "SELECT ts, series, value, resident FROM readings "  # noqa: S608 (marks are "?")
+                f"WHERE home = ? AND ts >= ? AND ts < ? AND series IN ({marks})",
+                (home_id, _us(start), _us(end), *sensors),
+            ).fetchall()
+        readings = [
+            ReadingRecord(home=home, sensor=sensors[s], kind=kind, ts=ts / US, value=v, resident=r)
+            for ts, s, v, r in rows
         ]
+        readings.sort(key=lambda r: (r.ts, r.sensor))
+        return readings
 
     def aggregate(
         self, home: str, kind: Kind, start: float, end: float, window: Window, tz: str = "UTC"
@@ -173,22 +186,24 @@ class SQLiteStore:
         """count, sum, mean, min and max per window of ``[start, end)``; empty ones left out."""
         zone_info = zone(tz)
         width = WIDTH_S[window] * US
-        key = (home, KIND_CODES[kind])
         with self._session() as db:
+            home_id, sensors = _series_of(db, home, kind)
+            if not sensors:
+                return []
+            marks = ", ".join("?" * len(sensors))
+            where = f"home = ? AND ts >= ? AND ts < ? AND series IN ({marks})"
             low, high = db.execute(
-                "SELECT min(ts), max(ts) FROM readings "
-                "WHERE home = ? AND kind = ? AND ts >= ? AND ts < ?",
-                (*key, _us(start), _us(end)),
+                f"SELECT min(ts), max(ts) FROM readings WHERE {where}",  # noqa: S608
+                (home_id, _us(start), _us(end), *sensors),
             ).fetchone()
             if low is None:
                 return []
             parts: list[Partial] = []
             for seg in segments(low / US, high / US + 1e-6, zone_info):
                 rows = db.execute(
-                    "SELECT (ts + ?) / ? AS g, count(*), sum(value), min(value), max(value) "
-                    "FROM readings WHERE home = ? AND kind = ? AND ts >= ? AND ts < ? "
-                    "GROUP BY g ORDER BY g",
-                    (seg.offset * US, width, *key, _us(seg.start), _us(seg.end)),
+                    "SELECT (ts + ?) / ? AS g, count(*), sum(value), min(value), max(value) "  # noqa: S608
+                    f"FROM readings WHERE {where} GROUP BY g ORDER BY g",
+                    (seg.offset * US, width, home_id, _us(seg.start), _us(seg.end), *sensors),
                 )
                 parts.extend(
                     Partial(window_start(g, window, seg.offset, zone_info), n, s, lo, hi)
@@ -198,31 +213,64 @@ class SQLiteStore:
 
     def sensors(self, home: str | None = None) -> list[SensorSeen]:
         """Every sensor seen (in ``home``, or anywhere), with its last reading time."""
-        sql = "SELECT home, sensor, kind, last_seen FROM sensors"
+        sql = (
+            "SELECT h.name, s.sensor, s.kind, s.last_seen FROM series s "
+            "JOIN homes h ON h.id = s.home "
+            "WHERE s.last_seen >= coalesce((SELECT before FROM pruned), 0)"
+        )
         params: tuple[str, ...] = ()
         if home is not None:
-            sql, params = sql + " WHERE home = ?", (home,)
+            sql, params = sql + " AND h.name = ?", (home,)
         with self._session() as db:
-            rows = db.execute(sql + " ORDER BY home, sensor, kind", params).fetchall()
+            rows = db.execute(sql + " ORDER BY h.name, s.sensor, s.kind", params).fetchall()
         return [SensorSeen(h, s, KINDS_BY_CODE[k], last / US) for h, s, k, last in rows]
 
     @_retry
     def delete_before(self, cutoff: float) -> None:
-        """Delete readings with ``ts < cutoff``, and sensors with nothing left."""
+        """Delete readings with ``ts < cutoff``; sensors with none left are no longer listed."""
         limit = _us(cutoff)
         with self._session() as db, _transaction(db):
-            pairs = db.execute("SELECT DISTINCT home, kind FROM sensors").fetchall()
-            # per (home, kind) so each delete is a range scan of the primary key
+            homes = db.execute("SELECT id FROM homes").fetchall()
+            # per home so each delete is a range scan of the primary key
             db.executemany(
-                "DELETE FROM readings WHERE home = ? AND kind = ? AND ts < ?",
-                [(h, k, limit) for h, k in pairs],
+                "DELETE FROM readings WHERE home = ? AND ts < ?", [(h, limit) for (h,) in homes]
             )
-            db.execute("DELETE FROM sensors WHERE last_seen < ?", (limit,))
+            db.execute(
+                "INSERT INTO pruned (id, before) VALUES (1, ?) "
+                "ON CONFLICT (id) DO UPDATE SET before = max(before, excluded.before)",
+                (limit,),
+            )
 
     def close(self) -> None:
         """Close the connection (checkpointing the WAL when it is the last one)."""
         with self._lock:
             self._db.close()
+
+    def _rows(self, db: sqlite3.Connection, readings: Sequence[ReadingRecord]) -> list[Row]:
+        known, register = self._series.get, self._register
+        return [  # a comprehension, not a loop: this is ingest's hot path
+            (ids[0], round(r.ts * US), ids[1], r.value, r.resident)
+            for r in readings
+            if (ids := known((r.home, r.sensor, r.kind)) or register(db, r.home, r.sensor, r.kind))
+        ]
+
+    def _register(
+        self, db: sqlite3.Connection, home: str, sensor: str, kind: Kind
+    ) -> tuple[int, int]:
+        """Ids of a series new to this connection (made if new to the file), in the write lock."""
+        db.execute("INSERT OR IGNORE INTO homes (name) VALUES (?)", (home,))
+        (home_id,) = db.execute("SELECT id FROM homes WHERE name = ?", (home,)).fetchone()
+        code = KIND_CODES[kind]
+        db.execute(
+            "INSERT OR IGNORE INTO series (home, sensor, kind, last_seen) VALUES (?, ?, ?, 0)",
+            (home_id, sensor, code),
+        )
+        (series_id,) = db.execute(
+            "SELECT id FROM series WHERE home = ? AND kind = ? AND sensor = ?",
+            (home_id, code, sensor),
+        ).fetchone()
+        self._series[(home, sensor, kind)] = ids = (int(home_id), int(series_id))
+        return ids
 
     @contextmanager
     def _session(self) -> Iterator[sqlite3.Connection]:
@@ -268,14 +316,23 @@ def _create_schema(db: sqlite3.Connection) -> None:
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
-def _last_seen(rows: list[Row]) -> list[tuple[str, str, int, int]]:
-    """Each sensor's latest ts in the batch: one upsert per sensor, not per reading."""
-    latest: dict[tuple[str, str, int], int] = {}
-    for home, kind, ts, sensor, _value, _resident in rows:
-        key = (home, sensor, kind)
-        if ts > latest.get(key, -1):
-            latest[key] = ts
-    return [(h, s, k, ts) for (h, s, k), ts in latest.items()]
+def _series_of(db: sqlite3.Connection, home: str, kind: Kind) -> tuple[int, dict[int, str]]:
+    """The home's id and its series of ``kind`` as {series id: sensor}."""
+    rows = db.execute(
+        "SELECT s.home, s.id, s.sensor FROM series s JOIN homes h ON h.id = s.home "
+        "WHERE h.name = ? AND s.kind = ?",
+        (home, KIND_CODES[kind]),
+    ).fetchall()
+    return (rows[0][0] if rows else -1), {series: sensor for _, series, sensor in rows}
+
+
+def _last_seen(rows: list[Row]) -> list[tuple[int, int]]:
+    """Each series' latest ts in the batch: one update per sensor, not per reading."""
+    latest: dict[int, int] = {}
+    for _home, ts, series, _value, _resident in rows:
+        if ts > latest.get(series, -1):
+            latest[series] = ts
+    return [(ts, series) for series, ts in latest.items()]
 
 
 def _us(ts: float) -> int:
