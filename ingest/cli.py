@@ -45,8 +45,12 @@ def run() -> None:
         stack.callback(service.stop)
         if service.http_port is not None:
             typer.echo(f"ingest: metrics and health on port {service.http_port}", err=True)
-        stop.wait()
+        while not stop.wait(1.0) and not service.failed:
+            pass
         typer.echo("ingest: stopping (flushing buffered readings)", err=True)
+    if service.failed:
+        typer.echo("ingest: the writer failed (see the log above)", err=True)
+        raise typer.Exit(1)
 
 
 @app.command("dead-letters")

@@ -111,6 +111,11 @@ class IngestService:
         self._client.loop_start()
         log.info("ingest consuming from %s", self._address.url)
 
+    @property
+    def failed(self) -> bool:
+        """The writer died of an unexpected error; the process should exit."""
+        return self._writer.failed
+
     def wait_connected(self, timeout: float) -> bool:
         """Whether ingest is connected and subscribed within ``timeout`` seconds."""
         return self._connected.wait(timeout)

@@ -6,12 +6,13 @@ restart reports no false gaps.
 """
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 import msgspec
 
+from carewatch.errors import ConfigError
 from ingest.sequences import GatewayKey, SequenceState
 
 _SCHEMA = """
@@ -61,15 +62,28 @@ class IngestState:
     """
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as error:
+            raise ConfigError(
+                f"CAREWATCH_INGEST_STATE_PATH: cannot use {path} as ingest's state file: {error}"
+            ) from None
 
     def commit(
-        self, dead_letters: Iterable[DeadLetter], sequences: dict[GatewayKey, SequenceState]
+        self, dead_letters: Sequence[DeadLetter], sequences: dict[GatewayKey, SequenceState]
     ) -> None:
-        """Record dead letters and sequence states in one transaction."""
+        """Record dead letters and sequence states in one transaction.
+
+        Dead letters are synced to disk before this returns (they are acknowledged
+        next, so a power cut must not take them); sequence states alone are not
+        (after a power cut, losing the last ones only reports a false gap), sparing an fsync
+        per batch.
+        """
+        sync = "FULL" if dead_letters else "NORMAL"
+        self._db.execute(f"PRAGMA synchronous={sync}")
         with self._transaction():
             self._db.executemany(
                 "INSERT INTO dead_letters (topic, payload, reason, received_at) VALUES (?,?,?,?)",

@@ -65,6 +65,7 @@ class Writer:
         self.closing = threading.Event()  # flush what is buffered, then return
         self.abort = threading.Event()  # give up retrying: leave the rest to redelivery
         self.store_ok = True
+        self.failed = False  # an unexpected error ended the writer: ingest must stop
 
     def run(self) -> None:
         """Write batches until closing and drained, or aborted."""
@@ -79,6 +80,9 @@ class Writer:
                     return
         except RetryLater:
             log.warning("stopped while the store was down; unwritten messages stay with the broker")
+        except Exception:
+            log.exception("the writer failed; nothing more is acknowledged")
+            self.failed = True
         finally:
             state.close()
 

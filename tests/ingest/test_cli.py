@@ -48,10 +48,16 @@ def test_bad_settings_refuse_to_start_naming_the_variable() -> None:
         ("CAREWATCH_INGEST_BROKER_URL", "amqp://broker", "mqtt://"),
         ("CAREWATCH_INGEST_BUFFER_LIMIT", "10", "CAREWATCH_INGEST_BATCH_SIZE"),
         ("CAREWATCH_INGEST_CA_FILE", "/nonexistent/ca.pem", "CAREWATCH_INGEST_CA_FILE"),
+        ("CAREWATCH_INGEST_STATE_PATH", "/proc/no/state.db", "cannot use /proc/no/state.db"),
     ],
 )
 def test_each_bad_setting_is_named(tmp_path: Path, variable: str, value: str, hint: str) -> None:
-    env = {variable: value, "CAREWATCH_INGEST_STATE_PATH": str(tmp_path / "state.db")}
+    env = {
+        "CAREWATCH_INGEST_STATE_PATH": str(tmp_path / "state.db"),
+        "CAREWATCH_INGEST_BROKER_URL": "mqtt://127.0.0.1:9",
+        "CAREWATCH_INGEST_STORE_URL": f"sqlite:///{tmp_path}/readings.db",
+        variable: value,
+    }
     result = CliRunner().invoke(app, ["run"], env=env)
     assert isinstance(result.exception, ConfigError)
     assert variable in str(result.exception) and hint in str(result.exception)
