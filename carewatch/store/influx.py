@@ -310,6 +310,8 @@ class InfluxStore:
         if status < 300:
             return
         detail = f"InfluxDB {action} failed (HTTP {status}): {response.text.strip()[:300]}"
+        if "retention policy not found" in response.text:
+            raise ConfigError(f"{detail}; create it or fix the ?rp= option of the store URL")
         if status in (401, 403):
             raise ConfigError(
                 f"{detail}; check the user:password or ?token= in the store URL "

@@ -1,5 +1,6 @@
 """What only the InfluxDB backend has: a server that can be down, auth, its own rules."""
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -125,3 +126,26 @@ def test_refused_credentials_name_the_setting(secured_influxdb: InfluxDB, creden
 
 def test_auth_fixture_really_requires_auth(secured_influxdb: InfluxDB, tmp_path: Path) -> None:
     assert influxql(secured_influxdb, "SHOW DATABASES").status_code == 401
+
+
+def test_retention_policy_option(shared_influxdb: InfluxDB) -> None:
+    influxql(shared_influxdb, "CREATE DATABASE rpdb").raise_for_status()
+    create = "CREATE RETENTION POLICY week ON rpdb DURATION 7d REPLICATION 1"
+    influxql(shared_influxdb, create).raise_for_status()
+    recent = hr(round(time.time() - 60, 3))
+    store = open_store(f"influxdb://127.0.0.1:{shared_influxdb.port}/rpdb?rp=week")
+
+    store.write([recent])
+
+    raw = influxql(shared_influxdb, 'SELECT count("value") FROM "week"."reading"', db="rpdb")
+    assert raw.json()["results"][0]["series"][0]["values"][0][1] == 1
+    assert store.query("h-1", Kind.HEART_RATE, 0, 2e9) == [recent]
+    store.close()
+
+
+def test_a_missing_retention_policy_is_a_config_error(shared_influxdb: InfluxDB) -> None:
+    store = open_store(f"influxdb://127.0.0.1:{shared_influxdb.port}/rpdb2?rp=fortnight")
+
+    with pytest.raises(ConfigError, match=r"\?rp= option"):
+        store.write([hr(T0)])
+    store.close()

@@ -97,3 +97,19 @@ def test_closed_store_says_retry_later(tmp_path: Path) -> None:
 
     with pytest.raises(RetryLater, match="closed"):
         store.write([hr(T0)])
+
+
+def test_two_writers_share_series_ids(tmp_path: Path) -> None:
+    # ingest and, say, an import job write the same file; each caches ids it has seen
+    first = SQLiteStore(tmp_path / "r.db")
+    second = SQLiteStore(tmp_path / "r.db")
+    tap = ReadingRecord(home="h-2", sensor="tap-1", kind=Kind.TAP, ts=T0, value=0.5)
+
+    first.write([hr(T0)])
+    second.write([hr(T0 + 1), tap])
+    first.write([hr(T0 + 2), tap])
+
+    for store in (first, second):
+        assert [r.ts for r in store.query("h-1", Kind.HEART_RATE, 0, 2e9)] == [T0, T0 + 1, T0 + 2]
+        assert store.query("h-2", Kind.TAP, 0, 2e9) == [tap]
+        assert [(s.home, s.sensor) for s in store.sensors()] == [("h-1", "hr-1"), ("h-2", "tap-1")]
