@@ -50,7 +50,10 @@ class Store(Protocol):
 
     def write(self, readings: Sequence[ReadingRecord]) -> None:
         """Store a batch durably; a reading already stored (same home, sensor, kind,
-        ts) is stored once, whatever its value the second time."""
+        ts) is stored once, and writing it again keeps the latest value (so a
+        redelivered batch changes nothing). ``ts`` is kept to the microsecond.
+        Retries briefly with backoff inside, then raises RetryLater so the caller
+        keeps the batch and applies backpressure."""
 
     def query(self, home: str, kind: Kind, start: float, end: float) -> list[ReadingRecord]:
         """One home's readings of ``kind`` with ``start <= ts < end``, oldest first."""
