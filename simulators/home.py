@@ -110,17 +110,17 @@ def simulate_home(
     hr_ts, hr_bpm = heart_rate(profile, clock, segments, span, hr_interval, heart_rng)
     table = SensorTable(profile)
     ts = np.concatenate([event_ts, np.round(hr_ts, 3)])
-    trace = Trace(
-        arrival=ts,
-        ts=ts,
-        sensor=np.concatenate(
-            [
-                np.asarray(timeline.event_sensor, dtype=np.int16)[keep],
-                np.full(len(hr_ts), table.code(profile.wrist), dtype=np.int16),
-            ]
-        ),
-        value=np.concatenate([np.asarray(timeline.event_value)[keep], hr_bpm]),
-    ).in_arrival_order()
+    order = np.argsort(ts, kind="stable")
+    sensor = np.concatenate(
+        [
+            np.asarray(timeline.event_sensor, dtype=np.int16)[keep],
+            np.full(len(hr_ts), table.code(profile.wrist), dtype=np.int16),
+        ]
+    )
+    value = np.concatenate([np.asarray(timeline.event_value)[keep], hr_bpm])
+    ts = ts[order]
+    # Until a fault says otherwise readings arrive when measured: one array serves both.
+    trace = Trace(arrival=ts, ts=ts, sensor=sensor[order], value=value[order])
 
     raw_labels = [
         (kind, clock.epoch(max(0.0, s)), clock.epoch(min(end_wall, e)), detail)

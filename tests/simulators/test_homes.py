@@ -151,3 +151,8 @@ def test_normal_life_opens_the_front_door_by_day_too() -> None:
     ]
     assert len(ordinary) >= 4  # the post, the bins: not every door is an outing
     assert all(8 <= local(r.ts, sim.profile.tz).hour < 23 for r in ordinary)
+
+
+def test_a_cohort_grows_without_changing_its_first_homes() -> None:
+    # so "home 3 of seed 1" means the same home in a 5-home and a 100-home run
+    assert make_cohort(5, seed=1)[:3] == make_cohort(3, seed=1)
