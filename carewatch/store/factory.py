@@ -1,7 +1,7 @@
 """Open the store a URL names: SQLite by default, InfluxDB by URL (see docs/storage.md)."""
 
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from carewatch.errors import ConfigError
 from carewatch.store.base import Store
@@ -35,7 +35,7 @@ influxdb://[user:password@]host:port/database[?token=...] or influxdb+https://..
         return _sqlite(DEFAULT_SQLITE_PATH)
     scheme = urlsplit(url).scheme
     if scheme == "sqlite":
-        return _sqlite(sqlite_path(url))
+        return _sqlite(sqlite_path(url), _sqlite_synchronous(url))
     if scheme in ("influxdb", "influxdb+http", "influxdb+https"):
         from carewatch.store.influx import InfluxAddress, InfluxStore
 
@@ -89,7 +89,19 @@ def redact(url: str) -> str:
     return parts._replace(netloc=netloc, query=query).geturl()
 
 
-def _sqlite(path: Path) -> Store:
+def _sqlite(path: Path, synchronous: str = "FULL") -> Store:
     from carewatch.store.sqlite import SQLiteStore
 
-    return SQLiteStore(path)
+    return SQLiteStore(path, synchronous=synchronous)
+
+
+def _sqlite_synchronous(url: str) -> str:
+    """The ``?synchronous=full|normal`` option of a SQLite URL (default full)."""
+    options = parse_qs(urlsplit(url).query)
+    unknown = set(options) - {"synchronous"}
+    value = options.get("synchronous", ["full"])[-1].upper()
+    if unknown or value not in ("FULL", "NORMAL"):
+        raise ConfigError(
+            f"store URL {url!r}: the only SQLite option is ?synchronous=full (default) or normal"
+        )
+    return value

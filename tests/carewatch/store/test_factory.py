@@ -15,6 +15,8 @@ from carewatch.store.influx import InfluxAddress
         ("readings.db", "scheme '(none)' is not supported"),
         ("sqlite://readings.db", "three slashes"),
         ("sqlite:///", "three slashes"),
+        ("sqlite:///r.db?synchronous=off", "only SQLite option is ?synchronous=full"),
+        ("sqlite:///r.db?journal=delete", "only SQLite option is ?synchronous=full"),
         ("influxdb://host:8086", "name the database"),
         ("influxdb://host:8086/", "name the database"),
         ("influxdb://host:99999/db", "port must be a number"),

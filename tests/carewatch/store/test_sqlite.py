@@ -36,6 +36,15 @@ def test_file_is_in_wal_mode(tmp_path: Path) -> None:
         assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
 
 
+@pytest.mark.parametrize(("option", "level"), [("", 2), ("?synchronous=normal", 1)])
+def test_synchronous_from_the_url(tmp_path: Path, option: str, level: int) -> None:
+    store = open_store(f"sqlite:///{tmp_path}/r.db{option}")
+    assert isinstance(store, SQLiteStore)
+    with store._session() as db:  # the store's own connection: pragmas are per connection
+        assert db.execute("PRAGMA synchronous").fetchone() == (level,)
+    store.close()
+
+
 def test_a_writer_holding_the_lock_means_retry_later_then_it_works(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "r.db", busy_timeout_s=0.05)
     other = sqlite3.connect(tmp_path / "r.db", isolation_level=None)
