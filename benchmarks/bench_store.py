@@ -9,7 +9,8 @@ Prints rows/s for:
   table (WAL, synchronous=NORMAL, one transaction per batch) - the SQLite part of
   the "minimal pipeline" ingest is measured against;
 - ``SQLiteStore.write`` in 5 000-reading batches (de-duplicating primary key, upsert,
-  last-seen upkeep), and the same with ``synchronous=FULL``;
+  last-seen upkeep, fsync per batch), the same batches again (all duplicates, as
+  after a redelivery), and with ``synchronous=NORMAL``;
 - InfluxDB baseline: raw ``/write`` of pre-built 5 000-point line-protocol bodies;
 - ``InfluxStore.write`` in 5 000-reading batches (line protocol built per call).
 It starts its own influxd (tests.servers.InfluxDB) on a free port with temporary data.
@@ -149,12 +150,12 @@ def sqlite_figures(work: Path, data: Sequence[ReadingRecord], rounds: int) -> No
     rates = compare(rounds, len(data), {
         "baseline: sqlite3 executemany, plain table": lambda n: sqlite_baseline(
             work / f"baseline-{n}.db", data),
-        "SQLiteStore.write (synchronous=NORMAL)": lambda n: store_writes(
+        "SQLiteStore.write (default: synchronous=FULL)": lambda n: store_writes(
             SQLiteStore(work / f"store-{n}.db"), data),
         "SQLiteStore.write again: all duplicates": lambda n: store_writes(
             SQLiteStore(work / f"store-{n}.db"), data),
-        "SQLiteStore.write (synchronous=FULL)": lambda n: store_writes(
-            SQLiteStore(work / f"full-{n}.db", synchronous="FULL"), data),
+        "SQLiteStore.write (synchronous=NORMAL)": lambda n: store_writes(
+            SQLiteStore(work / f"normal-{n}.db", synchronous="NORMAL"), data),
     })  # fmt: skip
     base = rates["baseline: sqlite3 executemany, plain table"]
     for label, per_s in list(rates.items())[1:]:
