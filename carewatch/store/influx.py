@@ -280,6 +280,12 @@ class InfluxStore:
     def _create_database(self) -> None:
         name = self.address.database
         response = self._request("POST", "/query", data={"q": f'CREATE DATABASE "{name}"'})
+        if 400 <= response.status_code < 500 and response.status_code not in (401, 403):
+            raise ConfigError(  # e.g. InfluxDB 2.x/3.x: databases are buckets made there
+                f"InfluxDB could not create database {name!r} (HTTP {response.status_code}: "
+                f"{response.text.strip()[:200]}); create it, or on InfluxDB 2.x/3.x a bucket "
+                "with a DBRP mapping, then retry"
+            )
         self._check(response, "create database")
 
     def _query(self, statement: str) -> Iterator[dict[str, Any]]:
@@ -312,6 +318,8 @@ class InfluxStore:
         detail = f"InfluxDB {action} failed (HTTP {status}): {response.text.strip()[:300]}"
         if "retention policy not found" in response.text:
             raise ConfigError(f"{detail}; create it or fix the ?rp= option of the store URL")
+        if status == 404:  # e.g. a 2.x/3.x bucket without a DBRP mapping, or a wrong prefix
+            raise ConfigError(f"{detail}; check the database name and path in the store URL")
         if status in (401, 403):
             raise ConfigError(
                 f"{detail}; check the user:password or ?token= in the store URL "

@@ -229,3 +229,15 @@ def test_query_returns_the_distinct_set_written(
 
     assert stored == {(r.home, r.sensor, r.kind, round(r.ts * 1e6), r.value) for r in readings}
     assert count == len(stored)
+
+
+def test_large_answers_come_back_whole(store: Store) -> None:
+    # InfluxDB streams answers in chunks of 10 000 rows: all of them must arrive
+    store.write([hr(T0 + i * 0.5, 40 + i % 100) for i in range(25_000)])
+
+    got = store.query("h-1", Kind.HEART_RATE, T0, T0 + 86400)
+    minutes = store.aggregate("h-1", Kind.HEART_RATE, T0, T0 + 86400, Window.MINUTE)
+
+    assert len(got) == 25_000
+    assert got[-1].ts == T0 + 12_499.5
+    assert sum(a.count for a in minutes) == 25_000

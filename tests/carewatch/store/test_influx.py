@@ -149,3 +149,11 @@ def test_a_missing_retention_policy_is_a_config_error(shared_influxdb: InfluxDB)
     with pytest.raises(ConfigError, match=r"\?rp= option"):
         store.write([hr(T0)])
     store.close()
+
+
+def test_a_wrong_path_prefix_is_a_config_error(shared_influxdb: InfluxDB) -> None:
+    store = open_store(f"influxdb://127.0.0.1:{shared_influxdb.port}/not/here/carewatch")
+
+    with pytest.raises(ConfigError, match="path in the store URL"):
+        store.write([hr(T0)])
+    store.close()
