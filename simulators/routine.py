@@ -46,6 +46,7 @@ class Life:
         self.rng = rng
         self.tl = Timeline(sensors=list(profile.sensors))
         self._code = {sensor: i for i, sensor in enumerate(self.tl.sensors)}
+        self.first_weekday = 0  # of the first simulated day, set by live()
 
     # -- primitives ---------------------------------------------------------------
 
@@ -91,7 +92,7 @@ class Life:
     def count(self, mean: float) -> int:
         """How many times a habit happens today: steadier than Poisson, as habits are."""
         mean = max(0.0, mean)
-        return max(0, round(float(self.rng.normal(mean, 0.6 * np.sqrt(mean)))))
+        return max(0, round(float(self.rng.normal(mean, 0.45 * np.sqrt(mean)))))
 
     def lognormal(self, mean: float, spread: float = 0.25) -> float:
         """A positive amount around ``mean``."""
@@ -99,7 +100,7 @@ class Life:
 
     # -- the routine pieces -------------------------------------------------------
 
-    def toilet(self, t: float, from_room: str, back_to: str, plan: DayPlan | None) -> float:
+    def toilet(self, t: float, from_room: str, back_to: str) -> float:
         """A visit to the toilet: flush, wash hands, go back."""
         t = self.walk(t, (from_room, "hall", "bathroom"))
         t = self.stay("bathroom", t, float(self.rng.uniform(60.0, 240.0)), every=60.0)
@@ -111,8 +112,8 @@ class Life:
         """Fetch a drink (or fill the kettle) at the kitchen tap."""
         t = self.walk(t, ("lounge", "hall", "kitchen"))
         litres = self.lognormal(self.p.litres_per_drink * plan.drink)
-        if self.rng.random() < 0.25:  # a full kettle for a pot of tea
-            litres *= 2.5
+        if self.rng.random() < 0.25:  # more in the kettle for a pot of tea
+            litres *= 1.8
         t = self.tap(t + float(self.rng.uniform(5.0, 30.0)), "tap-kitchen", litres)
         t = self.stay("kitchen", t, float(self.rng.uniform(60.0, 300.0)))
         return self.walk(t, ("hall", "lounge"))
@@ -128,7 +129,7 @@ class Life:
         uses = max(1, round(int(self.rng.integers(2, 5)) * appetite))
         share = self.p.cooking_litres * (1.0 if main else 0.4) * appetite / uses
         for moment in np.sort(self.rng.uniform(t, end - 60.0, uses)).tolist():
-            self.tap(moment, "tap-kitchen", self.lognormal(share, 0.4))
+            self.tap(moment, "tap-kitchen", self.lognormal(share, 0.3))
         self.tap(end - 30.0, "tap-kitchen", self.lognormal(self.p.litres_per_drink * plan.drink))
         return self.walk(end, ("hall", "lounge"))
 
@@ -166,8 +167,6 @@ class Life:
         weekday = (self.first_weekday + day) % 7
         return self.p.weekend_shift_min if weekday >= 5 else 0.0
 
-    first_weekday = 0  # set by live(): weekday of the first simulated day
-
     def live(self, plans: list[DayPlan], first_weekday: int) -> Timeline:
         """Simulate every day in ``plans`` and the nights between them."""
         self.first_weekday = first_weekday
@@ -202,7 +201,7 @@ class Life:
         self.emit(wake, "bed", 0.0)
         self.state(wake, ACTIVE, plan.hr_extra)
         t = self.walk(wake, ("bedroom",))
-        t = self.toilet(t, "bedroom", "bathroom", plan)
+        t = self.toilet(t, "bedroom", "bathroom")
         t = self.tap(t + 30.0, "tap-bathroom", self.lognormal(3.0, 0.4))  # a wash
         t = self.stay("bathroom", t, float(self.rng.uniform(5.0, 15.0)) * MINUTE)
         t = self.walk(t, ("hall", "bedroom"))
@@ -214,7 +213,7 @@ class Life:
             t = self.errand(kind, max(t, start), plan)
         t = max(t, bedtime - 20 * MINUTE)
         t = self.walk(t, ("lounge", "hall"))
-        t = self.toilet(t, "hall", "bathroom", plan)
+        t = self.toilet(t, "hall", "bathroom")
         t = self.tap(t + 20.0, "tap-bathroom", self.lognormal(0.6))  # teeth
         t = self.walk(t, ("hall", "bedroom"))
         t = self.stay("bedroom", t, float(self.rng.uniform(3.0, 10.0)) * MINUTE)
@@ -266,7 +265,7 @@ class Life:
         if kind == "drink":
             return self.drink(t, plan)
         if kind == "toilet":
-            return self.toilet(t, "lounge", "lounge", plan)
+            return self.toilet(t, "lounge", "lounge")
         if kind in ("lunch", "dinner"):
             return self.meal(t, plan, main=kind == "dinner")
         if kind == "potter":
@@ -308,7 +307,7 @@ class Life:
             self.emit(start, "bed", 0.0)
             self.state(start, ACTIVE, plan.hr_extra)
             if kind == "toilet":
-                t = self.toilet(start, "bedroom", "bedroom", plan)
+                t = self.toilet(start, "bedroom", "bedroom")
             else:
                 t = self.wander(start, end, rng.random() < 0.5)
             t += float(rng.uniform(2.0, 6.0))

@@ -1,6 +1,8 @@
 """Each scenario appears in the labels when asked for, and the readings really show it."""
 
 from collections import Counter
+from datetime import timedelta
+from itertools import pairwise
 from statistics import mean, median
 
 import pytest
@@ -221,3 +223,27 @@ def test_every_kind_is_labelled_whenever_asked(kind: str) -> None:
             assert mine, f"{kind} missing (seed {seed}, {days} days)"
             first, last = sim.trace.arrival.min(), sim.trace.arrival.max()
             assert all(first - 86400 <= x.start <= x.end <= last + 86400 for x in mine)
+
+
+def test_dehydration_stands_apart_from_ordinary_and_hot_days() -> None:
+    """Two-day means of kitchen litres, relative to the week before: no overlap."""
+    dehydrated, hot, ordinary = [], [], []
+    for i, profile in enumerate(make_cohort(12, seed=7)):
+        sim = simulate_home(profile, days=30, seed=i, scenarios=["dehydration", "hot_day"])
+        tz = profile.tz
+        litres = daily_sum(sim.readings, tz, "tap-kitchen")
+        labelled = {d: x.kind for x in sim.labels for d in days_of(x, tz)}
+        days = sorted(litres)
+        for day, after in pairwise(days[8:]):
+            ratio = (litres[day] + litres[after]) / 2 / baseline(litres, day)
+            kinds = {labelled.get(day), labelled.get(after)}
+            if kinds == {None}:
+                ordinary.append(ratio)
+            elif kinds == {"dehydration"} and labelled.get(after + timedelta(days=1)) is None:
+                dehydrated.append(ratio)  # the last two days of the decline
+        for d, kind in labelled.items():
+            if kind == "hot_day" and d in litres and d > days[7]:
+                hot.append(litres[d] / baseline(litres, d))
+    assert len(dehydrated) >= 10 and len(ordinary) > 100 and hot
+    assert max(dehydrated) < 0.65 < min(ordinary)
+    assert min(hot) > 1.0
