@@ -11,10 +11,13 @@ import os
 import shutil
 import signal
 import subprocess
+import time
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from carewatch.protocol import Kind
+from carewatch.records import ReadingRecord, write_jsonl
 from tests.servers import Server, free_port, require_binary, wait_for_port
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
@@ -88,7 +91,7 @@ def render_config(template: str, site: Path, data: Path, port: int, tls_port: in
 class DeployedMosquitto(Server):
     """The shipped broker configuration on free ports, with a test CA and test accounts."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, *, debug_log: bool = False) -> None:
         require_binary("mosquitto_passwd", "mosquitto")
         require_binary("openssl", "openssl")
         binary = require_binary("mosquitto", "mosquitto")
@@ -110,7 +113,9 @@ class DeployedMosquitto(Server):
         port = free_port()
         config = workdir / "mosquitto.conf"
         template = (MOSQUITTO_DIR / "mosquitto.conf").read_text()
-        config.write_text(render_config(template, self.site, data, port, self.tls_port))
+        rendered = render_config(template, self.site, data, port, self.tls_port)
+        # Debug logging names every denied publish, so a test can wait for the denial.
+        config.write_text(rendered + ("log_type debug\n" if debug_log else ""))
         super().__init__([binary, "-c", str(config)], port, workdir / "mosquitto.log")
 
     def _wait_ready(self) -> None:
@@ -124,7 +129,59 @@ class DeployedMosquitto(Server):
     def service(self, name: str) -> Account:
         return Account(name, SERVICE_PASSWORDS[name])
 
+    def wait_for_log(self, text: str, count: int = 1, timeout: float = 30.0) -> None:
+        """Wait until ``text`` appears ``count`` times in the broker's log."""
+        deadline = time.monotonic() + timeout
+        while self.log.read_text().count(text) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} not logged {count} times by the broker")
+            time.sleep(0.05)
+
     def reload(self) -> None:
         """SIGHUP, as `systemctl reload mosquitto`: re-reads passwd and acl."""
         assert self.process is not None
         self.process.send_signal(signal.SIGHUP)
+
+
+def gateway_toml(
+    broker: DeployedMosquitto,
+    workdir: Path,
+    home: str,
+    gateway: str,
+    *,
+    readings: int,
+    claim_home: str | None = None,
+) -> Path:
+    """A ``gateway.toml`` from the lines add-gateway.sh printed, completed as the guide says.
+
+    The gateway replays ``readings`` heart-rate readings of the last minute. With
+    ``claim_home`` the file names another home than the account was made for: a
+    misconfigured (or malicious) Pi.
+    """
+    workdir.mkdir(parents=True, exist_ok=True)
+    printed = run_script("add-gateway.sh", "--dir", str(broker.site), home, gateway)
+    broker.reload()
+    snippet = printed.split("\n", 2)[2]
+    source = workdir / "readings.jsonl"
+    now = time.time()
+    with source.open("wb") as out:
+        write_jsonl(
+            (
+                ReadingRecord(home, "hr-1", Kind.HEART_RATE, now - 60 + i, 60.0 + i)
+                for i in range(readings)
+            ),
+            out,
+        )
+    claimed = claim_home or home
+    text = (
+        snippet.replace("<broker host>:8883", f"localhost:{broker.tls_port}")
+        .replace("/etc/carewatch/ca.crt", str(broker.ca_file))
+        .replace(
+            f'home = "{home}"\n',
+            f'home = "{claimed}"\ntz = "Europe/London"\ndata_dir = "{workdir / "data"}"\n',
+        )
+    )
+    text += f'\n[source.file]\npath = "{source}"\nspeed = 0\n'
+    config = workdir / "gateway.toml"
+    config.write_text(text)
+    return config

@@ -10,45 +10,14 @@ from __future__ import annotations
 import queue
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-from carewatch.protocol import GatewayStatus, Kind, ReadingsBatch, decode
-from carewatch.records import ReadingRecord, write_jsonl
-from tests.deploy.broker import DeployedMosquitto, run_script
+from carewatch.protocol import GatewayStatus, ReadingsBatch, decode
+from tests.deploy.broker import DeployedMosquitto, gateway_toml
 from tests.deploy.peers import Peer
 
 CAREWATCH = Path(sys.executable).with_name("carewatch")
 READINGS = 25
-
-
-def gateway_toml(broker: DeployedMosquitto, workdir: Path, home: str, gateway: str) -> Path:
-    """The lines add-gateway.sh printed, completed as the deployment guide says."""
-    printed = run_script("add-gateway.sh", "--dir", str(broker.site), home, gateway)
-    broker.reload()
-    snippet = printed.split("\n", 2)[2]
-    readings = workdir / "readings.jsonl"
-    now = time.time()
-    with readings.open("wb") as out:
-        write_jsonl(
-            (
-                ReadingRecord(home, "hr-1", Kind.HEART_RATE, now - 60 + i, 60.0 + i)
-                for i in range(READINGS)
-            ),
-            out,
-        )
-    text = (
-        snippet.replace("<broker host>:8883", f"localhost:{broker.tls_port}")
-        .replace("/etc/carewatch/ca.crt", str(broker.ca_file))
-        .replace(
-            f'home = "{home}"\n',
-            f'home = "{home}"\ntz = "Europe/London"\ndata_dir = "{workdir / "data"}"\n',
-        )
-    )
-    text += f'\n[source.file]\npath = "{readings}"\nspeed = 0\n'
-    config = workdir / "gateway.toml"
-    config.write_text(text)
-    return config
 
 
 def next_message(peer: Peer, log: Path) -> tuple[str, bytes]:
@@ -64,7 +33,7 @@ def test_gateway_relays_over_tls_within_its_acl(broker: DeployedMosquitto, tmp_p
         assert ingest.connect() is None
         assert ingest.subscribe("carewatch/v1/+/+/readings") == [1]
         assert ingest.subscribe("carewatch/v1/+/+/status") == [1]
-        config = gateway_toml(broker, tmp_path, "home-a", "gw-a")
+        config = gateway_toml(broker, tmp_path, "home-a", "gw-a", readings=READINGS)
         with (tmp_path / "gateway.log").open("wb") as log:
             gateway = subprocess.Popen(
                 [str(CAREWATCH), "gateway", "run", "--config", str(config)],
