@@ -157,7 +157,7 @@ class InfluxStore:
         self._write_params = {"db": address.database, "precision": "u"}
         if address.retention_policy:
             self._write_params["rp"] = address.retention_policy
-        self._prefixes: dict[tuple[str, str, str, str | None], str] = {}
+        self._prefixes: dict[tuple[str, Kind, str, str | None], str] = {}
         self._retrying = Retrying(
             retry=retry_if_exception_type(RetryLater),
             stop=stop_after_delay(address.retry_s) | stop_after_attempt(20),
@@ -169,7 +169,14 @@ class InfluxStore:
         """Write a batch as line protocol; rewriting a reading overwrites its value."""
         if not readings:
             return
-        body = "\n".join(self._line(r) for r in readings).encode()
+        known, make = self._prefixes.get, self._series_prefix
+        lines = [  # a comprehension, not a call per reading: this is ingest's hot path
+            f"{prefix}{float(r.value)!r} {round(r.ts * US)}"
+            for r in readings
+            if (prefix := known((r.home, r.kind, r.sensor, r.resident)))
+            or (prefix := make((r.home, r.kind, r.sensor, r.resident)))
+        ]
+        body = "\n".join(lines).encode()
         self._retry(lambda: self._post_write(body))
 
     def query(self, home: str, kind: Kind, start: float, end: float) -> list[ReadingRecord]:
@@ -245,17 +252,10 @@ class InfluxStore:
         """Close the HTTP connections."""
         self._http.close()
 
-    def _line(self, reading: ReadingRecord) -> str:
-        key = (reading.home, reading.kind.value, reading.sensor, reading.resident)
-        prefix = self._prefixes.get(key)
-        if prefix is None:
-            prefix = self._series_prefix(key)
-        return f"{prefix}{float(reading.value)!r} {round(reading.ts * US)}"
-
-    def _series_prefix(self, key: tuple[str, str, str, str | None]) -> str:
+    def _series_prefix(self, key: tuple[str, Kind, str, str | None]) -> str:
         """``reading,home=…,kind=…,sensor=… [resident="…",]value=`` escaped by influxdb-client."""
         home, kind, sensor, resident = key
-        point = _Point(MEASUREMENT).tag("home", home).tag("kind", kind).tag("sensor", sensor)
+        point = _Point(MEASUREMENT).tag("home", home).tag("kind", kind.value).tag("sensor", sensor)
         point.field("value", 0.0)
         if resident is not None:
             point.field("resident", resident)  # sorts before "value": the prefix keeps it
