@@ -81,6 +81,16 @@ def test_bad_arguments_exit_2_and_say_why(tmp_path: Path, args: list[str], compl
     code, output = _run(*args, "--out", str(tmp_path))
     assert code == 2
     assert complaint in output
+    assert not (tmp_path / "readings.jsonl").exists()
+
+
+def test_out_must_be_a_directory(tmp_path: Path) -> None:
+    taken = tmp_path / "a-file"
+    taken.write_text("keep me")
+    code, output = _run("--homes", "1", "--days", "1", "--out", str(taken))
+    assert code == 2
+    assert "not a directory" in output
+    assert taken.read_text() == "keep me"
 
 
 def test_the_installed_command_is_wired(tmp_path: Path) -> None:

@@ -6,6 +6,8 @@ from statistics import median
 import msgspec
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from carewatch.clock import ManualClock
 from carewatch.protocol import Reading, ReadingsBatch, decode, encode
@@ -156,3 +158,23 @@ def test_normal_life_opens_the_front_door_by_day_too() -> None:
 def test_a_cohort_grows_without_changing_its_first_homes() -> None:
     # so "home 3 of seed 1" means the same home in a 5-home and a 100-home run
     assert make_cohort(5, seed=1)[:3] == make_cohort(3, seed=1)
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    days=st.integers(1, 3),
+    kinds=st.sets(st.sampled_from(SCENARIO_KINDS), max_size=5),
+    interval=st.sampled_from([1.0, 15.0, 60.0]),
+)
+def test_any_seed_gives_valid_readings_and_labels(
+    seed: int, days: int, kinds: set[str], interval: float
+) -> None:
+    profile = make_cohort(1, seed=seed)[0]
+    sim = simulate_home(
+        profile, days=days, seed=seed, scenarios=sorted(kinds), hr_interval=interval
+    )
+    assert sim.readings  # building each record checks its value against the protocol
+    assert all(label.end >= label.start for label in sim.labels)
+    assert set(kinds) <= {label.kind for label in sim.labels}
+    assert np.all(np.diff(sim.trace.arrival) >= 0)
