@@ -241,3 +241,48 @@ def test_large_answers_come_back_whole(store: Store) -> None:
     assert len(got) == 25_000
     assert got[-1].ts == T0 + 12_499.5
     assert sum(a.count for a in minutes) == 25_000
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    offsets=st.lists(
+        st.integers(min_value=0, max_value=320 * 86400)
+        | st.builds(  # near 2024's clock changes (US 10 Mar / 3 Nov, EU 31 Mar / 27 Oct)
+            lambda day, second: day * 86400 + second,
+            st.sampled_from([69, 90, 300, 307]),
+            st.integers(min_value=-3 * 3600, max_value=12 * 3600),
+        ),
+        min_size=1,
+        max_size=60,
+    ),
+    tz=st.sampled_from(["UTC", "Europe/London", "America/New_York", "Asia/Kolkata"]),
+    window=st.sampled_from(list(Window)),
+)
+def test_every_reading_lands_in_exactly_one_window(
+    new_store: StoreFactory, offsets: list[int], tz: str, window: Window
+) -> None:
+    store = new_store()
+    start = local(2024, 1, 1)  # the range crosses both of 2024's clock changes
+    store.write([hr(start + s, 20 + s % 200) for s in offsets])
+    distinct = sorted(set(offsets))
+
+    windows = store.aggregate("h-1", Kind.HEART_RATE, start, start + 321 * 86400, window, tz)
+
+    expected: dict[float, list[float]] = {}
+    for offset in distinct:  # the oracle: zoneinfo's own local-time arithmetic
+        expected.setdefault(_local_floor(start + offset, tz, window), []).append(20 + offset % 200)
+    assert [(a.start, a.count, a.min, a.max) for a in windows] == [
+        (begin, len(values), min(values), max(values)) for begin, values in sorted(expected.items())
+    ]
+    assert [a.sum for a in windows] == pytest.approx([sum(v) for _, v in sorted(expected.items())])
+
+
+def _local_floor(ts: float, tz: str, window: Window) -> float:
+    moment = datetime.fromtimestamp(ts, ZoneInfo(tz))
+    if window is Window.MINUTE:
+        return moment.replace(second=0, microsecond=0).timestamp()
+    if window is Window.HOUR:  # replace keeps fold: the repeated autumn hour stays distinct
+        return moment.replace(minute=0, second=0, microsecond=0).timestamp()
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0, fold=0).timestamp()
