@@ -18,7 +18,7 @@ from detectors.engine import Engine
 from detectors.evaluation import evaluate as score
 from detectors.evaluation import markdown
 
-TICK_EVERY = 1_000  # readings between watermark ticks during a replay
+TICK_EVERY = 60.0  # seconds of event time between watermark ticks during a replay
 _UNITS = {"s": 1.0, "m": 60.0, "h": 3_600.0, "d": 86_400.0}
 
 
@@ -49,10 +49,13 @@ def run(engine: Engine, readings: Iterable[ReadingRecord]) -> Iterator[Alert | D
     The watermark is the latest home clock (not the latest time stamp, which one
     sensor with a fast clock would push ahead of everyone).
     """
-    for count, reading in enumerate(readings, start=1):
+    next_tick = 0.0
+    for reading in readings:
         yield from engine.process(reading)
-        if count % TICK_EVERY == 0:
-            yield from engine.tick(engine.now())
+        now = engine.now()
+        if now >= next_tick:
+            yield from engine.tick(now)
+            next_tick = now + TICK_EVERY
     yield from engine.tick(engine.now())
 
 

@@ -24,11 +24,11 @@ class EngineConfig:
     learning_period: float = 14 * DAY
     fading: float = 0.05  # ≈ the last 20 days count: slow adaptation to real change
 
-    # dehydration: drinking proxies over the last day vs the same hours on a usual day
-    dehydration_window_h: int = 24
-    dehydration_ratio: float = 0.6  # alert below 60 % of usual
-    dehydration_recover: float = 0.85  # the episode ends above 85 %
-    dehydration_learn_above: float = 0.8  # days this far below normal do not teach
+    # dehydration: drinking-tap uses and litres over the last two days at home vs usual
+    dehydration_window_h: int = 48
+    dehydration_ratio: float = 0.65  # alert below 65 % of usual
+    dehydration_recover: float = 0.85  # the episode ends back above 85 %
+    dehydration_learn_above: float = 0.8  # windows below 80 % of usual teach nothing
 
     # night wandering
     night_min_in_bed: float = 30 * MINUTE  # in bed this long in the evening = the night began

@@ -1,68 +1,90 @@
-"""Dehydration: the fluid proxies of the last day against the same hours on a usual day.
+"""Dehydration: the fluid proxies of the last days against the same hours on a usual day.
 
-Rule (docs/detectors.md): every hour, add up tap uses, tap litres and toilet visits over
-the last 24 hours the resident was at home, and the same hours of their usual day (a
-per-hour profile learnt with river). When the average of the three ratios falls below
-60 %, raise one alert; the episode ends when it is back above 85 %. Hours away from home
-(front door, then silence) and hours with no data (an outage) count on neither side.
-An hour teaches the profile only a day later (backfill has arrived by then) and only if
-the day around it was not low, so a decline does not become the new normal.
+Rule (docs/detectors.md): every hour, over the last 72 hours the resident was at home,
+add up toilet visits and each tap's uses and litres, and the same hours of their usual
+day (a per-hour profile learnt with river ``EWMean``). The drinking index is the average
+of observed / usual over those signals. Its own normal (river ``Mean``/``Var``, then
+``EWMean``/``EWVar``) says how much it usually wanders; 3.5 standard deviations below
+that for two hours running raises one alert, which ends when the index is back within
+1.5 standard deviations. Hours away (front door, then silence) and hours with no data
+(an outage) count on neither side. An hour teaches the profile only when it leaves the
+window (backfill has long arrived), and only if the index then was not low, so a
+decline does not become the new normal.
 """
 
 from typing import TYPE_CHECKING
 
-from carewatch.protocol import AlertKind, Severity
+from carewatch.protocol import Alert, AlertKind, Severity
 from detectors.alerts import make_alert, plural
 from detectors.baselines import Profile
 from detectors.config import HOUR
+from detectors.hours import LOCAL_HOUR, MAX_TAPS, SIGNALS, HourRing
 
 if TYPE_CHECKING:
     from detectors.home import Home, Output
 
-USES, LITRES, TOILETS, ACTIVITY, OCCUPIED, LOCAL_HOUR = range(6)
-MIN_HOURS = 12  # at-home hours in the window before it is judged
-MIN_EXPECTED_USES = 3.0
+MIN_HOURS = 24  # at-home hours in the window before it is judged
+MIN_USUAL = 2.0  # usual uses / litres in the window for a signal to count
+COOL_DOWN = 48 * HOUR  # after an episode ends, no new one this soon
+MATURE_HOURS = 5 * 24  # hours of profile before drinking is judged
+DRINKING_TAP = "kitchen"  # taps named so are where drinks are drawn; else every tap counts
+
+
+def drinking_signals(taps: dict[str, int]) -> list[int]:
+    """Indices (into the window's signals) of the drinking taps' uses and litres.
+
+    >>> drinking_signals({"tap-bathroom": 0, "tap-kitchen": 1})
+    [3, 4]
+    >>> drinking_signals({"tap-1": 0, "tap-2": 1})
+    [1, 2, 3, 4]
+    """
+    named = [i for name, i in taps.items() if DRINKING_TAP in name and i < MAX_TAPS]
+    chosen = named or [i for i in taps.values() if i < MAX_TAPS]
+    return sorted(1 + 2 * i + k for i in chosen for k in (0, 1))
 
 
 class Dehydration:
-    """Per-resident drinking profile and the open episode, if any."""
+    """Per-resident drinking profiles, the index's normal and the open episode."""
 
     def __init__(self, fading: float = 0.1) -> None:
-        self.uses = Profile(fading)
-        self.litres = Profile(fading)
-        self.toilets = Profile(fading)
+        self.profiles = [Profile(fading) for _ in SIGNALS]
+        self.value = 1.0
         self.open_since = 0.0
+        self.closed_at = 0.0
         self.low_hours = 0
-        self.ratio = 1.0
 
     def on_hour(self, home: "Home", hour: int, out: "Output") -> None:
         """Judge the window that ends with ``hour`` (absolute UTC hour), then learn."""
         cfg = home.cfg
         window = cfg.dehydration_window_h
-        seen = [0.0, 0.0, 0.0]
-        usual = [0.0, 0.0, 0.0]
-        hours = 0
-        for h in range(hour - window + 1, hour + 1):
-            slot = home.ring[h % len(home.ring)]
-            local = int(slot[LOCAL_HOUR])
-            if local < 0 or not (slot[ACTIVITY] > 0 or slot[OCCUPIED] > 0):
-                continue
-            hours += 1
-            seen[0] += slot[USES]
-            seen[1] += slot[LITRES]
-            seen[2] += slot[TOILETS]
-            usual[0] += self.uses.get(local)
-            usual[1] += self.litres.get(local)
-            usual[2] += self.toilets.get(local)
-        judged = hours >= MIN_HOURS and usual[0] >= MIN_EXPECTED_USES and self.uses.learnt > 0
-        if judged:
-            parts = [min(s / u, 1.5) if u > 0 else 1.0 for s, u in zip(seen, usual, strict=True)]
-            self.ratio = sum(parts) / 3.0
-        else:
-            self.ratio = 1.0
+        seen, usual, hours = self._window(home.ring, hour, window)
+        parts = [
+            min(seen[i] / usual[i], 2.0)
+            for i in drinking_signals(home.taps)
+            if usual[i] >= MIN_USUAL
+        ]
+        judged = hours >= MIN_HOURS and self.profiles[0].learnt >= MATURE_HOURS and bool(parts)
+        self.value = sum(parts) / len(parts) if judged else 1.0
         if judged and not home.learning:
             self._judge(home, hour, seen, usual, hours, out)
         self._learn(home, hour - window + 1)
+
+    def _window(
+        self, ring: HourRing, hour: int, window: int
+    ) -> tuple[list[float], list[float], int]:
+        seen = [0.0] * len(SIGNALS)
+        usual = [0.0] * len(SIGNALS)
+        hours = 0
+        for h in range(hour - window + 1, hour + 1):
+            slot = ring.slot(h)
+            if slot is None or not ring.at_home(slot):
+                continue
+            hours += 1
+            local = int(slot[LOCAL_HOUR])
+            for i, field in enumerate(SIGNALS):
+                seen[i] += slot[field]
+                usual[i] += self.profiles[i].get(local)
+        return seen, usual, hours
 
     def _judge(
         self,
@@ -76,55 +98,66 @@ class Dehydration:
         cfg = home.cfg
         now = (hour + 1) * HOUR
         if self.open_since:
-            if self.ratio >= cfg.dehydration_recover:
+            if self.value >= cfg.dehydration_recover:
                 self.open_since = 0.0
+                self.closed_at = now
             return
-        if self.ratio >= cfg.dehydration_ratio:
+        if self.value >= cfg.dehydration_ratio or now - self.closed_at < COOL_DOWN:
             self.low_hours = 0
             return
         self.low_hours += 1
         if self.low_hours < 2:
             return  # one low hour can be chance; two in a row is a trend
         self.open_since = now
-        since = now - hours * HOUR
-        severity = Severity.HIGH if self.ratio < 0.35 else Severity.MEDIUM
+        out.append(self._alert(home, now, seen, usual, hours))
+
+    def _alert(
+        self, home: "Home", now: float, seen: list[float], usual: list[float], hours: int
+    ) -> Alert:
+        taps = [i for i in range(len(home.taps)) if i < 3]
+        uses = sum(seen[1 + 2 * i] for i in taps)
+        uses_usual = sum(usual[1 + 2 * i] for i in taps)
+        litres = sum(seen[2 + 2 * i] for i in taps)
+        litres_usual = sum(usual[2 + 2 * i] for i in taps)
+        days = hours / 24.0
+        severity = Severity.HIGH if self.value < 0.5 else Severity.MEDIUM
         explanation = (
-            f"Drinking looks low. In the last {hours} hours at home (since "
-            f"{home.cal.hhmm(since)} yesterday): tap used {plural(int(seen[0]), 'time')} "
-            f"({seen[1]:.1f} L), toilet {plural(int(seen[2]), 'time')}. On a usual day, "
-            f"by {home.cal.hhmm(now)}: tap {usual[0]:.0f} times ({usual[1]:.1f} L), "
-            f"toilet {usual[2]:.0f} times. Offer a drink and check on them."
+            f"Drinking looks low for days. Over the last {hours} hours at home (to "
+            f"{home.cal.hhmm(now)} today): taps used {plural(int(uses), 'time')} "
+            f"({litres:.1f} L) and the toilet {plural(int(seen[0]), 'time')}. Usually, over "
+            f"the same hours: taps {uses_usual:.0f} times ({litres_usual:.1f} L), toilet "
+            f"{usual[0]:.0f} times. That is {self.value:.0%} of their usual. "
+            "Offer drinks and check on them."
         )
-        evidence = {
-            "tap_uses": seen[0],
-            "tap_uses_usual": usual[0],
-            "tap_litres": seen[1],
-            "tap_litres_usual": usual[1],
-            "toilet_visits": seen[2],
-            "toilet_visits_usual": usual[2],
-            "ratio_to_usual": self.ratio,
+        evidence: dict[str, float | int] = {
             "hours_at_home": hours,
+            "days": round(days, 1),
+            "index": self.value,
+            "index_alert_below": home.cfg.dehydration_ratio,
+            "tap_uses": uses,
+            "tap_uses_usual": uses_usual,
+            "tap_litres": litres,
+            "tap_litres_usual": litres_usual,
+            "toilet_visits": seen[0],
+            "toilet_visits_usual": usual[0],
         }
-        out.append(
-            make_alert(
-                home.id,
-                AlertKind.DEHYDRATION,
-                now,
-                now - 24 * HOUR,
-                severity,
-                explanation,
-                evidence,
-            )
+        return make_alert(
+            home.id,
+            AlertKind.DEHYDRATION,
+            now,
+            now - hours * HOUR,
+            severity,
+            explanation,
+            evidence,
         )
 
     def _learn(self, home: "Home", hour: int) -> None:
-        """Teach the profile the hour a window-length ago, unless the day was low."""
-        slot = home.ring[hour % len(home.ring)]
+        """Teach the profiles the hour leaving the window, unless drinking was low."""
+        slot = home.ring.slot(hour)
+        if slot is None or not home.ring.at_home(slot):
+            return
+        if self.open_since or self.value < home.cfg.dehydration_learn_above:
+            return
         local = int(slot[LOCAL_HOUR])
-        if local < 0 or not (slot[ACTIVITY] > 0 or slot[OCCUPIED] > 0):
-            return
-        if self.open_since or self.ratio < home.cfg.dehydration_learn_above:
-            return
-        self.uses.learn_one(local, slot[USES])
-        self.litres.learn_one(local, slot[LITRES])
-        self.toilets.learn_one(local, slot[TOILETS])
+        for profile, field in zip(self.profiles, SIGNALS, strict=True):
+            profile.learn_one(local, slot[field])

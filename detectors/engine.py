@@ -36,6 +36,7 @@ class Engine:
         self.config = config or EngineConfig()
         self._homes: dict[str, Home] = {}
         self._tz: dict[str, str] = {}
+        self._now = 0.0
 
     def homes(self) -> list[str]:
         """The homes seen so far."""
@@ -59,13 +60,16 @@ class Engine:
         state = self._homes.get(reading.home)
         if state is None:
             state = self._home(reading.home)
-        return state.process(
+        out = state.process(
             reading.sensor, reading.kind, reading.ts, reading.value, reading.resident
         )
+        if state.clock > self._now:
+            self._now = state.clock
+        return out
 
     def now(self) -> float:
         """The latest home clock: a replay's watermark that a fast sensor clock cannot push."""
-        return max((state.clock for state in self._homes.values()), default=0.0)
+        return self._now
 
     def tick(self, now: float) -> list[Alert | DailySummary]:
         """Let time pass to ``now`` for silence-based checks (watermark or wall clock)."""
@@ -96,6 +100,7 @@ class Engine:
         engine = cls(config)
         engine._tz = tz
         engine._homes = homes
+        engine._now = max((state.clock for state in homes.values()), default=0.0)
         return engine
 
     def home_bytes(self, home: str) -> int:

@@ -11,6 +11,7 @@ from detectors.calendar import LocalCalendar
 from detectors.config import HOUR, MINUTE, EngineConfig
 from detectors.dehydration import Dehydration
 from detectors.health import SensorHealth, SensorState
+from detectors.hours import ACTIVITY, LOCAL_HOUR, OCCUPIED, SEEN, TOILETS, HourRing
 from detectors.inactivity import Inactivity
 from detectors.night import NightWatch
 from detectors.stress import StressWatch
@@ -18,13 +19,12 @@ from detectors.summary import DayTally
 
 Output = list[Alert | DailySummary]
 
-RING = 48  # hours of counts kept: a day's window plus a day of backfill
+RING = 96  # hours of counts kept: the longest drinking window plus a day of backfill
 REORDER = 60.0  # seconds a reading may lag the home's clock and still count as live
 JUMP = 300.0  # a reading this far ahead of the clock needs a second one to confirm it
 BACKFILL = 24 * HOUR  # after a silence, readings this far back are the outbox draining
+WALKING = 2 * MINUTE  # motion in another room this soon after the last: walking
 DEDUP = 512  # recent event readings remembered to drop duplicates
-# Slot fields of the hourly ring.
-USES, LITRES, TOILETS, ACTIVITY, OCCUPIED, LOCAL_HOUR = range(6)
 
 
 class Home:
@@ -39,6 +39,8 @@ class Home:
         self.last_seen = 0.0
         self.last_activity = 0.0  # any sign of the resident: motion, furniture, tap, toilet
         self.last_motion = 0.0
+        self.motion_sensor = ""
+        self.walked = 0.0  # two rooms' motion sensors in quick succession: walking about
         self.last_door = 0.0
         self.in_bed = False
         self.in_chair = False
@@ -50,7 +52,8 @@ class Home:
         self.hour = -1
         self.hour_end = 0.0
         self.local_hour = 0
-        self.ring: list[list[float]] = [[0.0, 0.0, 0.0, 0.0, 0.0, -1.0] for _ in range(RING)]
+        self.ring = HourRing(RING)
+        self.taps: dict[str, int] = {}  # tap sensor -> its index in the hourly counts
         self.day_end = 0.0
         self.tally = DayTally("2000-01-01", 0.0)
         self.next_check = 0.0
@@ -80,7 +83,7 @@ class Home:
         self.hour = int(ts // HOUR)
         self.hour_end = (self.hour + 1) * HOUR
         self.local_hour = self.cal.hour(ts)
-        self.ring[self.hour % RING][LOCAL_HOUR] = self.local_hour
+        self.ring.open(self.hour, self.local_hour)
         self.day_end = self.cal.next_midnight(ts)
         self.tally = DayTally(self.cal.date(ts), ts)
         self.clock = ts
@@ -88,20 +91,18 @@ class Home:
     def _advance(self, ts: float, out: Output) -> None:
         """Close every hour (and day) up to ``ts``."""
         new_hour = int(ts // HOUR)
-        first = max(self.hour, new_hour - RING)
-        for hour in range(first, new_hour):
-            slot = self.ring[hour % RING]
-            if self.in_bed or self.in_chair:
+        for hour in range(max(self.hour, new_hour - RING), new_hour):
+            slot = self.ring.slot(hour)
+            if slot is not None and (self.in_bed or self.in_chair):
                 slot[OCCUPIED] = 1.0
             end = (hour + 1) * HOUR
             if end >= self.day_end:
                 self._close_day(out)
             self.dehydration.on_hour(self, hour, out)
-            nxt = self.ring[(hour + 1) % RING]
-            nxt[:] = [0.0, 0.0, 0.0, 0.0, 0.0, float(self.cal.hour(end))]
+            self.ring.open(hour + 1, self.cal.hour(end))
         self.hour = new_hour
         self.hour_end = (new_hour + 1) * HOUR
-        self.local_hour = int(self.ring[new_hour % RING][LOCAL_HOUR])
+        self.local_hour = int(self.ring.slots[new_hour % RING][LOCAL_HOUR])
 
     def _close_day(self, out: Output) -> None:
         end = self.day_end
@@ -110,13 +111,6 @@ class Home:
         out.append(self.tally.close(self.id))
         self.tally = DayTally(self.cal.date(end + 1.0), end)
         self.day_end = self.cal.next_midnight(end + 1.0)
-
-    def slot(self, ts: float) -> list[float] | None:
-        """The hourly counts ``ts`` belongs to, if still kept."""
-        hour = int(ts // HOUR)
-        if self.hour - hour >= RING or hour > self.hour:
-            return None
-        return self.ring[hour % RING]
 
     # -- readings -----------------------------------------------------------------------
 
@@ -146,13 +140,14 @@ class Home:
                 self._advance(at, out)
             self.clock = at
         state.seen(ts, at, live)
+        self.ring.add(int(at // HOUR), SEEN)
         self.last_seen = max(self.last_seen, at)
         self.last_sensor = sensor
         self.health.resumed(self, out)
         if kind is Kind.HEART_RATE:
             self._heart(who, sensor, at, value, live, out)
         else:
-            self._event(kind, at, value, live, out)
+            self._event(kind, sensor, at, value, live, out)
         if live and at >= self.next_check:
             self.check(at, out)
         return out
@@ -201,22 +196,24 @@ class Home:
         if live:
             watch.on_beat(self, ts, value, out)
 
-    def _event(self, kind: Kind, ts: float, value: float, live: bool, out: Output) -> None:
-        slot = self.slot(ts)
+    def _event(
+        self, kind: Kind, sensor: str, ts: float, value: float, live: bool, out: Output
+    ) -> None:
+        hour = int(ts // HOUR)
         same_day = ts >= self.tally.start
         if kind is Kind.TAP:
-            if slot is not None:
-                slot[USES] += 1.0
-                slot[LITRES] += value
+            index = self.taps.get(sensor)
+            if index is None:
+                index = self.taps[sensor] = len(self.taps)
+            self.ring.tap(hour, index, value)
             if same_day:
                 self.tally.tap(value)
         elif kind is Kind.TOILET:
-            if slot is not None:
-                slot[TOILETS] += 1.0
+            self.ring.add(hour, TOILETS)
             if same_day:
                 self.tally.toilet(night=self.night.in_night and live)
-        if (kind is not Kind.DOOR or value == 1.0) and slot is not None:
-            slot[ACTIVITY] += 1.0
+        if kind is not Kind.DOOR or value == 1.0:
+            self.ring.add(hour, ACTIVITY)
         if not live:
             self.last_activity = max(self.last_activity, ts)
             return
@@ -226,7 +223,10 @@ class Home:
             self.inactivity.on_activity(self, ts)
             self.last_activity = ts
         if kind is Kind.MOTION:
+            if sensor != self.motion_sensor and ts - self.last_motion < WALKING:
+                self.walked = ts
             self.last_motion = ts
+            self.motion_sensor = sensor
         elif kind is Kind.BED:
             self.in_bed = value == 1.0
         elif kind is Kind.CHAIR:
@@ -243,6 +243,8 @@ class Home:
         Lying in bed is not "at rest" for stress: a sleeping heart is slower, and mixing
         the two would make every evening look raised.
         """
+        if ts - self.walked < self.cfg.rest_quiet:
+            return False  # moving from room to room (and a chair that says otherwise is stale)
         if self.has_furniture:
             return self.in_chair and ts - self.chair_since >= self.cfg.rest_settle
         return not self.has_motion or ts - self.last_motion >= self.cfg.rest_quiet

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from detectors.home import Home, Output
 
 MORNING_GAP_FLOOR = 10 * MINUTE  # gaps shorter than this are not worth learning
+LATE_QUIET = 60 * MINUTE  # "not up yet" also needs no sign of anyone for this long
 
 
 class Inactivity:
@@ -61,6 +62,8 @@ class Inactivity:
         wake = home.night.wake
         if wake.count < 5:
             return
+        if now - home.last_activity < LATE_QUIET:
+            return  # someone is moving about: the bed sensor may be wrong, they are up
         minutes = home.cal.minutes(now)
         margin = max(cfg.wake_late_margin, 2.5 * wake.sd() * MINUTE)
         due = wake.get() + min(margin, cfg.wake_late_max) / MINUTE
