@@ -201,10 +201,10 @@ class InfluxStore:
         """count, sum, mean, min and max per window of ``[start, end)``; empty ones left out."""
         zone_info = zone(tz)
         width = WIDTH_S[window]
-        start, end = max(start, EARLIEST_TS), min(end, LATEST_TS)
-        if start >= end:
+        bounds = self._time_bounds(home, kind, max(start, EARLIEST_TS), min(end, LATEST_TS))
+        if bounds is None:
             return []
-        parts = segments(start, end, zone_info)
+        parts = segments(*bounds, zone_info)
         # one statement per constant-offset segment, shifted so windows start at local time
         statements = ";".join(
             'SELECT count("value"), sum("value"), min("value"), max("value") '  # noqa: S608
@@ -228,6 +228,24 @@ class InfluxStore:
             for t, n, total, low, high in rows.get(i, [])
         ]
         return merge(partials)
+
+    def _time_bounds(
+        self, home: str, kind: Kind, start: float, end: float
+    ) -> tuple[float, float] | None:
+        """First and just after the last reading in ``[start, end)``: segments only span data."""
+        if start >= end:
+            return None
+        where = _where(home, kind, start, end)
+        statements = (
+            f'SELECT first("value") FROM "{MEASUREMENT}" WHERE {where};'  # noqa: S608
+            f'SELECT last("value") FROM "{MEASUREMENT}" WHERE {where}'
+        )
+        times = [
+            series["values"][0][0]
+            for result in self._query(statements)
+            for series in result.get("series", [])
+        ]
+        return (min(times) / US, max(times) / US + 1e-6) if times else None
 
     def sensors(self, home: str | None = None) -> list[SensorSeen]:
         """Every sensor seen (in ``home``, or anywhere), with its last reading time."""
