@@ -1,32 +1,40 @@
 """The gateway's configuration: ``gateway.toml`` validated at start-up.
 
 A bad file refuses to start with a message naming the setting, e.g.
-``gateway.toml: [mqtt].url: scheme must be mqtt:// or mqtts://``. The MQTT password
-comes from the file or from ``CAREWATCH_GATEWAY_MQTT_PASSWORD``; it is never defaulted.
+``gateway.toml: [mqtt].url: broker URL 'http://b': scheme must be mqtt:// or mqtts://``.
+The MQTT password comes from the file or from ``CAREWATCH_GATEWAY_MQTT_PASSWORD``;
+it is never defaulted.
+
+Validated with msgspec rather than pydantic (decision D-gateway in
+docs/decisions.md): pydantic alone adds about 18 MB of RSS, half the Pi's budget.
 """
 
+import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Final, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from pydantic_settings import SettingsConfigDict
+import msgspec
 
 from carewatch.errors import ConfigError
 from carewatch.mqtt import BrokerAddress
 from carewatch.protocol.messages import ID_PATTERN, is_time_zone
-from carewatch.settings import CareWatchSettings, load_settings
 
-IdStr = Annotated[str, Field(pattern=ID_PATTERN)]
-M = TypeVar("M", bound=BaseModel)
+IdStr = Annotated[str, msgspec.Meta(pattern=ID_PATTERN)]
+PASSWORD_ENV: Final = "CAREWATCH_GATEWAY_MQTT_PASSWORD"  # noqa: S105 (a name, not a secret)
+S = TypeVar("S", bound="Section")
+_AT = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
+_FIELD_PROBLEM = re.compile(
+    r"^Object (?:missing required|contains unknown) field `(?P<name>[^`]+)`$"
+)
+_NAMED = re.compile(r"^(?P<name>[a-z_]+): (?P<message>.*)$", re.DOTALL)
 
 
-class Section(BaseModel):
+class Section(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Base of every config table: unknown keys are typos, so they are refused."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class GatewaySection(Section):
@@ -35,14 +43,11 @@ class GatewaySection(Section):
     id: IdStr
     home: IdStr
     tz: str
-    data_dir: Path = Path("/var/lib/carewatch-gateway")
+    data_dir: str = "/var/lib/carewatch-gateway"
 
-    @field_validator("tz")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        if not is_time_zone(value):
-            raise ValueError(f"{value!r} is not an IANA time zone such as 'Europe/London'")
-        return value
+    def __post_init__(self) -> None:
+        if not is_time_zone(self.tz):
+            raise ValueError(f"tz: {self.tz!r} is not an IANA time zone such as 'Europe/London'")
 
 
 class MqttSection(Section):
@@ -51,32 +56,32 @@ class MqttSection(Section):
     url: str
     username: str | None = None
     password: str | None = None
-    ca_file: Path | None = None
-    keepalive_s: Annotated[int, Field(ge=5, le=3600)] = 60
+    ca_file: str | None = None
+    keepalive_s: Annotated[int, msgspec.Meta(ge=5, le=3600)] = 60
 
-    @field_validator("url")
-    @classmethod
-    def _parses(cls, value: str) -> str:
+    def __post_init__(self) -> None:
         try:
-            BrokerAddress.parse(value)
-        except ConfigError as error:  # pydantic names the field only for a ValueError
-            raise ValueError(str(error)) from None
-        return value
+            BrokerAddress.parse(self.url)
+        except ConfigError as error:
+            raise ValueError(f"url: {error}") from None
+
+    def __repr__(self) -> str:  # never print a password into a log
+        return f"MqttSection(url={self.url!r}, username={self.username!r}, password=***)"
 
 
 class OutboxSection(Section):
     """``[outbox]``: the on-disk buffer and how it is drained."""
 
-    max_readings: Annotated[int, Field(ge=1_000)] = 500_000
-    batch_max_readings: Annotated[int, Field(ge=1, le=1_000)] = 500
-    batch_max_age_s: Annotated[float, Field(gt=0, le=3600)] = 5.0
-    inflight_batches: Annotated[int, Field(ge=1, le=1_000)] = 20
+    max_readings: Annotated[int, msgspec.Meta(ge=1_000)] = 500_000
+    batch_max_readings: Annotated[int, msgspec.Meta(ge=1, le=1_000)] = 500
+    batch_max_age_s: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 5.0
+    inflight_batches: Annotated[int, msgspec.Meta(ge=1, le=1_000)] = 20
 
 
 class StatusSection(Section):
     """``[status]``: how often the retained status is refreshed."""
 
-    interval_s: Annotated[float, Field(ge=1, le=86_400)] = 60.0
+    interval_s: Annotated[float, msgspec.Meta(ge=1, le=86_400)] = 60.0
 
 
 class GatewayConfig(Section):
@@ -84,14 +89,14 @@ class GatewayConfig(Section):
 
     gateway: GatewaySection
     mqtt: MqttSection
-    outbox: OutboxSection = OutboxSection()
-    status: StatusSection = StatusSection()
-    source: dict[str, dict[str, Any]] = Field(min_length=1)
+    source: Annotated[dict[str, dict[str, Any]], msgspec.Meta(min_length=1)]
+    outbox: OutboxSection = msgspec.field(default_factory=OutboxSection)
+    status: StatusSection = msgspec.field(default_factory=StatusSection)
 
     @property
     def outbox_path(self) -> Path:
         """Where the outbox database lives."""
-        return self.gateway.data_dir / "outbox.db"
+        return Path(self.gateway.data_dir) / "outbox.db"
 
     def broker(self) -> BrokerAddress:
         """The broker address with the configured credentials."""
@@ -101,13 +106,6 @@ class GatewayConfig(Section):
             username=self.mqtt.username or address.username,
             password=self.mqtt.password or address.password,
         )
-
-
-class GatewaySettings(CareWatchSettings):
-    """Environment overrides (``CAREWATCH_GATEWAY_…``): the secret stays out of the file."""
-
-    model_config = SettingsConfigDict(env_prefix="CAREWATCH_GATEWAY_", frozen=True)
-    mqtt_password: str | None = None
 
 
 def load_config(path: Path) -> GatewayConfig:
@@ -123,7 +121,7 @@ def load_config(path: Path) -> GatewayConfig:
     ...     load_config(file)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    carewatch.errors.ConfigError: gateway.toml: [gateway].id: String should match ... (got 'GW 1')
+    carewatch.errors.ConfigError: gateway.toml: [gateway].id: Expected `str` matching regex ...
     """
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -132,46 +130,51 @@ def load_config(path: Path) -> GatewayConfig:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path.name}: not valid TOML: {error}") from None
     config = parse_section(GatewayConfig, raw, path.name, "")
-    secret = load_settings(GatewaySettings).mqtt_password
-    mqtt = config.mqtt.model_copy(update={"password": secret}) if secret else config.mqtt
+    secret = os.environ.get(PASSWORD_ENV)
+    mqtt = msgspec.structs.replace(config.mqtt, password=secret) if secret else config.mqtt
     if mqtt.username and not (mqtt.password or BrokerAddress.parse(mqtt.url).password):
         raise ConfigError(
             f"{path.name}: [mqtt].password: required with [mqtt].username; set it in the file "
-            "or in CAREWATCH_GATEWAY_MQTT_PASSWORD"
+            f"or in {PASSWORD_ENV}"
         )
-    return config.model_copy(update={"mqtt": mqtt})
+    return msgspec.structs.replace(config, mqtt=mqtt)
 
 
-def parse_section(model: type[M], raw: Mapping[str, Any], file: str, section: str) -> M:
+def parse_section(model: type[S], raw: Mapping[str, Any], file: str, section: str) -> S:
     """Validate one table (``section`` like ``source.simulator``) or raise ConfigError.
 
     >>> class Demo(Section):
     ...     speed: float = 1.0
-    >>> parse_section(Demo, {"speed": "fast"}, "gateway.toml", "source.simulator")
-    ... # doctest: +ELLIPSIS
+    >>> parse_section(Demo, {"speed": "fast"}, "gateway.toml", "source.sim")
     Traceback (most recent call last):
     ...
-    carewatch.errors.ConfigError: gateway.toml: [source.simulator].speed: ... (got 'fast')
+    carewatch.errors.ConfigError: gateway.toml: [source.sim].speed: Expected `float`, got `str`
     """
     try:
-        return model.model_validate(dict(raw))
-    except ValidationError as error:
-        raise ConfigError("; ".join(_describe(error, file, section))) from None
+        return msgspec.convert(dict(raw), model)
+    except msgspec.ValidationError as error:
+        raise ConfigError(f"{file}: {describe(str(error), section)}") from None
 
 
-def _describe(error: ValidationError, file: str, section: str) -> list[str]:
-    problems = []
-    for item in error.errors():
-        loc = [str(part) for part in item["loc"]]
-        if not section and len(loc) > 1:
-            name = f"[{'.'.join(loc[:-1])}].{loc[-1]}"
-        elif not section:
-            name = f"[{loc[0]}]" if loc else "file"
-        else:
-            name = f"[{section}].{'.'.join(loc)}" if loc else f"[{section}]"
-        message = str(item["msg"]).removeprefix("Value error, ")
-        got = f" (got {item['input']!r})" if item["type"] not in ("missing",) and loc else ""
-        if isinstance(item["input"], dict):
-            got = ""
-        problems.append(f"{file}: {name}: {message}{got}")
-    return problems
+def describe(error: str, section: str) -> str:
+    """Turn a msgspec validation message into ``[table].setting: problem``.
+
+    >>> describe("Expected `int` >= 5 - at `$.mqtt.keepalive_s`", "")
+    '[mqtt].keepalive_s: Expected `int` >= 5'
+    >>> describe("Object contains unknown field `user_name` - at `$.mqtt`", "")
+    '[mqtt].user_name: unknown setting'
+    >>> describe("Invalid enum value 'sofa' - at `$.mat[0].kind`", "source.gpio")
+    "[source.gpio].mat[0].kind: Invalid enum value 'sofa'"
+    """
+    match = _AT.match(error)
+    message, path = (match["message"], match["path"] or "") if match else (error, "")
+    parts = [part for part in path.removeprefix(".").split(".") if part]
+    if field := _FIELD_PROBLEM.match(message):
+        parts.append(field["name"])
+        message = "unknown setting" if "unknown" in message else "required setting is missing"
+    elif named := _NAMED.match(message):  # a check in __post_init__ names its field
+        parts.append(named["name"])
+        message = named["message"]
+    table, rest = (section, parts) if section else (".".join(parts[:1]), parts[1:])
+    name = f"[{table}]" if table else "file"
+    return f"{name}{'.' if rest else ''}{'.'.join(rest)}: {message}"

@@ -11,6 +11,7 @@ import logging
 import queue
 import threading
 from collections import deque
+from pathlib import Path
 from typing import Any
 
 import paho.mqtt.client as paho
@@ -41,6 +42,7 @@ class Publisher:
         self._inflight: dict[int, int] = {}  # paho mid -> batch seq
         self._resend: deque[Batch] = deque(outbox.unacked())  # formed before a restart
         self.acked_batches = 0
+        self._stopping = False
         self._client = self._make_client()
 
     @property
@@ -62,6 +64,7 @@ class Publisher:
 
     def stop(self, timeout: float = 3.0) -> None:
         """Say offline (a clean disconnect does not fire the will), then disconnect."""
+        self._stopping = True
         if self.connected:
             info = self._publish_status(offline_status(self._config.gateway.id))
             try:
@@ -130,7 +133,7 @@ class Publisher:
         client = make_client(
             self._config.gateway.id,
             self._config.broker(),
-            ca_file=self._config.mqtt.ca_file,
+            ca_file=Path(ca) if (ca := self._config.mqtt.ca_file) else None,
             persistent=True,
             max_inflight=self._config.outbox.inflight_batches + 2,  # + the status messages
         )
@@ -153,7 +156,7 @@ class Publisher:
         self._just_connected.set()
 
     def _on_disconnect(self, _c: paho.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
-        if self._connected.is_set():
+        if self._connected.is_set() and not self._stopping:
             log.warning("disconnected from the broker (%s); readings wait in the outbox", reason)
         self._connected.clear()
 

@@ -12,6 +12,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from carewatch.clock import Clock, system_clock
 from carewatch.protocol import GatewayStatus, Reading
@@ -24,6 +25,14 @@ from gateway.status import Health, online_status
 log = logging.getLogger(__name__)
 
 _TICK_S = 0.05
+
+
+class StopFlag(Protocol):
+    """Tells the loop to stop: a ``threading.Event`` or a signal-backed flag."""
+
+    def is_set(self) -> bool:
+        """Whether to stop now."""
+        ...
 
 
 class Gateway:
@@ -79,7 +88,7 @@ class Gateway:
         )
         return [load_source(name, opts, context) for name, opts in self.config.source.items()]
 
-    def run(self, sources: Sequence[Source], stop: threading.Event) -> None:
+    def run(self, sources: Sequence[Source], stop: StopFlag) -> None:
         """Relay until ``stop`` is set; then stop the sources and save what they sent."""
         publisher = Publisher(self.config, self.outbox)
         publisher.start()

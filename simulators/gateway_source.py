@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
-from pydantic import Field
+import msgspec
 
 from carewatch.errors import ConfigError
 from gateway.config import Section, parse_section
@@ -31,17 +31,19 @@ from simulators.home import HR_INTERVAL_RANGE, simulate_home
 from simulators.profiles import make_cohort
 from simulators.scenarios import SCENARIO_KINDS
 
+_HR_LOW, _HR_HIGH = HR_INTERVAL_RANGE
+
 
 class SimulatorOptions(Section):
     """``[source.simulator]``."""
 
-    home: Annotated[int, Field(ge=1, le=10_000)] = 1
+    home: Annotated[int, msgspec.Meta(ge=1, le=10_000)] = 1
     seed: int = 1
-    days: Annotated[int, Field(ge=1, le=366)] = 7
-    speed: Annotated[float, Field(ge=0)] = 1.0
+    days: Annotated[int, msgspec.Meta(ge=1, le=366)] = 7
+    speed: Annotated[float, msgspec.Meta(ge=0)] = 1.0
     start: date | None = None
-    scenarios: list[str] = Field(default_factory=list)
-    hr_interval: Annotated[float, Field(ge=HR_INTERVAL_RANGE[0], le=HR_INTERVAL_RANGE[1])] = 60.0
+    scenarios: list[str] = msgspec.field(default_factory=list)
+    hr_interval: Annotated[float, msgspec.Meta(ge=_HR_LOW, le=_HR_HIGH)] = 60.0
 
 
 def build(options: Mapping[str, Any], context: SourceContext) -> ThreadedSource:

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Final
 
-from pydantic import Field
+import msgspec
 
 from carewatch.clock import Clock
 from carewatch.errors import BadData, ConfigError
@@ -141,10 +141,10 @@ class HeartRateThrottle:
 class BleOptions(Section):
     """``[source.ble_heart_rate]``."""
 
-    address: Annotated[str, Field(min_length=1)]
+    address: Annotated[str, msgspec.Meta(min_length=1)]
     sensor: IdStr
     resident: IdStr | None = None
-    interval_s: Annotated[float, Field(ge=0, le=3600)] = 60.0
+    interval_s: Annotated[float, msgspec.Meta(ge=0, le=3600)] = 60.0
 
 
 class BleHeartRateSource:

@@ -26,7 +26,7 @@ import threading
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+import msgspec
 
 from carewatch.clock import Clock
 from carewatch.errors import ConfigError
@@ -119,28 +119,28 @@ class PressureMat:
 class FlowPin(Section):
     """``[[source.gpio.flow]]``."""
 
-    pin: Annotated[int, Field(ge=0, le=40)]
+    pin: Annotated[int, msgspec.Meta(ge=0, le=40)]
     sensor: IdStr
-    pulses_per_litre: Annotated[float, Field(gt=0)] = 450.0
-    idle_s: Annotated[float, Field(gt=0, le=600)] = 5.0
+    pulses_per_litre: Annotated[float, msgspec.Meta(gt=0)] = 450.0
+    idle_s: Annotated[float, msgspec.Meta(gt=0, le=600)] = 5.0
 
 
 class MatPin(Section):
     """``[[source.gpio.mat]]``."""
 
-    pin: Annotated[int, Field(ge=0, le=40)]
+    pin: Annotated[int, msgspec.Meta(ge=0, le=40)]
     sensor: IdStr
     kind: Literal["chair", "bed"]
-    debounce_s: Annotated[float, Field(ge=0, le=600)] = 3.0
+    debounce_s: Annotated[float, msgspec.Meta(ge=0, le=600)] = 3.0
     active_low: bool = True  # mat closes the pin to ground, pulled up otherwise
 
 
 class GpioOptions(Section):
     """``[source.gpio]``."""
 
-    flow: list[FlowPin] = Field(default_factory=list)
-    mat: list[MatPin] = Field(default_factory=list)
-    poll_s: Annotated[float, Field(gt=0, le=10)] = 0.2
+    flow: list[FlowPin] = msgspec.field(default_factory=list)
+    mat: list[MatPin] = msgspec.field(default_factory=list)
+    poll_s: Annotated[float, msgspec.Meta(gt=0, le=10)] = 0.2
 
 
 class GpioSource:

@@ -12,9 +12,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field
+import msgspec
 
 from carewatch.clock import Clock
+from carewatch.errors import ConfigError
 from carewatch.protocol import Reading
 from carewatch.records import ReadingRecord, read_readings
 from gateway.config import Section, parse_section
@@ -24,8 +25,8 @@ from gateway.sources.base import Sink, SourceContext
 class FileOptions(Section):
     """``[source.file]``."""
 
-    path: Path
-    speed: Annotated[float, Field(ge=0)] = 1.0
+    path: str
+    speed: Annotated[float, msgspec.Meta(ge=0)] = 1.0
 
 
 class PacedReplay:
@@ -112,9 +113,8 @@ class ThreadedSource:
 def build(options: Mapping[str, Any], context: SourceContext) -> ThreadedSource:
     """Factory for ``[source.file]``."""
     opts = parse_section(FileOptions, options, context.file, "source.file")
-    if not opts.path.is_file():
-        from carewatch.errors import ConfigError
-
-        raise ConfigError(f"{context.file}: [source.file].path: no such file {opts.path}")
-    records = (r for r in read_readings(opts.path) if r.home == context.home)
+    path = Path(opts.path)
+    if not path.is_file():
+        raise ConfigError(f"{context.file}: [source.file].path: no such file {path}")
+    records = (r for r in read_readings(path) if r.home == context.home)
     return ThreadedSource(PacedReplay("file", records, speed=opts.speed, resume=context.resume))

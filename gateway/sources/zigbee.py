@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import msgspec
 import paho.mqtt.client as paho
-from pydantic import Field
 
 from carewatch.clock import Clock
 from carewatch.errors import ConfigError
@@ -50,7 +50,7 @@ class DeviceMapping(Section):
 
     sensor: IdStr
     kind: Kind
-    field: Annotated[str, Field(min_length=1)]
+    field: Annotated[str, msgspec.Meta(min_length=1)]
     transform: Transform
     action: str | None = None
     scale: float = 1.0
@@ -58,15 +58,15 @@ class DeviceMapping(Section):
 
 
 class MappingFile(Section):
-    """The per-home mapping file: friendly name -> :class:`DeviceMapping`."""
+    """The per-home mapping file: friendly name -> its table (each checked on its own)."""
 
-    devices: dict[str, DeviceMapping]
+    devices: dict[str, dict[str, Any]]
 
 
 class ZigbeeOptions(Section):
     """``[source.zigbee2mqtt]``."""
 
-    mapping: Path
+    mapping: str
     url: str = "mqtt://localhost:1883"
     base_topic: str = "zigbee2mqtt"
 
@@ -170,7 +170,11 @@ def load_mapping(path: Path, file: str = "gateway.toml") -> dict[str, DeviceMapp
         raise ConfigError(f"{file}: [source.zigbee2mqtt].mapping: {error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path.name}: not valid TOML: {error}") from None
-    return parse_section(MappingFile, raw, path.name, "").devices
+    devices = parse_section(MappingFile, raw, path.name, "").devices
+    return {
+        name: parse_section(DeviceMapping, table, path.name, f'devices."{name}"')
+        for name, table in devices.items()
+    }
 
 
 class Zigbee2MqttSource:
@@ -225,5 +229,5 @@ class Zigbee2MqttSource:
 def build(options: Mapping[str, Any], context: SourceContext) -> Zigbee2MqttSource:
     """Factory for ``[source.zigbee2mqtt]``."""
     opts = parse_section(ZigbeeOptions, options, context.file, "source.zigbee2mqtt")
-    mapper = Zigbee2MqttMapper(load_mapping(opts.mapping, context.file), clock=context.clock)
+    mapper = Zigbee2MqttMapper(load_mapping(Path(opts.mapping), context.file), clock=context.clock)
     return Zigbee2MqttSource(opts, mapper, client_id=f"{context.gateway}-zigbee2mqtt")

@@ -78,7 +78,9 @@ def test_mat_reports_alternating_states(edges: list[tuple[bool, float]]) -> None
 
 def test_gpio_config_errors_name_the_setting() -> None:
     context = SourceContext("home-1", "gw-1", "UTC")
-    with pytest.raises(ConfigError, match=r"\[source.gpio\].mat.0.kind: Input should be"):
+    with pytest.raises(
+        ConfigError, match=r"\[source.gpio\].mat\[0\].kind: Invalid enum value 'sofa'"
+    ):
         load_source("gpio", {"mat": [{"pin": 4, "sensor": "sofa-1", "kind": "sofa"}]}, context)
     with pytest.raises(ConfigError, match=r"\[source.gpio\]: configure at least one"):
         load_source("gpio", {}, context)

@@ -108,7 +108,9 @@ def test_mapping_errors_name_the_device_and_setting(tmp_path: Path) -> None:
     mapping = tmp_path / "zigbee.toml"
     mapping.write_text('[devices."hall pir"]\nsensor = "Hall PIR"\nkind = "motion"\n')
     context = SourceContext("home-1", "gw-1", "UTC")
-    with pytest.raises(ConfigError, match=r"\[devices.hall pir\].sensor: String should match"):
+    with pytest.raises(
+        ConfigError, match=r"zigbee.toml: \[devices.\"hall pir\"\].sensor: Expected `str`"
+    ):
         load_source("zigbee2mqtt", {"mapping": str(mapping)}, context)
 
 
