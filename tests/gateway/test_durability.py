@@ -76,6 +76,13 @@ def test_outage_and_sigkill_lose_nothing_and_resend_under_the_same_seq(
         gateway.ensure_dead()
         collector.close()
 
+    online = [s for s in collector.statuses if s.state == "online"]
+    assert {s.tz for s in online} == {"Europe/London"} and all(s.version for s in online)
+    last = online[-1]  # the periodic status says how far the drain has got
+    assert last.next_seq is not None and last.outbox_depth is not None
+    assert set(last.sensors_last_seen) <= {r.sensor for r in records}
+    assert collector.errors == []
+
     by_seq: dict[int, list[object]] = defaultdict(list)
     for batch in collector.batches:
         by_seq[batch.seq].append(batch.readings)
