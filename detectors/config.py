@@ -45,7 +45,7 @@ class EngineConfig:
     stress_smoothing: float = 90.0  # seconds: time constant of the smoothed heart rate
     rest_quiet: float = 5 * MINUTE  # no chair sensor: no motion this long = at rest
     rest_settle: float = 2 * MINUTE  # in the chair this long before the heart has settled
-    hr_active_rise: float = 6.0  # bpm above the resting normal: up and about
+    hr_active_rise: float = 5.0  # bpm above the resting normal: up and about
     hr_prior_mean: float = 72.0  # population prior for a new resident's resting heart rate
     hr_prior_sd: float = 8.0
     hr_high: float = 140.0  # absolute safety bounds, whatever the baseline

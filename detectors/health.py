@@ -66,8 +66,7 @@ class SensorHealth:
         self.low_battery: set[str] = set()
 
     def resumed(self, home: "Home", out: "Output") -> None:
-        """Readings flow again: the gateway episode is over."""
-        self.gateway_alerted = False
+        """A reading arrived: the gateway is connected (the episode ends once caught up)."""
         self.offline_since = 0.0
 
     def silent_since(self, home: "Home") -> float:
@@ -87,6 +86,7 @@ class SensorHealth:
                 self.gateway_alerted = True
                 self._gateway(home, now, since, out)
             return True
+        self.gateway_alerted = False  # caught up with the present again
         if now - home.first_ts < cfg.health_learning:
             return False
         for sensor, state in home.sensors.items():

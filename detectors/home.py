@@ -140,6 +140,8 @@ class Home:
                 self._advance(at, out)
             self.clock = at
         state.seen(ts, at, live)
+        if at - self.last_seen >= self.cfg.gateway_silence:
+            self.resumed = max(self.resumed, at)  # back after a silence: what happened is unknown
         self.ring.add(int(at // HOUR), SEEN)
         self.last_seen = max(self.last_seen, at)
         self.last_sensor = sensor
@@ -251,7 +253,11 @@ class Home:
 
     def moving(self, ts: float) -> bool:
         """The wearable says they are up and about (heart rate well above resting)."""
-        return any(watch.active(ts) for watch in self.hearts.values())
+        return any(watch.active(ts, self.local_hour) for watch in self.hearts.values())
+
+    def quiet_since(self) -> float:
+        """Since when nothing shows the resident about (or since data came back)."""
+        return max(self.last_activity, self.resumed)
 
     @property
     def away(self) -> bool:

@@ -62,7 +62,7 @@ class Inactivity:
         wake = home.night.wake
         if wake.count < 5:
             return
-        if now - home.last_activity < LATE_QUIET:
+        if now - home.quiet_since() < LATE_QUIET:
             return  # someone is moving about: the bed sensor may be wrong, they are up
         minutes = home.cal.minutes(now)
         margin = max(cfg.wake_late_margin, 2.5 * wake.sd() * MINUTE)
@@ -88,18 +88,18 @@ class Inactivity:
     def _silence(self, home: "Home", now: float, out: "Output") -> None:
         if self.silence_alerted:
             return
-        silent = now - home.last_activity
+        silent = now - home.quiet_since()
         limit = self.silence_limit(home)
         if silent < limit or home.moving(now):
             return
         self.silence_alerted = True
         explanation = (
-            f"No movement at home since {home.cal.hhmm(home.last_activity)} "
+            f"No movement at home since {home.cal.hhmm(home.quiet_since())} "
             f"({silent / HOUR:.1f} hours), and they have not gone out. Their longest usual "
             f"quiet spell is about {self.silences.get() / HOUR:.1f} hours. Check on them."
         )
         evidence = {
-            "last_activity": home.last_activity,
+            "last_activity": home.quiet_since(),
             "silent_hours": silent / HOUR,
             "usual_longest_quiet_hours": self.silences.get() / HOUR,
         }
@@ -108,7 +108,7 @@ class Inactivity:
                 home.id,
                 AlertKind.INACTIVITY,
                 now,
-                home.last_activity,
+                home.quiet_since(),
                 Severity.HIGH,
                 explanation,
                 evidence,

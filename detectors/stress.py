@@ -50,11 +50,11 @@ class StressWatch:
         self.bound_since = 0.0
         self.bound_alerted = False
 
-    def active(self, ts: float) -> bool:
-        """Heart rate recently well above the resting normal: up and about."""
+    def active(self, ts: float, local_hour: int) -> bool:
+        """Heart rate recently well above the resting normal for the hour: up and about."""
         if ts - self.last_ts > 10 * MINUTE or self.rested < 30 * MINUTE:
             return False
-        return self.slow > self.overall.get() + self.active_rise
+        return self.slow > self.baseline(local_hour).get() + self.active_rise
 
     def baseline(self, local_hour: int) -> Normal:
         """The resting normal for this part of the day (the day's normal until warm)."""
