@@ -5,7 +5,7 @@ A bad file refuses to start with a message naming the setting, e.g.
 The MQTT password comes from the file or from ``CAREWATCH_GATEWAY_MQTT_PASSWORD``;
 it is never defaulted.
 
-Validated with msgspec rather than pydantic (decision D-gateway in
+Validated with msgspec rather than pydantic (decision D24 in
 docs/decisions.md): pydantic alone adds about 18 MB of RSS, half the Pi's budget.
 """
 
