@@ -14,8 +14,11 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
+import msgspec
+
 from carewatch.clock import Clock, system_clock
-from carewatch.protocol import GatewayStatus, Reading
+from carewatch.protocol import GatewayStatus, Reading, encode
+from carewatch.protocol.codec import MAX_CLOCK_AHEAD_S
 from gateway.config import GatewayConfig
 from gateway.outbox import Outbox
 from gateway.publisher import Publisher
@@ -25,6 +28,7 @@ from gateway.status import Health, online_status
 log = logging.getLogger(__name__)
 
 _TICK_S = 0.05
+decode_reading = msgspec.json.Decoder(Reading).decode
 
 
 class StopFlag(Protocol):
@@ -62,8 +66,20 @@ class Gateway:
 
     # -- the sink every source writes to (any thread) --------------------------------
     def reading(self, reading: Reading) -> None:
-        """Queue a reading for the outbox."""
-        self._inbox.put(reading)
+        """Queue a reading for the outbox, unless the server would refuse it.
+
+        msgspec checks ids and timestamps only when decoding, so one bad reading (an
+        unset clock, a bad sensor id) would get its whole batch dead-lettered.
+        """
+        try:
+            checked = decode_reading(encode(reading))
+        except (msgspec.ValidationError, msgspec.DecodeError) as error:
+            self.problem("gateway", f"reading refused: {error}")
+            return
+        if checked.ts > self._clock() + MAX_CLOCK_AHEAD_S:
+            self.problem("gateway", f"reading refused: ts {checked.ts:.0f} is in the future")
+            return
+        self._inbox.put(checked)
 
     def battery(self, sensor: str, percent: float) -> None:
         """Queue a battery level for the status."""
