@@ -46,17 +46,25 @@ def load_homes(path: Path) -> dict[str, str]:
 def run(engine: Engine, readings: Iterable[ReadingRecord]) -> Iterator[Alert | DailySummary]:
     """Feed readings in file (arrival) order, ticking the watermark as time passes.
 
-    The watermark is the latest home clock (not the latest time stamp, which one
-    sensor with a fast clock would push ahead of everyone).
+    The watermark is the median home clock (not the latest time stamp, which one
+    sensor with a fast clock would push ahead of everyone). A file's end is not an
+    outage: no tick follows the last reading.
     """
     next_tick = 0.0
     for reading in readings:
         yield from engine.process(reading)
-        now = engine.now()
-        if now >= next_tick:
+        if engine.now() >= next_tick:
+            now = engine.watermark()
             yield from engine.tick(now)
-            next_tick = now + TICK_EVERY
-    yield from engine.tick(engine.now())
+            next_tick = max(now, engine.now()) + TICK_EVERY
+
+
+def _ends(readings: Iterable[ReadingRecord], ends: dict[str, float]) -> Iterator[ReadingRecord]:
+    """Pass readings through, noting each home's last time stamp."""
+    for reading in readings:
+        if reading.ts > ends.get(reading.home, 0.0):
+            ends[reading.home] = reading.ts
+        yield reading
 
 
 def replay(
@@ -82,11 +90,14 @@ def replay(
     errors: list[str] = []
     alerts: list[Alert] = []
     days: list[DailySummary] = []
-    for item in run(engine, read_readings(readings, errors)):
+    ends: dict[str, float] = {}
+    for item in run(engine, _ends(read_readings(readings, errors), ends)):
         if isinstance(item, Alert):
             alerts.append(item)
         else:
             days.append(item)
+    # A home's recording ending while others go on is not an outage.
+    alerts = [a for a in alerts if a.detected_at <= ends.get(a.home, a.detected_at)]
     with out.open("wb") as handle:
         write_jsonl(alerts, handle)
     if summaries is not None:

@@ -68,8 +68,13 @@ class Engine:
         return out
 
     def now(self) -> float:
-        """The latest home clock: a replay's watermark that a fast sensor clock cannot push."""
+        """The latest home clock seen (cheap; tells a replay when to tick)."""
         return self._now
+
+    def watermark(self) -> float:
+        """The median home clock: a replay's "now" that no single home can push or hold."""
+        clocks = sorted(state.clock for state in self._homes.values())
+        return clocks[len(clocks) // 2] if clocks else 0.0
 
     def tick(self, now: float) -> list[Alert | DailySummary]:
         """Let time pass to ``now`` for silence-based checks (watermark or wall clock)."""

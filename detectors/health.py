@@ -36,7 +36,7 @@ MIN_GAPS = 30  # long gaps learnt before a sensor's silence is judged
 class SensorState:
     """One sensor: its kind, when it last reported, its usual gaps."""
 
-    __slots__ = ("alerted", "gaps", "heard", "kind", "last_ts")
+    __slots__ = ("alerted", "gaps", "heard", "kind", "last_ts", "offset")
 
     def __init__(self, kind: Kind) -> None:
         self.kind = kind
@@ -44,6 +44,7 @@ class SensorState:
         self.heard = 0.0  # the latest time it was heard, on the home's clock
         self.gaps = Gaps(q=0.99)
         self.alerted = False
+        self.offset = 0.0  # how far its clock runs ahead of the home's
 
     def seen(self, ts: float, at: float, live: bool) -> None:
         """A reading stamped ``ts``, taken as at ``at``; long live gaps are learnt."""

@@ -41,6 +41,7 @@ class Home:
         self.last_motion = 0.0
         self.motion_sensor = ""
         self.walked = 0.0  # two rooms' motion sensors in quick succession: walking about
+        self.chair_room: dict[str, int] = {}  # motion triggers per sensor while seated
         self.last_door = 0.0
         self.in_bed = False
         self.in_chair = False
@@ -57,7 +58,7 @@ class Home:
         self.day_end = 0.0
         self.tally = DayTally("2000-01-01", 0.0)
         self.next_check = 0.0
-        self.jumper = ""  # the sensor whose reading jumped the clock, awaiting confirmation
+        self.jumper = ""  # the sensor whose readings jumped ahead of the clock, unconfirmed
         self.last_sensor = ""
         self.resumed = 0.0  # when readings came back after a silence
         self.dehydration = Dehydration()
@@ -134,7 +135,7 @@ class Home:
                 del self.recent[next(iter(self.recent))]
         if self.first_ts == 0.0:
             self._start(ts)
-        at, live = self._timing(sensor, ts)
+        at, live = self._timing(sensor, state, ts)
         if at > self.clock:
             if at >= self.hour_end:
                 self._advance(at, out)
@@ -154,25 +155,34 @@ class Home:
             self.check(at, out)
         return out
 
-    def _timing(self, sensor: str, ts: float) -> tuple[float, bool]:
+    def _timing(self, sensor: str, state: SensorState, ts: float) -> tuple[float, bool]:
         """When a reading happened as far as the detectors go, and whether it is live.
 
         Readings come in arrival order, so one stamped far ahead of the home's clock
-        while the others are not is a sensor whose clock runs fast: it is taken as
-        happening now. A jump is believed once a second reading confirms it (after an
-        outage, or in a home with one sensor). A reading far behind is backfill if the
-        home has just come back from silence, else a slow sensor clock: now, again.
+        while the others are not comes from a sensor whose clock runs fast: its offset
+        is learnt and taken off. A jump is believed once a second sensor confirms it
+        (after an outage), or at once in a home with a single sensor. A reading far
+        behind is backfill if the home has just come back from a silence; otherwise it
+        is a slow sensor clock, and the reading is taken as happening now.
         """
         clock = self.clock
-        if ts > clock + JUMP:
-            jumper, self.jumper = self.jumper, sensor
-            if jumper and (jumper != sensor or self.last_sensor == sensor):
+        at = ts - state.offset
+        if at > clock + JUMP:
+            jumper = self.sensors.get(self.jumper)
+            if len(self.sensors) == 1 or (jumper is not None and jumper is not state):
+                if jumper is not None:
+                    jumper.offset = 0.0
                 self.jumper = ""
-                self.resumed = ts
+                state.offset = 0.0
                 return ts, True
+            self.jumper = sensor
+            state.offset = ts - clock
             return clock, True
-        if ts >= clock - REORDER:
-            return ts, True
+        if at >= clock - REORDER:
+            return at, True
+        if state.offset:
+            state.offset = 0.0  # its clock was put right
+            return self._timing(sensor, state, ts)
         if self.resumed and clock - self.resumed < BACKFILL:
             return ts, False
         return clock, True
@@ -225,10 +235,7 @@ class Home:
             self.inactivity.on_activity(self, ts)
             self.last_activity = ts
         if kind is Kind.MOTION:
-            if sensor != self.motion_sensor and ts - self.last_motion < WALKING:
-                self.walked = ts
-            self.last_motion = ts
-            self.motion_sensor = sensor
+            self._motion(sensor, ts)
         elif kind is Kind.BED:
             self.in_bed = value == 1.0
         elif kind is Kind.CHAIR:
@@ -238,6 +245,17 @@ class Home:
                 self.tally.chair(self.chair_since, ts)
             self.in_chair = value == 1.0
         self.night.on_event(self, kind, ts, value, out)
+
+    def _motion(self, sensor: str, ts: float) -> None:
+        if sensor != self.motion_sensor and ts - self.last_motion < WALKING:
+            self.walked = ts
+        if self.in_chair and ts - self.chair_since > MINUTE:
+            # fidgets while seated teach which room the chair is in
+            self.chair_room[sensor] = self.chair_room.get(sensor, 0) + 1
+        if self.chair_room and sensor != max(self.chair_room, key=self.chair_room.__getitem__):
+            self.walked = ts  # moving in another room: a chair that says "occupied" is stale
+        self.last_motion = ts
+        self.motion_sensor = sensor
 
     def at_rest(self, ts: float) -> bool:
         """Sitting in the chair a while (fidgets allowed), or no way to tell otherwise.

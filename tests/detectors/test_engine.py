@@ -60,7 +60,7 @@ def outage(life: Life, readings: list[ReadingRecord], day: int) -> tuple[float, 
 def test_an_outage_is_one_gateway_alert_and_late_readings_raise_no_false_alarm() -> None:
     life = Life()
     readings = life.live([Day() for _ in range(12)])
-    start, end, arrival = outage(life, readings, 10)
+    start, _, arrival = outage(life, readings, 10)
     with_outage = live(engine(), readings, arrival)
     without = live(engine(), readings, [r.ts for r in readings])
     [alert] = with_outage.alerts
