@@ -28,7 +28,7 @@ from api.routes.alerts import acknowledge, feedback, resolve, visible_alerts
 from api.routes.auth import authenticate
 from api.routes.events import change_stream
 from api.routes.residents import summaries_for
-from api.schemas import FeedbackIn, Note, PseudoId
+from api.schemas import FeedbackIn, Note, PseudoId, RowId
 from api.services import Services
 
 router = APIRouter(include_in_schema=False)
@@ -151,7 +151,7 @@ async def carer_events(
 
 @router.post("/carer/alerts/{alert_id}/{action}")
 def carer_action(
-    alert_id: int,
+    alert_id: RowId,
     action: str,
     services: ServicesDep,
     session: DbDep,

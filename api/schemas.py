@@ -2,6 +2,7 @@
 
 from typing import Annotated, Any
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.models import AlertState, Role
@@ -13,6 +14,10 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 Note = Annotated[str, Field(max_length=2000)]
 Username = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.@-]{1,64}$")]
 Password = Annotated[str, Field(min_length=12, max_length=256)]
+MAX_ID = 2**53  # beyond any real row, and below SQLite's 64-bit integer limit
+BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]
+RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
+"""A row id in a URL path."""
 Epoch = Annotated[float, Field(ge=0, le=4_102_444_800)]
 
 
@@ -66,7 +71,7 @@ class TeamIn(_In):
     """A new team; ``lead_id`` receives ``lead:<team>`` escalations."""
 
     name: Username
-    lead_id: int | None = None
+    lead_id: BodyId | None = None
 
 
 class TeamOut(_Out):
@@ -82,7 +87,7 @@ class TeamOut(_Out):
 class GrantIn(_In):
     """Assign a resident to a carer, or a relative to a family member."""
 
-    user_id: int
+    user_id: BodyId
     resident_id: PseudoId
 
 

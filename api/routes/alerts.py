@@ -18,6 +18,7 @@ from api.schemas import (
     FeedbackOut,
     NoteIn,
     PseudoId,
+    RowId,
 )
 from api.services import Services
 from carewatch.protocol import AlertKind
@@ -71,7 +72,7 @@ def visible_alerts(
 
 
 @router.get("/alerts/{alert_id}")
-def read_alert(alert_id: int, session: DbDep, user: UserDep, services: ServicesDep) -> AlertOut:
+def read_alert(alert_id: RowId, session: DbDep, user: UserDep, services: ServicesDep) -> AlertOut:
     """One alert about a resident the user is granted; 404 otherwise."""
     alert = alert_or_404(session, user, alert_id)
     services.audit.record(session, user, "read", "alert", alert.resident_id, f"alert {alert.id}")
@@ -80,7 +81,7 @@ def read_alert(alert_id: int, session: DbDep, user: UserDep, services: ServicesD
 
 @router.post("/alerts/{alert_id}/acknowledge")
 def acknowledge_alert(
-    alert_id: int, body: NoteIn, session: DbDep, user: UserDep, services: ServicesDep
+    alert_id: RowId, body: NoteIn, session: DbDep, user: UserDep, services: ServicesDep
 ) -> AlertOut:
     """Say someone is dealing with it: escalation stops (carers and admins)."""
     alert = alert_or_404(session, user, alert_id)
@@ -90,7 +91,7 @@ def acknowledge_alert(
 
 @router.post("/alerts/{alert_id}/resolve")
 def resolve_alert(
-    alert_id: int, body: NoteIn, session: DbDep, user: UserDep, services: ServicesDep
+    alert_id: RowId, body: NoteIn, session: DbDep, user: UserDep, services: ServicesDep
 ) -> AlertOut:
     """Close the alert (carers and admins)."""
     alert = alert_or_404(session, user, alert_id)
@@ -100,7 +101,7 @@ def resolve_alert(
 
 @router.post("/alerts/{alert_id}/feedback", status_code=status.HTTP_201_CREATED)
 def give_feedback(
-    alert_id: int, body: FeedbackIn, session: DbDep, user: UserDep, services: ServicesDep
+    alert_id: RowId, body: FeedbackIn, session: DbDep, user: UserDep, services: ServicesDep
 ) -> FeedbackOut:
     """Record whether the alert was useful (carers and admins)."""
     alert = alert_or_404(session, user, alert_id)
@@ -109,7 +110,7 @@ def give_feedback(
 
 @router.get("/alerts/{alert_id}/deliveries")
 def list_deliveries(
-    alert_id: int, session: DbDep, user: UserDep, services: ServicesDep
+    alert_id: RowId, session: DbDep, user: UserDep, services: ServicesDep
 ) -> list[DeliveryOut]:
     """Every notification attempt for the alert (carers and admins)."""
     alert = alert_or_404(session, user, alert_id)

@@ -10,7 +10,17 @@ from sqlalchemy.orm import Session
 from api.deps import AdminDep, DbDep, ServicesDep
 from api.models import AuditEntry, Grant, Resident, Team, TeamMember, TeamResident, User
 from api.routes.auth import user_out
-from api.schemas import AuditOut, GrantIn, PseudoId, TeamIn, TeamOut, UserIn, UserOut, UserPatch
+from api.schemas import (
+    AuditOut,
+    GrantIn,
+    PseudoId,
+    RowId,
+    TeamIn,
+    TeamOut,
+    UserIn,
+    UserOut,
+    UserPatch,
+)
 from api.security import hash_password
 
 router = APIRouter(prefix="/api/v1", tags=["people"])
@@ -43,7 +53,7 @@ def list_users(session: DbDep, _admin: AdminDep) -> list[UserOut]:
 
 @router.patch("/users/{user_id}")
 def update_user(
-    user_id: int, body: UserPatch, session: DbDep, admin: AdminDep, services: ServicesDep
+    user_id: RowId, body: UserPatch, session: DbDep, admin: AdminDep, services: ServicesDep
 ) -> UserOut:
     """Change a user's name, password, notification URL or active flag (admin)."""
     user = _user_or_404(session, user_id)
@@ -78,7 +88,7 @@ def list_teams(session: DbDep, _admin: AdminDep) -> list[TeamOut]:
 
 @router.put("/teams/{team_id}/members/{user_id}")
 def add_team_member(
-    team_id: int, user_id: int, session: DbDep, admin: AdminDep, services: ServicesDep
+    team_id: RowId, user_id: RowId, session: DbDep, admin: AdminDep, services: ServicesDep
 ) -> TeamOut:
     """Put a user in a team (admin)."""
     team = _team_or_404(session, team_id)
@@ -90,7 +100,7 @@ def add_team_member(
 
 @router.put("/teams/{team_id}/residents/{resident_id}")
 def add_team_resident(
-    team_id: int,
+    team_id: RowId,
     resident_id: PseudoId,
     session: DbDep,
     admin: AdminDep,
@@ -122,7 +132,7 @@ def create_grant(body: GrantIn, session: DbDep, admin: AdminDep, services: Servi
 
 @router.delete("/grants/{user_id}/{resident_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_grant(
-    user_id: int,
+    user_id: RowId,
     resident_id: PseudoId,
     session: DbDep,
     admin: AdminDep,
@@ -147,14 +157,14 @@ def read_audit(
     return [AuditOut.model_validate(entry) for entry in session.scalars(query)]
 
 
-def _user_or_404(session: Session, user_id: int) -> User:
+def _user_or_404(session: Session, user_id: RowId) -> User:
     user = session.get(User, user_id)
     if user is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no user {user_id}")
     return user
 
 
-def _team_or_404(session: Session, team_id: int) -> Team:
+def _team_or_404(session: Session, team_id: RowId) -> Team:
     team = session.get(Team, team_id)
     if team is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no team {team_id}")

@@ -31,7 +31,7 @@ def make_settings(tmp_path: Path, **overrides: object) -> ApiSettings:
         database_url=f"sqlite:///{tmp_path}/api.sqlite3",
         secure_cookies=False,
         delivery_backoff_seconds=0,
-        **overrides,
+        **({"sse_lifetime_seconds": 1.0} | overrides),  # streams end soon, so requests return
     )
 
 
