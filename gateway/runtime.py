@@ -63,6 +63,7 @@ class Gateway:
         self._started = monotonic()
         self._pending = self.outbox.pending()
         self._pending_since = float("-inf") if self._pending else None
+        self._batteries = self.outbox.battery()
 
     # -- the sink every source writes to (any thread) --------------------------------
     def reading(self, reading: Reading) -> None:
@@ -159,8 +160,10 @@ class Gateway:
                 self._pending_since = self._monotonic()
             self._pending += len(readings) - thinned
         for item in items:
-            if isinstance(item, tuple):
+            # zigbee2mqtt repeats the battery level in most payloads: store changes only
+            if isinstance(item, tuple) and self._batteries.get(item[0]) != item[1]:
                 self.outbox.set_battery(*item)
+                self._batteries[item[0]] = item[1]
 
     def _send(self, publisher: Publisher) -> None:
         limits = self.config.outbox
