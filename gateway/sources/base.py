@@ -52,7 +52,6 @@ class SourceContext:
     file: str = "gateway.toml"
     resume: Mapping[str, float] = field(default_factory=dict)
     clock: Clock = system_clock
-    sleep: Callable[[float], None] | None = None
 
 
 SourceFactory = Callable[[Mapping[str, Any], SourceContext], Source]
