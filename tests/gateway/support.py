@@ -31,13 +31,14 @@ def write_config(
     *,
     outbox: str = "batch_max_readings = 20\nbatch_max_age_s = 0.2\ninflight_batches = 5\n",
     status: str = "interval_s = 1\n",
+    mqtt: str = "",
 ) -> Path:
     """A gateway.toml for gateway gw-1 of home home-1 using ``directory`` for data."""
     path = directory / "gateway.toml"
     path.write_text(
         '[gateway]\nid = "gw-1"\nhome = "home-1"\ntz = "Europe/London"\n'
         f'data_dir = "{directory / "data"}"\n'
-        f'[mqtt]\nurl = "{broker_url}"\nkeepalive_s = 5\n'
+        f'[mqtt]\nurl = "{broker_url}"\nkeepalive_s = 5\n{mqtt}'
         f"[outbox]\n{outbox}[status]\n{status}{sources}"
     )
     return path
