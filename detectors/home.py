@@ -231,7 +231,7 @@ class Home:
             return
         if kind is Kind.DOOR:
             self.last_door = ts
-        else:
+        elif not (kind is Kind.MOTION and self.in_bed):  # turning over in bed is not being up
             self.inactivity.on_activity(self, ts)
             self.last_activity = ts
         if kind is Kind.MOTION:
