@@ -129,12 +129,26 @@ def load_config(path: Path) -> GatewayConfig:
         raise ConfigError(f"{path.name}: cannot read {path}: {error.strerror}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path.name}: not valid TOML: {error}") from None
-    config = parse_section(GatewayConfig, raw, path.name, "")
+    return config_from_mapping(raw, path.name)
+
+
+def config_from_mapping(raw: Mapping[str, Any], file: str = "gateway.toml") -> GatewayConfig:
+    """Validate an already-parsed config (e.g. built in code by a demo) like a file.
+
+    >>> config = config_from_mapping({
+    ...     "gateway": {"id": "gw-1", "home": "home-1", "tz": "UTC", "data_dir": "/tmp/gw"},
+    ...     "mqtt": {"url": "mqtt://localhost:1883"},
+    ...     "source": {"simulator": {"home": 1, "speed": 60}},
+    ... })
+    >>> config.broker().url, str(config.outbox_path)
+    ('mqtt://localhost:1883', '/tmp/gw/outbox.db')
+    """
+    config = parse_section(GatewayConfig, raw, file, "")
     secret = os.environ.get(PASSWORD_ENV)
     mqtt = msgspec.structs.replace(config.mqtt, password=secret) if secret else config.mqtt
     if mqtt.username and not (mqtt.password or BrokerAddress.parse(mqtt.url).password):
         raise ConfigError(
-            f"{path.name}: [mqtt].password: required with [mqtt].username; set it in the file "
+            f"{file}: [mqtt].password: required with [mqtt].username; set it in the file "
             f"or in {PASSWORD_ENV}"
         )
     return msgspec.structs.replace(config, mqtt=mqtt)
