@@ -248,8 +248,8 @@ class SummaryOut(BaseModel):
     toilet_day: int
     toilet_night: int
     chair_minutes: float
-    night_episodes: int
-    resting_hr: float | None
+    night_episodes: int = 0
+    resting_hr: float | None = None
 
 
 class AuditOut(_Out):

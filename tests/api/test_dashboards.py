@@ -158,7 +158,7 @@ def test_carer_logs_in_acknowledges_and_sees_live_updates(
 def test_family_sees_their_relative_in_plain_words_on_a_phone(
     served: tuple[World, str], browser: Any
 ) -> None:
-    world, base = served
+    _world, base = served
     page = browser.new_page(viewport=PHONE)
     log_in(page, base, "family-a")
     page.wait_for_url(f"{base}/family")
