@@ -24,6 +24,7 @@ DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 MOSQUITTO_DIR = DEPLOY / "mosquitto"
 
 # Test passwords for the service accounts; gateways get generated ones.
+RELOADED = "Reloading config."
 SERVICE_PASSWORDS = {"ingest": "ingest-test-password", "api": "api-test-password"}
 
 
@@ -138,9 +139,15 @@ class DeployedMosquitto(Server):
             time.sleep(0.05)
 
     def reload(self) -> None:
-        """SIGHUP, as `systemctl reload mosquitto`: re-reads passwd and acl."""
+        """SIGHUP, as `systemctl reload mosquitto`: re-reads passwd and acl.
+
+        Returns once the broker has logged the reload, which it does in the same pass of
+        its loop as the re-reading, so every later connection meets the new files.
+        """
         assert self.process is not None
+        done = self.log.read_text().count(RELOADED) + 1
         self.process.send_signal(signal.SIGHUP)
+        self.wait_for_log(RELOADED, count=done)
 
 
 def gateway_toml(
