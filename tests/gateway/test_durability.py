@@ -43,7 +43,7 @@ def _source(kind: str, tmp_path: Path) -> tuple[str, list[ReadingRecord]]:
         records = _recorded_day(tmp_path / "day.jsonl", start=time.time() - 4000)
         return f'[source.file]\npath = "{tmp_path / "day.jsonl"}"\nspeed = 250\n', records
     start = (datetime.now(UTC) - timedelta(days=2)).date().isoformat()
-    table = f"[source.simulator]\nhome = 1\nseed = 3\ndays = 1\nspeed = 10000\nstart = {start}\n"
+    table = f"[source.simulator]\nhome = 1\nseed = 3\ndays = 1\nspeed = 6000\nstart = {start}\n"
     return table, _simulated_day(start)
 
 
