@@ -23,13 +23,15 @@ from api.access import alert_or_404, resident_or_404, visible_resident_ids
 from api.charts import bar_chart
 from api.deps import COOKIE, DbDep, ServicesDep, user_for
 from api.family import MEASURES, compare, measure
-from api.models import AlertRow, AlertState, Home, Resident, Role, User
+from api.models import AlertRow, AlertState, Home, Resident, Role, Sensor, User
 from api.routes.alerts import acknowledge, feedback, resolve, visible_alerts
 from api.routes.auth import authenticate
 from api.routes.events import change_stream
 from api.routes.residents import summaries_for
 from api.schemas import FeedbackIn, Note, PseudoId, RowId
 from api.services import Services
+from api.today import SoFar, so_far
+from carewatch.protocol import Kind
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -216,6 +218,7 @@ def family_context(
         for name, label, unit in MEASURES
     ]
     return {
+        "today": _today(session, services, resident, tz),
         "resident": resident,
         "latest_date": summaries[-1].date if summaries else None,
         "comparisons": compare(summaries),
@@ -229,6 +232,26 @@ def family_context(
             for a in sorted(alerts, key=lambda a: a.detected_at, reverse=True)
         ],
     }
+
+
+def _today(session: Session, services: Services, resident: Resident, tz: str) -> SoFar | None:
+    if services.store is None:
+        return None
+    allowed = {kind for kind in Kind if resident.consent.get(kind.value, True)}
+    others = select(Sensor.id).where(
+        Sensor.home_id == resident.home_id,
+        Sensor.resident_id.is_not(None),
+        Sensor.resident_id != resident.id,
+    )
+    shared = session.scalars(others).first() is not None
+    return so_far(
+        services.store,
+        resident.home_id,
+        tz,
+        services.clock(),
+        allowed=allowed,
+        shared_wearables=shared,
+    )
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 import uvicorn
 
-from carewatch.protocol import DailySummary, NightEpisode, encode, summaries_topic
+from carewatch.protocol import DailySummary, Kind, NightEpisode, encode, summaries_topic
+from carewatch.records import ReadingRecord
 from tests.api.conftest import NOW, PASSWORD, World, alert_for, close_world, open_world
 from tests.servers import free_port, require_binary
 
@@ -79,6 +80,15 @@ def add_summaries(world: World) -> None:
             resident="r-1",
         )
         assert ingest.handle(summaries_topic("h-1"), encode(summary)) == "stored"
+    world.store.write(  # this morning, from the store
+        [
+            ReadingRecord(home="h-1", sensor="tap-1", kind=Kind.TAP, ts=NOW - 3000, value=0.3),
+            ReadingRecord(home="h-1", sensor="tap-1", kind=Kind.TAP, ts=NOW - 2000, value=0.2),
+            ReadingRecord(home="h-1", sensor="wc-1", kind=Kind.TOILET, ts=NOW - 1000, value=1),
+            ReadingRecord(home="h-1", sensor="hr-1", kind=Kind.HEART_RATE, ts=NOW - 60, value=70),
+            ReadingRecord(home="h-1", sensor="hr-1", kind=Kind.HEART_RATE, ts=NOW - 30, value=76),
+        ]
+    )
 
 
 @pytest.fixture
@@ -166,6 +176,7 @@ def test_family_sees_their_relative_in_plain_words_on_a_phone(
     assert "How Rose Able is doing" in text
     assert "Less than usual (0.6 litres, usually 1.5)" in text
     assert "Drank 0.6 l today" in text  # the alert, in plain words
+    assert "0.5 litres from the tap" in text and "averaging 73 beats per minute" in text
     assert page.locator("svg.chart").count() == 5
     assert "Bert Baker" not in page.content()
     # Readable on a phone: nothing wider than the screen.
