@@ -41,7 +41,8 @@ class EngineConfig:
     stress_learning: float = 8 * MINUTE  # resting minutes before any stress alert
     stress_rise_bpm: float = 12.0
     stress_rise_sd: float = 3.0
-    stress_sustain: float = 3 * MINUTE
+    stress_rise_max: float = 20.0  # a raise this big always counts, however noisy the normal
+    stress_sustain: float = 2.5 * MINUTE
     stress_smoothing: float = 90.0  # seconds: time constant of the smoothed heart rate
     rest_quiet: float = 5 * MINUTE  # no chair sensor: no motion this long = at rest
     rest_settle: float = 2 * MINUTE  # in the chair this long before the heart has settled
@@ -56,8 +57,8 @@ class EngineConfig:
     wake_late_margin: float = 110 * MINUTE  # not up by usual wake time + max(this, 2.5 sd)
     wake_late_max: float = 130 * MINUTE  # … and never later than this after it
     silence_min: float = 2 * HOUR  # daytime silence alerts after 1.5 × the longest usual
-    silence_factor: float = 1.5  # quiet spell, but never before 2 hours
-    silence_max: float = 2.75 * HOUR  # … and always by 2 h 45
+    silence_factor: float = 1.5  # quiet spell for that time of day, never before 2 hours
+    silence_max: float = 6 * HOUR  # … and always by 6 hours
 
     # sensor health
     gateway_silence: float = 30 * MINUTE

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from detectors.home import Home, Output
 
 MORNING_GAP_FLOOR = 10 * MINUTE  # gaps shorter than this are not worth learning
+BLOCKS = 6  # four-hour parts of the day with their own usual quiet spells
+MIN_SILENCES = 10  # quiet spells learnt in a part of the day before they count
 LATE_QUIET = 60 * MINUTE  # "not up yet" also needs no sign of anyone for this long
 
 
@@ -26,7 +28,7 @@ class Inactivity:
     """Learnt daytime silences and the open episodes."""
 
     def __init__(self) -> None:
-        self.silences = Gaps(q=0.98)
+        self.silences = [Gaps(q=0.95) for _ in range(BLOCKS)]  # by local time they begin
         self.late_alerted_day = ""
         self.silence_alerted = False
 
@@ -39,13 +41,18 @@ class Inactivity:
             and not home.away
             and MORNING_GAP_FLOOR <= gap < DAY
         ):
-            self.silences.learn_one(gap)
+            self.silences[home.cal.hour(home.last_activity) * BLOCKS // 24].learn_one(gap)
         self.silence_alerted = False
 
-    def silence_limit(self, home: "Home") -> float:
-        """How long a daytime silence may last before it alerts."""
+    def usual_quiet(self, home: "Home", since: float) -> float:
+        """The longest usual quiet spell starting at this time of day (seconds)."""
+        block = self.silences[home.cal.hour(since) * BLOCKS // 24]
+        return block.get() if block.count >= MIN_SILENCES else 0.0
+
+    def silence_limit(self, home: "Home", since: float) -> float:
+        """How long a daytime silence that began at ``since`` may last before it alerts."""
         cfg = home.cfg
-        learnt = cfg.silence_factor * self.silences.get()
+        learnt = cfg.silence_factor * self.usual_quiet(home, since)
         return min(max(cfg.silence_min, learnt), cfg.silence_max)
 
     def check(self, home: "Home", now: float, out: "Output") -> None:
@@ -88,20 +95,23 @@ class Inactivity:
     def _silence(self, home: "Home", now: float, out: "Output") -> None:
         if self.silence_alerted:
             return
-        silent = now - home.quiet_since()
-        limit = self.silence_limit(home)
-        if silent < limit or home.moving(now):
+        since = home.quiet_since()
+        silent = now - since
+        if silent < home.cfg.silence_min or silent < self.silence_limit(home, since):
+            return
+        if home.moving(now):
             return
         self.silence_alerted = True
+        usual = self.usual_quiet(home, since)
         explanation = (
             f"No movement at home since {home.cal.hhmm(home.quiet_since())} "
             f"({silent / HOUR:.1f} hours), and they have not gone out. Their longest usual "
-            f"quiet spell is about {self.silences.get() / HOUR:.1f} hours. Check on them."
+            f"quiet spell at this time of day is about {usual / HOUR:.1f} hours. Check on them."
         )
         evidence = {
             "last_activity": home.quiet_since(),
             "silent_hours": silent / HOUR,
-            "usual_longest_quiet_hours": self.silences.get() / HOUR,
+            "usual_longest_quiet_hours": usual / HOUR,
         }
         out.append(
             make_alert(

@@ -78,7 +78,9 @@ class StressWatch:
             self.raised_since = 0.0
             return
         base = self.baseline(home.local_hour)
-        limit = base.get() + max(cfg.stress_rise_bpm, cfg.stress_rise_sd * base.sd())
+        limit = base.get() + min(
+            max(cfg.stress_rise_bpm, cfg.stress_rise_sd * base.sd()), cfg.stress_rise_max
+        )
         if hr > limit:
             self.calm_since = 0.0
             if not self.raised_since:
