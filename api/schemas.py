@@ -2,8 +2,9 @@
 
 from typing import Annotated, Any
 
+import apprise
 from fastapi import Path
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from api.models import AlertState, Role
 from carewatch.protocol import ID_PATTERN, AlertKind, Kind, Severity
@@ -18,6 +19,16 @@ MAX_ID = 2**53  # beyond any real row, and below SQLite's 64-bit integer limit
 BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 """A row id in a URL path."""
+
+
+def _apprise_url(url: str | None) -> str | None:
+    if url is not None and not apprise.Apprise().add(url):
+        raise ValueError("not a URL Apprise can send to (see the Apprise wiki for forms)")
+    return url
+
+
+NotifyUrl = Annotated[str | None, Field(max_length=2000), AfterValidator(_apprise_url)]
+"""Any Apprise URL (mailto://, ntfy://, tgram://, json://, …); a secret, never returned."""
 Epoch = Annotated[float, Field(ge=0, le=4_102_444_800)]
 
 
@@ -44,7 +55,7 @@ class UserIn(_In):
     display_name: Name
     role: Role
     password: Password
-    notify_url: Annotated[str, Field(max_length=2000)] | None = None
+    notify_url: NotifyUrl = None
 
 
 class UserPatch(_In):
@@ -52,7 +63,7 @@ class UserPatch(_In):
 
     display_name: Name | None = None
     password: Password | None = None
-    notify_url: Annotated[str, Field(max_length=2000)] | None = None
+    notify_url: NotifyUrl = None
     active: bool | None = None
 
 

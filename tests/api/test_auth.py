@@ -94,3 +94,19 @@ def test_family_cannot_acknowledge_and_acknowledging_twice_conflicts(world: Worl
         "/api/v1/alerts", params={"state": "resolved"}, headers=world.auth("carer-a")
     ).json()
     assert [a["id"] for a in listed] == [alert]
+
+
+def test_a_notification_url_apprise_cannot_use_is_refused(world: World) -> None:
+    body = {
+        "username": "x-1",
+        "display_name": "X",
+        "role": "carer",
+        "password": PASSWORD,
+        "notify_url": "carrier-pigeon://loft",
+    }
+    r = world.client.post("/api/v1/users", json=body, headers=world.auth("admin"))
+    assert r.status_code == 422 and "Apprise" in r.text
+    body["notify_url"] = "mailto://carer:pw@example.org"
+    r = world.client.post("/api/v1/users", json=body, headers=world.auth("admin"))
+    assert r.status_code == 201 and r.json()["has_notify_url"] is True
+    assert "example.org" not in r.text  # the URL (a secret) is never returned
