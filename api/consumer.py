@@ -15,6 +15,7 @@ import paho.mqtt.client as paho
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from api.escalation import Escalator
 from api.events import Change, EventHub
@@ -48,6 +49,10 @@ class Ingestor:
     ) -> None:
         self._sessions = sessions
         self._escalator = escalator
+        self.after_store: Callable[[], object] = escalator.tick
+        """Called after a new alert is stored: its first step is usually due at once. The
+        service points this at a wake-up of the escalation thread, so a slow notification
+        channel never holds up the MQTT thread; tests leave it synchronous."""
         self._hub = hub
         self._metrics = metrics
         self._clock = clock
@@ -90,7 +95,7 @@ class Ingestor:
         except IntegrityError:  # a concurrent redelivery won the race
             return "duplicate"
         self._hub.publish(change)
-        self._escalator.tick()  # the first step is usually due at once
+        self.after_store()
         return "stored"
 
     def _summary(self, home: str, summary: DailySummary) -> str:
@@ -163,12 +168,23 @@ class MqttConsumer:
         self._client.disconnect()
         self._client.loop_stop()
 
+    @retry(
+        retry=retry_if_exception_type(RetryLater),
+        stop=stop_after_attempt(5),
+        wait=wait_exponential(multiplier=0.5, max=5),
+        reraise=True,
+    )
+    def _store(self, msg: paho.MQTTMessage) -> None:
+        # A busy or restarting database usually recovers within seconds; waiting here keeps
+        # messages in order (paho delivers one at a time on this thread).
+        self._ingestor.handle(msg.topic, bytes(msg.payload))
+
     def _on_connect(self, client: paho.Client, *_args: Any) -> None:
         client.subscribe([(ALERTS_SUBSCRIPTION, 1), (SUMMARIES_SUBSCRIPTION, 1)])
 
     def _on_message(self, client: paho.Client, _userdata: Any, msg: paho.MQTTMessage) -> None:
         try:
-            self._ingestor.handle(msg.topic, bytes(msg.payload))
+            self._store(msg)
         except RetryLater as error:
             # Left unacknowledged: the broker re-sends it when the session resumes.
             log.error("not stored, will be redelivered: %s", error)

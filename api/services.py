@@ -40,11 +40,13 @@ class Services:
     store: Store | None
     consumer: MqttConsumer | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
+    _wake: threading.Event = field(default_factory=threading.Event)
     _ticker: threading.Thread | None = None
 
     def start(self) -> None:
         """Start consuming MQTT and the escalation loop (background threads)."""
         self._stop.clear()
+        self.ingestor.after_store = self._wake.set  # deliver from the escalation thread
         if self.settings.broker_url:
             self.consumer = MqttConsumer(
                 self.settings.broker_url, self.settings.mqtt_client_id, self.ingestor
@@ -56,6 +58,7 @@ class Services:
     def stop(self) -> None:
         """Stop the background threads and release the store."""
         self._stop.set()
+        self._wake.set()
         if self.consumer:
             self.consumer.stop()
         if self._ticker:
@@ -64,7 +67,11 @@ class Services:
             self.store.close()
 
     def _tick_loop(self) -> None:
-        while not self._stop.wait(self.settings.escalation_tick_seconds):
+        while not self._stop.is_set():
+            self._wake.wait(self.settings.escalation_tick_seconds)  # a new alert wakes it
+            self._wake.clear()
+            if self._stop.is_set():
+                break
             try:
                 self.escalator.tick()
             except Exception:  # one bad delivery must not end escalation for everyone

@@ -78,6 +78,7 @@ def test_alert_from_mqtt_is_delivered_escalated_and_stops_when_acknowledged(
         broker_url=mosquitto.url,
         background=True,
         token_minutes=240,  # the clock moves on by more than a default token lives
+        escalation_tick_seconds=3600,  # only new alerts wake the loop; the test ticks itself
     )
     with world.client:  # runs the lifespan: MQTT consumer and escalation loop
         wait_for(world.app.state.services.consumer.connected, "the API to connect")
