@@ -128,24 +128,26 @@ class Profile:
     (2.0, 3.0)
     """
 
-    __slots__ = ("_hours", "learnt")
+    __slots__ = ("_hours", "learnt", "values")
 
     def __init__(self, fading: float) -> None:
         self._hours = [stats.EWMean(fading_factor=fading) for _ in range(24)]
+        self.values = [0.0] * 24  # the hours' means as plain floats, for hot loops
         self.learnt = 0
 
     def learn_one(self, hour: int, x: float) -> None:
         """Teach the amount seen in one local ``hour`` (0–23) of one day."""
         self._hours[hour].update(x)
+        self.values[hour] = float(self._hours[hour].get())
         self.learnt += 1
 
     def get(self, hour: int) -> float:
         """The usual amount in local ``hour``."""
-        return float(self._hours[hour].get())
+        return self.values[hour]
 
     def total(self, hours: "range | list[int]") -> float:
         """The usual amount over several local hours."""
-        return sum(float(self._hours[h].get()) for h in hours)
+        return sum(self.values[h] for h in hours)
 
 
 class Gaps:

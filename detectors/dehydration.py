@@ -1,15 +1,16 @@
-"""Dehydration: the fluid proxies of the last days against the same hours on a usual day.
+"""Dehydration: drinking over the last two days at home against the same hours on a usual day.
 
-Rule (docs/detectors.md): every hour, over the last 72 hours the resident was at home,
-add up toilet visits and each tap's uses and litres, and the same hours of their usual
-day (a per-hour profile learnt with river ``EWMean``). The drinking index is the average
-of observed / usual over those signals. Its own normal (river ``Mean``/``Var``, then
-``EWMean``/``EWVar``) says how much it usually wanders; 3.5 standard deviations below
-that for two hours running raises one alert, which ends when the index is back within
-1.5 standard deviations. Hours away (front door, then silence) and hours with no data
-(an outage) count on neither side. An hour teaches the profile only when it leaves the
-window (backfill has long arrived), and only if the index then was not low, so a
-decline does not become the new normal.
+Rule (docs/detectors.md): every hour, over the last 48 hours the resident was at home,
+add up the uses and litres of the drinking tap (a tap whose sensor id says "kitchen";
+every tap if none does) and the same hours of their usual day (a per-hour profile learnt
+with river ``EWMean``). The drinking index is the average of observed / usual for uses
+and for litres. Below 65 % for two hours running: one alert; the episode ends above
+85 %, and a new one cannot start within two days. Hours away (front door, then silence)
+and hours with no data (an outage) count on neither side. An hour teaches the profile
+only when it leaves the window (backfill has long arrived), and only if the index then
+was not below 80 %, so a decline does not become the new normal. Toilet visits are
+counted and shown to the carer, but do not move the index: voids fall too little and
+too late to help.
 """
 
 from typing import TYPE_CHECKING
@@ -75,15 +76,17 @@ class Dehydration:
         seen = [0.0] * len(SIGNALS)
         usual = [0.0] * len(SIGNALS)
         hours = 0
+        tables = [profile.values for profile in self.profiles]
+        pairs = list(enumerate(SIGNALS))
         for h in range(hour - window + 1, hour + 1):
             slot = ring.slot(h)
             if slot is None or not ring.at_home(slot):
                 continue
             hours += 1
             local = int(slot[LOCAL_HOUR])
-            for i, field in enumerate(SIGNALS):
+            for i, field in pairs:
                 seen[i] += slot[field]
-                usual[i] += self.profiles[i].get(local)
+                usual[i] += tables[i][local]
         return seen, usual, hours
 
     def _judge(

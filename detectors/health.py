@@ -1,11 +1,13 @@
 """Sensor health: a sensor or the gateway silent for longer than its own normal gaps; batteries.
 
 Rule (docs/detectors.md): each sensor's long gaps (30 minutes or more) are learnt (river
-``Quantile``, 99th percentile). A sensor silent for 1.5 × that gap, and never less than a
-floor for its kind (heart rate 30 minutes, motion 12 hours, the others a day or two),
-raises one alert until it reports again. When the whole home is silent for 30 minutes
-(or the gateway says it is offline for that long), one gateway alert replaces them all.
-A battery reported under 15 % raises one alert until it is back above 30 %.
+``Quantile``, 99th percentile). A sensor silent for 1.5 × that gap, and never less than
+a floor for its kind (heart rate 30 minutes, motion 14 hours, tap and toilet 16, bed and
+chair 20, front door 14 days), raises one alert until it reports again; the wearable is
+not expected while the resident is out. When the whole home is silent for 30 minutes
+(8 hours while the resident is out; or the gateway says it is offline for 30 minutes),
+one gateway alert replaces them all. A battery reported under 15 % raises one alert
+until it is back above 30 %.
 """
 
 from typing import TYPE_CHECKING
@@ -30,13 +32,14 @@ FLOORS: dict[Kind, float] = {
 LONG_GAP = 30 * MINUTE  # only silences this long teach a sensor's usual longest gap
 AWAY_SILENCE = 8 * HOUR  # while the resident is out, the home may be quiet this long
 BATTERY_OK = 30.0
+SENSOR_CHECK = 5 * MINUTE  # sensors' silences are looked at this often (floors are longer)
 MIN_GAPS = 30  # long gaps learnt before a sensor's silence is judged
 
 
 class SensorState:
     """One sensor: its kind, when it last reported, its usual gaps."""
 
-    __slots__ = ("alerted", "gaps", "heard", "kind", "last_ts", "offset")
+    __slots__ = ("alerted", "gaps", "heard", "kind", "last_ts", "offset", "usual")
 
     def __init__(self, kind: Kind) -> None:
         self.kind = kind
@@ -45,6 +48,11 @@ class SensorState:
         self.gaps = Gaps(q=0.99)
         self.alerted = False
         self.offset = 0.0  # how far its clock runs ahead of the home's
+        self.usual = 0.0  # its longest usual gap, as last learnt
+
+    def limit(self, factor: float) -> float:
+        """How long it may be silent before it alerts."""
+        return max(FLOORS[self.kind], factor * self.usual)
 
     def seen(self, ts: float, at: float, live: bool) -> None:
         """A reading stamped ``ts``, taken as at ``at``; long live gaps are learnt."""
@@ -54,6 +62,7 @@ class SensorState:
         gap = at - self.heard
         if live and self.heard and gap >= LONG_GAP:
             self.gaps.learn_one(gap)
+            self.usual = self.gaps.get()
         self.heard = at
         self.alerted = False
 
@@ -65,10 +74,7 @@ class SensorHealth:
         self.gateway_alerted = False
         self.offline_since = 0.0
         self.low_battery: set[str] = set()
-
-    def resumed(self, home: "Home", out: "Output") -> None:
-        """A reading arrived: the gateway is connected (the episode ends once caught up)."""
-        self.offline_since = 0.0
+        self.next_sensors = 0.0
 
     def silent_since(self, home: "Home") -> float:
         """When the home went quiet (status offline or last reading), for the gateway check."""
@@ -88,14 +94,15 @@ class SensorHealth:
                 self._gateway(home, now, since, out)
             return True
         self.gateway_alerted = False  # caught up with the present again
-        if now - home.first_ts < cfg.health_learning:
+        if now - home.first_ts < cfg.health_learning or now < self.next_sensors:
             return False
+        self.next_sensors = now + SENSOR_CHECK
         for sensor, state in home.sensors.items():
             if state.alerted or state.gaps.count < MIN_GAPS:
                 continue
             if away and state.kind is Kind.HEART_RATE:
                 continue  # the wearable went out with them
-            limit = max(FLOORS[state.kind], cfg.sensor_silence_factor * state.gaps.get())
+            limit = state.limit(cfg.sensor_silence_factor)
             if now - state.heard >= limit:
                 state.alerted = True
                 self._sensor(home, now, sensor, state, limit, out)

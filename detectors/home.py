@@ -1,9 +1,12 @@
 """One home's state in event time: its clock, sensors, hourly counts and detectors.
 
-A reading is *live* when it is no older than the home's clock allows (a minute of
-reordering is tolerated); a *late* reading (backfilled after an outage) is counted
-into the hours and the day it belongs to, but never starts an alert: what happened
-during an outage is told by the gateway alert, not by false alarms.
+Readings come in arrival order. A reading is *live* when it is not older than the
+home's clock (a minute of reordering is tolerated). One stamped far ahead, while the
+home's other sensors are not, comes from a sensor whose clock runs fast: its offset is
+learnt and taken off. One far behind is *late*: backfill if the home has just come back
+from a silence (counted into the hour and the day it belongs to, but never starting an
+alert: an outage is told by the gateway alert, not by false alarms), otherwise a sensor
+whose clock runs slow, taken as happening now.
 """
 
 from carewatch.protocol import Alert, DailySummary, Kind
@@ -24,6 +27,7 @@ REORDER = 60.0  # seconds a reading may lag the home's clock and still count as 
 JUMP = 300.0  # a reading this far ahead of the clock needs a second one to confirm it
 BACKFILL = 24 * HOUR  # after a silence, readings this far back are the outbox draining
 WALKING = 2 * MINUTE  # motion in another room this soon after the last: walking
+CHECK_EVERY = 5 * MINUTE  # time-based checks; every minute while someone is up at night
 DEDUP = 512  # recent event readings remembered to drop duplicates
 
 
@@ -52,6 +56,7 @@ class Home:
         self.recent: dict[tuple[str, float, float], None] = {}
         self.hour = -1
         self.hour_end = 0.0
+        self.seen_hour = False  # the current hour is marked as heard from
         self.local_hour = 0
         self.ring = HourRing(RING)
         self.taps: dict[str, int] = {}  # tap sensor -> its index in the hourly counts
@@ -103,6 +108,7 @@ class Home:
             self.ring.open(hour + 1, self.cal.hour(end))
         self.hour = new_hour
         self.hour_end = (new_hour + 1) * HOUR
+        self.seen_hour = False
         self.local_hour = int(self.ring.slots[new_hour % RING][LOCAL_HOUR])
 
     def _close_day(self, out: Output) -> None:
@@ -143,10 +149,13 @@ class Home:
         state.seen(ts, at, live)
         if at - self.last_seen >= self.cfg.gateway_silence:
             self.resumed = max(self.resumed, at)  # back after a silence: what happened is unknown
-        self.ring.add(int(at // HOUR), SEEN)
-        self.last_seen = max(self.last_seen, at)
+        if at < self.hour_end - HOUR or not self.seen_hour:
+            self.ring.add(int(at // HOUR), SEEN)
+            self.seen_hour = at >= self.hour_end - HOUR
+        if at > self.last_seen:
+            self.last_seen = at
         self.last_sensor = sensor
-        self.health.resumed(self, out)
+        self.health.offline_since = 0.0  # a reading arrived: the gateway is connected
         if kind is Kind.HEART_RATE:
             self._heart(who, sensor, at, value, live, out)
         else:
@@ -285,8 +294,8 @@ class Home:
     # -- silence ------------------------------------------------------------------------
 
     def check(self, now: float, out: Output) -> None:
-        """Time-based checks (at most once a minute): silence, lateness, long nights."""
-        self.next_check = now + MINUTE
+        """Time-based checks: silence, lateness, long nights (each minute while up at night)."""
+        self.next_check = now + (MINUTE if self.night.out_since else CHECK_EVERY)
         if self.health.check(self, now, out):
             return  # the gateway is silent: nothing else can be judged
         self.night.check(self, now, out)

@@ -2,10 +2,14 @@
 
 Rule (docs/detectors.md): the resident's usual wake time is learnt (river, from mornings
 when they got up and stayed up). Still in bed for the night at the usual time plus
-max(90 minutes, 2 sd): one alert. By day (up, at home: the front door was not the last
-thing that happened), no sign of them (motion, chair, bed, tap, toilet) for longer than
-max(4 hours, 1.5 × their longest usual daytime silence, a river ``Quantile``): one alert.
-A silent gateway is a sensor-health matter, never inactivity.
+max(110 minutes, 2.5 sd) (at most 130 minutes), and no sign of anyone for an hour: one
+alert. By day (up, at home: the front door was not the last thing that happened), no
+sign of them (motion outside the bed, chair, bed, tap, toilet) for longer than 1.5 ×
+their longest usual quiet spell beginning at that time of day (a river ``Quantile`` per
+4-hour block), never less than 2 hours nor more than 6: one alert, unless their wearable
+shows a heart rate well above resting (they are up and about where no sensor sees).
+A silent gateway is a sensor-health matter, never inactivity, and silence is counted
+from when data came back after an outage.
 """
 
 from typing import TYPE_CHECKING

@@ -1,10 +1,12 @@
 """Night wandering: out of bed at night for longer than a toilet trip, or out of the door.
 
 Rule (docs/detectors.md): the night begins when the resident has been in bed for 30
-minutes in the evening and ends at their usual wake time (learnt with river, minus a
-margin). A spell out of bed in the night is wandering once it lasts 6 minutes with no
-toilet flush, or 15 minutes even with one; the front door opening while they are up at
-night alerts at once. A normal trip (bed, bathroom, flush, back) ends before either.
+minutes in the evening and ends at their usual wake time (learnt with river) minus
+max(60 minutes, 3 sd). A spell out of bed in the night is wandering once it lasts 6
+minutes with no toilet flush, or 20 minutes even with one; the front door opening while
+they are up at night alerts at once. A normal trip (bed, bathroom, flush, back to bed)
+is over before either. Up for an hour after the morning boundary is getting up for the
+day, not wandering.
 """
 
 from typing import TYPE_CHECKING

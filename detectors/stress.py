@@ -1,13 +1,14 @@
 """Stress: heart rate raised at rest against the resident's resting baseline for the time of day.
 
 Rule (docs/detectors.md): smooth the heart rate (90-second time constant). While the
-resident is at rest (in the chair or bed and no motion for 5 minutes; a wearable with no
-room sensors is taken as at rest), compare it with their resting normal for that part of
-the day (six 4-hour blocks, river ``EWMean``/``EWVar``, seeded with a population prior of
-72 ± 8 bpm). Raised by more than max(12 bpm, 3 sd) for 3 minutes running: one alert.
-Whatever the baseline, above 140 or below 40 bpm for 2 minutes: a high-severity alert.
-A raised minute never teaches the baseline, and no stress alert comes before 8 minutes
-of resting heart rate have been learnt.
+resident is at rest (in the chair for 2 minutes, with no motion in another room for 5;
+a wearable with no room sensors is taken as at rest), compare it with their resting
+normal for that part of the day (six 4-hour blocks, river ``Mean``/``Var`` then
+``EWMean``/``EWVar``, seeded with a population prior of 72 ± 8 bpm). Raised by more
+than max(12 bpm, 3 sd) (never asking more than 20 bpm) for 2.5 minutes running: one
+alert. Whatever the baseline, above 140 or below 40 bpm for 2 minutes: a high-severity
+alert. A raised minute never teaches the baseline, and no stress alert comes before
+8 minutes of resting heart rate have been learnt.
 """
 
 from typing import TYPE_CHECKING
@@ -45,6 +46,8 @@ class StressWatch:
         self.next_learn = 0.0
         self.rested = 0.0  # seconds of resting heart rate learnt
         self.raised_since = 0.0
+        self.limit = 0.0  # the resting normal plus the rise that counts, for this hour
+        self.limit_hour = -1
         self.calm_since = 0.0
         self.alerted = False
         self.bound_since = 0.0
@@ -77,11 +80,10 @@ class StressWatch:
         if not home.at_rest(ts):
             self.raised_since = 0.0
             return
-        base = self.baseline(home.local_hour)
-        limit = base.get() + min(
-            max(cfg.stress_rise_bpm, cfg.stress_rise_sd * base.sd()), cfg.stress_rise_max
-        )
-        if hr > limit:
+        if home.local_hour != self.limit_hour:
+            self._set_limit(cfg, home.local_hour)
+        if hr > self.limit:
+            base = self.baseline(home.local_hour)
             self.calm_since = 0.0
             if not self.raised_since:
                 self.raised_since = ts
@@ -103,6 +105,14 @@ class StressWatch:
             self.overall.learn_one(hr)
             self.blocks[home.local_hour * BLOCKS // 24].learn_one(hr)
             home.tally.resting_hr(hr)
+            self._set_limit(cfg, home.local_hour)
+
+    def _set_limit(self, cfg: "EngineConfig", local_hour: int) -> None:
+        """Recompute the raised-heart-rate limit (when the normal or the hour changes)."""
+        base = self.baseline(local_hour)
+        rise = max(cfg.stress_rise_bpm, cfg.stress_rise_sd * base.sd())
+        self.limit = base.get() + min(rise, cfg.stress_rise_max)
+        self.limit_hour = local_hour
 
     def _alert(self, home: "Home", ts: float, hr: float, base: Normal, out: "Output") -> None:
         self.alerted = True
