@@ -218,6 +218,19 @@ class FeedbackOut(_Out):
     at: float
 
 
+class FeedbackExport(BaseModel):
+    """Feedback joined with the alert it is about: what the detectors learn from."""
+
+    alert_id: int
+    home: str
+    resident: str | None
+    kind: AlertKind
+    start: float
+    detected_at: float
+    useful: bool
+    at: float
+
+
 class DeliveryOut(_Out):
     """One notification attempt."""
 

@@ -7,13 +7,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.access import alert_filter, alert_or_404, require_role
-from api.deps import DbDep, ServicesDep, UserDep
+from api.deps import AdminDep, DbDep, ServicesDep, UserDep
 from api.events import Change
 from api.models import AlertRow, AlertState, Delivery, Feedback, Role, User
 from api.schemas import (
     AlertOut,
     DeliveryOut,
     Epoch,
+    FeedbackExport,
     FeedbackIn,
     FeedbackOut,
     NoteIn,
@@ -69,6 +70,37 @@ def visible_alerts(
         if condition is not None:
             query = query.where(condition)
     return list(session.scalars(query))
+
+
+@router.get("/feedback")
+def export_feedback(
+    session: DbDep,
+    _admin: AdminDep,
+    since: Annotated[Epoch | None, Query(description="given at or after (epoch s)")] = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+) -> list[FeedbackExport]:
+    """Useful / not useful verdicts with pseudonymous alert keys, for the detectors (admin)."""
+    query = (
+        select(Feedback, AlertRow)
+        .join(AlertRow, AlertRow.id == Feedback.alert_id)
+        .order_by(Feedback.id)
+        .limit(limit)
+    )
+    if since is not None:
+        query = query.where(Feedback.at >= since)
+    return [
+        FeedbackExport(
+            alert_id=alert.id,
+            home=alert.home_id,
+            resident=alert.resident_id,
+            kind=AlertKind(alert.kind),
+            start=alert.start,
+            detected_at=alert.detected_at,
+            useful=verdict.useful,
+            at=verdict.at,
+        )
+        for verdict, alert in session.execute(query).tuples()
+    ]
 
 
 @router.get("/alerts/{alert_id}")

@@ -67,6 +67,7 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/residents/{resident_id}/summaries"): Case("bearer"),
     ("GET", "/api/v1/alerts"): Case("bearer", query={"resident_id": "{resident_id}"}),
     ("GET", "/api/v1/alerts/{alert_id}"): Case("bearer"),
+    ("GET", "/api/v1/feedback"): Case("bearer", admin_only=True),
     ("POST", "/api/v1/alerts/{alert_id}/acknowledge"): Case("bearer", NOTE, staff_only=True),
     ("POST", "/api/v1/alerts/{alert_id}/resolve"): Case("bearer", NOTE, staff_only=True),
     ("POST", "/api/v1/alerts/{alert_id}/feedback"): Case(

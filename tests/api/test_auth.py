@@ -86,6 +86,13 @@ def test_family_cannot_acknowledge_and_acknowledging_twice_conflicts(world: Worl
         headers=world.auth("carer-a"),
     )
     assert fb.status_code == 201 and fb.json()["useful"] is False
+    [export] = world.client.get("/api/v1/feedback", headers=world.auth("admin")).json()
+    assert (export["home"], export["resident"], export["kind"], export["useful"]) == (
+        "h-1",
+        "r-1",
+        "dehydration",
+        False,
+    )
     done = world.client.post(
         f"/api/v1/alerts/{alert}/resolve", json={}, headers=world.auth("carer-a")
     )

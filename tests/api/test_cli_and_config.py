@@ -87,3 +87,13 @@ def test_night_hours_wrap_past_midnight() -> None:
         True,
         False,
     ]
+
+
+def test_the_shipped_example_rules_are_valid() -> None:
+    from datetime import time
+
+    rules = load_rules(Path(__file__).resolve().parents[2] / "api" / "routing.example.toml")
+    assert [r.name for r in rules.rules] == ["day-low", "night", "day"]
+    assert rules.match("dehydration", "low", time(10)).name == "day-low"  # type: ignore[union-attr]
+    assert rules.match("dehydration", "low", time(23)).name == "night"  # type: ignore[union-attr]
+    assert rules.match("stress", "high", time(10)).name == "day"  # type: ignore[union-attr]
