@@ -99,7 +99,7 @@ def export_feedback(
             useful=verdict.useful,
             at=verdict.at,
         )
-        for verdict, alert in session.execute(query).tuples()
+        for verdict, alert in session.execute(query)
     ]
 
 
