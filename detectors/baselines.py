@@ -69,16 +69,21 @@ class Normal:
 
     def learn_one(self, x: float) -> None:
         """Teach one observation, clipped to a few standard deviations of the normal."""
+        ew_mean, ew_var = self._ew_mean, self._ew_var
+        if ew_mean is not None and ew_var is not None:
+            mean, var = ew_mean.get(), ew_var.get()
+            limit = self.clip_sd * max(var**0.5 if var > 0 else 0.0, self.floor_sd)
+            x = min(max(x, mean - limit), mean + limit)
+            ew_mean.update(x)
+            ew_var.update(x)
+            self.count += 1
+            return
         if self.count >= 3 or self._mean.n > 0:
             limit = self.clip_sd * self.sd()
             if limit > 0.0:
                 mean = self.get()
                 x = min(max(x, mean - limit), mean + limit)
         self.count += 1
-        if self._ew_mean is not None and self._ew_var is not None:
-            self._ew_mean.update(x)
-            self._ew_var.update(x)
-            return
         self._mean.update(x)
         self._var.update(x)
         if self.count * self.fading >= 1.0:

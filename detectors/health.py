@@ -34,12 +34,13 @@ AWAY_SILENCE = 8 * HOUR  # while the resident is out, the home may be quiet this
 BATTERY_OK = 30.0
 SENSOR_CHECK = 5 * MINUTE  # sensors' silences are looked at this often (floors are longer)
 MIN_GAPS = 30  # long gaps learnt before a sensor's silence is judged
+SETTLED = 100  # long gaps after which river's quantile alone is trusted
 
 
 class SensorState:
     """One sensor: its kind, when it last reported, its usual gaps."""
 
-    __slots__ = ("alerted", "gaps", "heard", "kind", "last_ts", "offset", "usual")
+    __slots__ = ("alerted", "gaps", "heard", "kind", "last_ts", "longest", "offset", "usual")
 
     def __init__(self, kind: Kind) -> None:
         self.kind = kind
@@ -49,6 +50,7 @@ class SensorState:
         self.alerted = False
         self.offset = 0.0  # how far its clock runs ahead of the home's
         self.usual = 0.0  # its longest usual gap, as last learnt
+        self.longest = 0.0  # the longest gap while the quantile settles
 
     def limit(self, factor: float) -> float:
         """How long it may be silent before it alerts."""
@@ -62,7 +64,9 @@ class SensorState:
         gap = at - self.heard
         if live and self.heard and gap >= LONG_GAP:
             self.gaps.learn_one(gap)
-            self.usual = self.gaps.get()
+            # A high quantile needs many gaps to settle; until then the longest seen counts.
+            self.longest = max(self.longest, gap) if self.gaps.count <= SETTLED else 0.0
+            self.usual = max(self.gaps.get(), self.longest)
         self.heard = at
         self.alerted = False
 

@@ -28,6 +28,7 @@ JUMP = 300.0  # a reading this far ahead of the clock needs a second one to conf
 BACKFILL = 24 * HOUR  # after a silence, readings this far back are the outbox draining
 WALKING = 2 * MINUTE  # motion in another room this soon after the last: walking
 CHECK_EVERY = 5 * MINUTE  # time-based checks; every minute while someone is up at night
+STUCK_CHAIR = 4 * HOUR  # no one sits this long without a chair event
 DEDUP = 512  # recent event readings remembered to drop duplicates
 
 
@@ -192,8 +193,8 @@ class Home:
         if state.offset:
             state.offset = 0.0  # its clock was put right
             return self._timing(sensor, state, ts)
-        if self.resumed and clock - self.resumed < BACKFILL:
-            return ts, False
+        if self.resumed and ts < self.resumed and clock - self.resumed < BACKFILL:
+            return ts, False  # measured during the silence that just ended: backfill
         return clock, True
 
     def _room_sensor(self, kind: Kind) -> None:
@@ -275,7 +276,9 @@ class Home:
         if ts - self.walked < self.cfg.rest_quiet:
             return False  # moving from room to room (and a chair that says otherwise is stale)
         if self.has_furniture:
-            return self.in_chair and ts - self.chair_since >= self.cfg.rest_settle
+            seated = ts - self.chair_since
+            # hours "in the chair" with no chair event at all: the sensor is stuck
+            return self.in_chair and self.cfg.rest_settle <= seated < STUCK_CHAIR
         return not self.has_motion or ts - self.last_motion >= self.cfg.rest_quiet
 
     def moving(self, ts: float) -> bool:

@@ -101,7 +101,9 @@ class Inactivity:
             return
         since = home.quiet_since()
         silent = now - since
-        if silent < home.cfg.silence_min or silent < self.silence_limit(home, since):
+        if silent < home.cfg.silence_min or not self.usual_quiet(home, since):
+            return  # (no quiet spells learnt at this time of day: it is their night)
+        if silent < self.silence_limit(home, since):
             return
         if home.moving(now):
             return
