@@ -53,6 +53,31 @@ def list_homes(session: DbDep, _admin: AdminDep) -> list[HomeOut]:
     return [HomeOut.model_validate(h) for h in session.scalars(select(Home).order_by(Home.id))]
 
 
+@router.delete("/homes/{home_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_home(home_id: PseudoId, session: DbDep, admin: AdminDep, services: ServicesDep) -> None:
+    """Remove a home and its sensors (admin); refused while residents still live there."""
+    if session.get(Home, home_id) is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no home {home_id!r}")
+    if session.scalars(select(Resident.id).where(Resident.home_id == home_id)).first():
+        raise HTTPException(status.HTTP_409_CONFLICT, "move or remove its residents first")
+    session.execute(delete(Sensor).where(Sensor.home_id == home_id))
+    session.execute(delete(Home).where(Home.id == home_id))
+    services.audit.record(session, admin, "delete", "home", detail=f"home {home_id}")
+
+
+@router.delete("/homes/{home_id}/sensors/{sensor_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_sensor(
+    home_id: PseudoId,
+    sensor_id: PseudoId,
+    session: DbDep,
+    admin: AdminDep,
+    services: ServicesDep,
+) -> None:
+    """Forget a sensor (admin)."""
+    session.execute(delete(Sensor).where(Sensor.home_id == home_id, Sensor.id == sensor_id))
+    services.audit.record(session, admin, "delete", "sensor", detail=f"{home_id}/{sensor_id}")
+
+
 @router.put("/homes/{home_id}/sensors/{sensor_id}")
 def put_sensor(
     home_id: PseudoId,

@@ -49,6 +49,8 @@ CASES: dict[tuple[str, str], Case] = {
         "bearer", {"id": "{home_id}", "label": "X", "tz": "UTC"}, admin_only=True
     ),
     ("GET", "/api/v1/homes"): Case("bearer", admin_only=True),
+    ("DELETE", "/api/v1/homes/{home_id}"): Case("bearer", admin_only=True),
+    ("DELETE", "/api/v1/homes/{home_id}/sensors/{sensor_id}"): Case("bearer", admin_only=True),
     ("PUT", "/api/v1/homes/{home_id}/sensors/{sensor_id}"): Case(
         "bearer", {"kind": "heart_rate", "resident_id": "{resident_id}"}, admin_only=True
     ),

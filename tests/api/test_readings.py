@@ -90,3 +90,12 @@ def test_reads_are_audited_with_who_and_which_resident(world: World) -> None:
         "read",
         "resident",
     )
+
+
+def test_homes_are_removed_only_once_empty(world: World) -> None:
+    admin = world.auth("admin")
+    assert world.client.delete("/api/v1/homes/h-2", headers=admin).status_code == 409
+    assert world.client.delete("/api/v1/residents/r-2", headers=admin).status_code == 204
+    assert world.client.delete("/api/v1/homes/h-2", headers=admin).status_code == 204
+    assert [h["id"] for h in world.client.get("/api/v1/homes", headers=admin).json()] == ["h-1"]
+    assert world.client.get("/api/v1/residents/r-2", headers=admin).status_code == 404
