@@ -31,7 +31,9 @@ than 0 (got 0)
 'http://x': scheme must be mqtt:// or mqtts:// (got 'http://x')
     """
 
-    model_config = SettingsConfigDict(env_prefix="CAREWATCH_INGEST_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix="CAREWATCH_INGEST_", extra="ignore", frozen=True, env_parse_none_str="off"
+    )
 
     broker_url: str | None = None
     """``mqtt://user:pass@host:port`` or ``mqtts://…``; unset starts the embedded broker."""
@@ -55,7 +57,7 @@ than 0 (got 0)
     """SQLite file for dead letters and per-gateway sequence numbers."""
     http_host: str = "127.0.0.1"
     http_port: Port | None = 9108
-    """``/metrics`` and ``/health``; 0 picks a free port, unset disables."""
+    """``/metrics`` and ``/health``; 0 picks a free port, ``off`` disables."""
     tick_interval_s: PositiveFloat = 60.0
     """How often the sink's ``tick`` runs (event detectors that need time to pass)."""
     retry_max_wait_s: PositiveFloat = 5.0

@@ -2,14 +2,17 @@
 
 import threading
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carewatch.clock import ManualClock
 from carewatch.protocol import Kind
 from carewatch.records import ReadingRecord
+from carewatch.settings import load_settings
 from ingest.batcher import Ack, Batcher
 from ingest.sequences import SequenceTracker, Verdict
+from ingest.settings import IngestSettings
 
 KEY = ("home-1", "gw-1")
 
@@ -89,3 +92,10 @@ def test_close_releases_a_blocked_producer_and_seals_the_open_batch() -> None:
     batch = batcher.take(timeout=0)
     assert batch is not None and batch.acks == [Ack(0, 1, 1)]
     assert batcher.empty()
+
+
+def test_http_endpoint_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CAREWATCH_INGEST_HTTP_PORT", "off")
+    assert load_settings(IngestSettings).http_port is None
+    monkeypatch.setenv("CAREWATCH_INGEST_HTTP_PORT", "0")
+    assert load_settings(IngestSettings).http_port == 0
