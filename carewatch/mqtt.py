@@ -29,6 +29,10 @@ class BrokerAddress:
     Traceback (most recent call last):
     ...
     carewatch.errors.ConfigError: broker URL 'http://localhost': scheme must be mqtt:// or mqtts://
+    >>> BrokerAddress.parse("mqtt://gw:s3cret@b:port")
+    Traceback (most recent call last):
+    ...
+    carewatch.errors.ConfigError: broker URL 'mqtt://gw:***@b:port': port must be a number 1-65535
     """
 
     host: str
@@ -41,14 +45,15 @@ class BrokerAddress:
     def parse(cls, url: str) -> "BrokerAddress":
         """Parse ``mqtt://[user:pass@]host[:port]`` or ``mqtts://…``; raise ConfigError."""
         parts = urlsplit(url)
+        shown = _redacted(url)
         if parts.scheme not in _DEFAULT_PORTS:
-            raise ConfigError(f"broker URL {url!r}: scheme must be mqtt:// or mqtts://")
+            raise ConfigError(f"broker URL {shown!r}: scheme must be mqtt:// or mqtts://")
         if not parts.hostname:
-            raise ConfigError(f"broker URL {url!r}: no host")
+            raise ConfigError(f"broker URL {shown!r}: no host")
         try:
             port = parts.port or _DEFAULT_PORTS[parts.scheme]
         except ValueError:
-            raise ConfigError(f"broker URL {url!r}: port must be a number 1-65535") from None
+            raise ConfigError(f"broker URL {shown!r}: port must be a number 1-65535") from None
         return cls(
             host=parts.hostname,
             port=port,
@@ -68,6 +73,15 @@ class BrokerAddress:
     def url(self) -> str:
         """The URL without credentials, for logs."""
         return f"{'mqtts' if self.tls else 'mqtt'}://{self.host}:{self.port}"
+
+
+def _redacted(url: str) -> str:
+    """``url`` with any password replaced, fit for error messages and logs."""
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
 
 
 def make_client(

@@ -3,6 +3,7 @@
 A bad setting refuses to start with a message naming the environment variable.
 """
 
+import re
 from typing import TypeVar
 
 from pydantic import ValidationError
@@ -18,6 +19,9 @@ class CareWatchSettings(BaseSettings):
 
 
 S = TypeVar("S", bound=CareWatchSettings)
+
+# A rejected value is echoed to help fix it, except where it may be a secret.
+_SECRET_NAME = re.compile(r"secret|password|token|key|url", re.IGNORECASE)
 
 
 def load_settings(settings_type: type[S], **overrides: object) -> S:
@@ -45,6 +49,7 @@ def _describe(error: ValidationError, prefix: str) -> str:
     problems = []
     for item in error.errors():
         name = prefix + "__".join(str(part) for part in item["loc"]).upper()
-        got = f" (got {item['input']!r})" if item["type"] != "missing" else ""
+        shown = item["type"] != "missing" and not _SECRET_NAME.search(name)
+        got = f" (got {item['input']!r})" if shown else ""
         problems.append(f"{name}: {item['msg']}{got}")
     return "; ".join(problems)
