@@ -142,8 +142,13 @@ class Home:
                 del self.recent[next(iter(self.recent))]
         if self.first_ts == 0.0:
             self._start(ts)
-        at, live = self._timing(sensor, state, ts)
-        if at > self.clock:
+        at = ts - state.offset
+        clock = self.clock
+        if clock - REORDER <= at <= clock + JUMP:
+            live = True  # the usual case, without a call
+        else:
+            at, live = self._timing(sensor, state, ts)
+        if at > clock:
             if at >= self.hour_end:
                 self._advance(at, out)
             self.clock = at
@@ -158,7 +163,11 @@ class Home:
         self.last_sensor = sensor
         self.health.offline_since = 0.0  # a reading arrived: the gateway is connected
         if kind is Kind.HEART_RATE:
-            self._heart(who, sensor, at, value, live, out)
+            watch = self.hearts.get(who or sensor)
+            if watch is not None and live:
+                watch.on_beat(self, at, value, out)
+            else:
+                self._heart(who, sensor, at, value, live, out)
         else:
             self._event(kind, sensor, at, value, live, out)
         if live and at >= self.next_check:

@@ -76,7 +76,8 @@ class StressWatch:
             self.smooth += dt / (cfg.stress_smoothing + dt) * (bpm - self.smooth)
             self.slow += dt / (SLOW + dt) * (bpm - self.slow)
         hr = self.smooth
-        self._bounds(home, ts, hr, out)
+        if self.bound_since or not cfg.hr_low <= hr <= cfg.hr_high:
+            self._bounds(home, ts, hr, out)
         if not home.at_rest(ts):
             self.raised_since = 0.0
             return
