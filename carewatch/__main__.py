@@ -1,0 +1,5 @@
+"""``python -m carewatch``: the same as the ``carewatch`` command."""
+
+from carewatch.cli import main
+
+main()
