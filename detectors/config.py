@@ -37,7 +37,7 @@ class EngineConfig:
     wander_wake_margin: float = 60 * MINUTE  # night ends at usual wake - max(this, 3 sd)
 
     # stress (heart rate at rest)
-    stress_fading: float = 0.005  # per resting minute: ≈ the last 200 minutes at rest
+    stress_fading: float = 0.01  # per learnt value (each 5 minutes at rest, once past 2 hours)
     stress_learning: float = 8 * MINUTE  # resting minutes before any stress alert
     stress_rise_bpm: float = 12.0
     stress_rise_sd: float = 3.0

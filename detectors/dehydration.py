@@ -58,12 +58,9 @@ class Dehydration:
         """Judge the window that ends with ``hour`` (absolute UTC hour), then learn."""
         cfg = home.cfg
         window = cfg.dehydration_window_h
-        seen, usual, hours = self._window(home.ring, hour, window)
-        parts = [
-            min(seen[i] / usual[i], 2.0)
-            for i in drinking_signals(home.taps)
-            if usual[i] >= MIN_USUAL
-        ]
+        drinking = drinking_signals(home.taps)
+        seen, usual, hours = self._window(home.ring, hour, window, [0, *drinking])
+        parts = [min(seen[i] / usual[i], 2.0) for i in drinking if usual[i] >= MIN_USUAL]
         judged = hours >= MIN_HOURS and self.profiles[0].learnt >= MATURE_HOURS and bool(parts)
         self.value = sum(parts) / len(parts) if judged else 1.0
         if judged and not home.learning:
@@ -71,23 +68,22 @@ class Dehydration:
         self._learn(home, hour - window + 1)
 
     def _window(
-        self, ring: HourRing, hour: int, window: int
+        self, ring: HourRing, hour: int, window: int, signals: list[int]
     ) -> tuple[list[float], list[float], int]:
+        """Observed and usual amounts of ``signals`` over the at-home hours of the window."""
+        slots = [
+            slot
+            for h in range(hour - window + 1, hour + 1)
+            if (slot := ring.slot(h)) is not None and ring.at_home(slot)
+        ]
         seen = [0.0] * len(SIGNALS)
         usual = [0.0] * len(SIGNALS)
-        hours = 0
-        tables = [profile.values for profile in self.profiles]
-        pairs = list(enumerate(SIGNALS))
-        for h in range(hour - window + 1, hour + 1):
-            slot = ring.slot(h)
-            if slot is None or not ring.at_home(slot):
-                continue
-            hours += 1
-            local = int(slot[LOCAL_HOUR])
-            for i, field in pairs:
-                seen[i] += slot[field]
-                usual[i] += tables[i][local]
-        return seen, usual, hours
+        hours = [int(slot[LOCAL_HOUR]) for slot in slots]
+        for i in signals:
+            field, table = SIGNALS[i], self.profiles[i].values
+            seen[i] = sum(slot[field] for slot in slots)
+            usual[i] = sum(table[h] for h in hours)
+        return seen, usual, len(slots)
 
     def _judge(
         self,

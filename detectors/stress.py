@@ -25,6 +25,8 @@ BLOCKS = 6  # parts of the day with their own resting normal
 BLOCK_WARM = 30  # resting minutes in a block before its own normal is used
 RESET_GAP = 10 * MINUTE  # after this silence the smoothed rate restarts
 SLOW = 10 * MINUTE  # time constant of the activity level
+YOUNG = 2 * 60 * MINUTE  # resting time learnt minute by minute
+LEARN_EVERY = 5 * MINUTE  # after that, one resting value every five minutes
 
 
 class StressWatch:
@@ -101,8 +103,10 @@ class StressWatch:
             if ts - self.calm_since >= cfg.stress_sustain:
                 self.alerted = False
         if ts >= self.next_learn:
-            self.next_learn = ts + MINUTE
-            self.rested += MINUTE
+            # each minute while the normal is young, then every five (it changes slowly)
+            step = MINUTE if self.rested < YOUNG else LEARN_EVERY
+            self.next_learn = ts + step
+            self.rested += step
             self.overall.learn_one(hr)
             self.blocks[home.local_hour * BLOCKS // 24].learn_one(hr)
             home.tally.resting_hr(hr)
