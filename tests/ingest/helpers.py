@@ -44,7 +44,13 @@ def expected_records(home: str, gateway: str, seq: int, count: int = 50) -> list
 class Publisher:
     """A real paho publisher that waits until the broker has every QoS 1 message."""
 
-    def __init__(self, url_port: int, client_id: str = "test-publisher", **will: Any) -> None:
+    def __init__(
+        self,
+        url_port: int,
+        client_id: str = "test-publisher",
+        auth: tuple[str, str] | None = None,
+        **will: Any,
+    ) -> None:
         self.client = paho.Client(
             callback_api_version=CallbackAPIVersion.VERSION2,
             client_id=client_id,
@@ -53,6 +59,8 @@ class Publisher:
         self.client.max_inflight_messages_set(1000)
         if will:
             self.client.will_set(**will)
+        if auth:
+            self.client.username_pw_set(*auth)
         self.client.connect("127.0.0.1", url_port, keepalive=60)
         self.client.loop_start()
         self._pending: list[paho.MQTTMessageInfo] = []
