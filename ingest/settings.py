@@ -28,7 +28,7 @@ than 0 (got 0)
     Traceback (most recent call last):
     ...
     carewatch.errors.ConfigError: CAREWATCH_INGEST_BROKER_URL: Value error, broker URL \
-'http://x': scheme must be mqtt:// or mqtts:// (got 'http://x')
+'http://x': scheme must be mqtt:// or mqtts://
     """
 
     model_config = SettingsConfigDict(
