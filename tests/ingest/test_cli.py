@@ -19,7 +19,7 @@ from carewatch.store.factory import open_store
 from ingest.cli import app
 from ingest.state import DeadLetter, IngestState
 from tests.ingest.helpers import Publisher, expected_records, readings_message, wait_until
-from tests.servers import Mosquitto, free_port
+from tests.servers import InfluxDB, Mosquitto, free_port
 
 CAREWATCH = str(Path(sys.executable).parent / "carewatch")
 
@@ -114,11 +114,16 @@ def responds(port: int) -> bool:
         return False
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "influxdb"])
 def test_sigkill_mid_stream_loses_nothing_and_doubles_nothing(
-    mosquitto: Mosquitto, tmp_path: Path
+    mosquitto: Mosquitto, tmp_path: Path, backend: str, request: pytest.FixtureRequest
 ) -> None:
     port = free_port()
-    store_url = f"sqlite:///{tmp_path}/readings.db"
+    if backend == "influxdb":
+        influxdb: InfluxDB = request.getfixturevalue("influxdb")
+        store_url = f"influxdb://127.0.0.1:{influxdb.port}/carewatch"
+    else:
+        store_url = f"sqlite:///{tmp_path}/readings.db"
     env = {
         **os.environ,
         "CAREWATCH_INGEST_BROKER_URL": mosquitto.url,
