@@ -6,7 +6,7 @@ import signal
 import threading
 from contextlib import ExitStack
 from types import FrameType
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,6 +16,9 @@ from carewatch.settings import load_settings
 from carewatch.store import Store
 from ingest.settings import IngestSettings
 from ingest.state import DeadLetter, IngestState
+
+if TYPE_CHECKING:
+    from ingest.detector_sink import DetectorSink
 
 app = typer.Typer(help="Consume gateway readings from MQTT into the store.", no_args_is_help=True)
 
@@ -38,7 +41,10 @@ def run() -> None:
         store = _open_store(settings)
         stack.callback(store.close)
         broker = settings.broker() or _embedded_broker(settings, stack)
-        service = IngestService(settings, store, broker=broker)
+        sink = _detector_sink(settings)
+        if sink is not None:
+            stack.callback(sink.save)  # after the service stopped: nothing is processing
+        service = IngestService(settings, store, broker=broker, sink=sink)
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, _setter(stop))
         service.start()
@@ -82,6 +88,21 @@ def _open_store(settings: IngestSettings) -> Store:
         return open_store(settings.store_url)
     except ConfigError as error:
         raise ConfigError(f"CAREWATCH_INGEST_STORE_URL: {error}") from None
+
+
+def _detector_sink(settings: IngestSettings) -> "DetectorSink | None":
+    if not settings.detectors:
+        return None
+    from detectors import EngineConfig
+    from detectors.config import DAY
+    from ingest.detector_sink import DetectorSink
+
+    return DetectorSink.resume(
+        settings.detector_checkpoint_path,
+        EngineConfig(learning_period=settings.detector_learning_days * DAY),
+        checkpoint_every_s=settings.detector_checkpoint_every_s,
+        event_time=settings.detector_event_time,
+    )
 
 
 def _embedded_broker(settings: IngestSettings, stack: ExitStack) -> BrokerAddress:

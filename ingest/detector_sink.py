@@ -22,8 +22,11 @@ log = logging.getLogger(__name__)
 class DetectorSink:
     """Feed every stored reading, status and tick to a :class:`detectors.Engine`.
 
-    ``event_time`` ticks the engine with the newest reading time seen instead of the
-    wall clock: for replays and accelerated demos, whose readings are not "now".
+    ``event_time`` ticks the engine with the slowest home's newest reading instead of
+    the wall clock: for replays and accelerated demos, whose readings are not "now".
+    The slowest, because transport delays multiplied by the acceleration would make
+    any faster "now" look like silence in the homes whose batches are still in flight;
+    a home that stops altogether is still reported through its gateway's will.
 
     Examples
     --------
@@ -44,7 +47,7 @@ class DetectorSink:
         self.checkpoint_path = checkpoint_path
         self.checkpoint_every_s = checkpoint_every_s
         self.event_time = event_time
-        self._newest_ts = 0.0
+        self._newest_ts: dict[str, float] = {}  # per home
         self._last_checkpoint: float | None = None
 
     @classmethod
@@ -63,14 +66,15 @@ class DetectorSink:
         out: list[Output] = []
         for record in records:
             out.extend(self.engine.process(record))
-            self._newest_ts = max(self._newest_ts, record.ts)
+            if record.ts > self._newest_ts.get(record.home, 0.0):
+                self._newest_ts[record.home] = record.ts
         return out
 
     def status(self, home: str, status: GatewayStatus, received_at: float) -> Sequence[Output]:
         return self.engine.status(home, status, received_at)
 
     def tick(self, now: float) -> Sequence[Output]:
-        watermark = self._newest_ts if self.event_time else now
+        watermark = min(self._newest_ts.values(), default=0.0) if self.event_time else now
         out = self.engine.tick(watermark) if watermark else []
         if self._last_checkpoint is None:
             self._last_checkpoint = now

@@ -62,6 +62,16 @@ than 0 (got 0)
     """How often the sink's ``tick`` runs (event detectors that need time to pass)."""
     retry_max_wait_s: PositiveFloat = 5.0
     """Longest pause between attempts to write to a store that is down."""
+    detectors: bool = True
+    """Run the detectors on stored readings and publish their alerts and daily summaries."""
+    detector_learning_days: Annotated[float, Field(ge=1, le=90)] = 14.0
+    """Days a home is watched before routine alerts (dehydration, wandering, inactivity)."""
+    detector_event_time: bool = False
+    """Tick the detectors with the newest reading's time, not the clock (replays, demos)."""
+    detector_checkpoint_path: Path = Path("carewatch-data/detectors.ckpt")
+    """The detectors' learnt baselines, saved so a restart does not forget them."""
+    detector_checkpoint_every_s: PositiveFloat = 300.0
+    """How often the checkpoint is written (and always on a clean stop)."""
 
     @field_validator("broker_url")
     @classmethod

@@ -95,3 +95,19 @@ def test_event_time_ticks_use_the_newest_reading_not_the_wall_clock(tmp_path: Pa
     far_future = T0 + 30 * 86_400
     assert replay.tick(far_future) == []
     assert any(isinstance(o, Alert) for o in wall.tick(far_future))
+
+
+def test_event_time_waits_for_the_slowest_home() -> None:
+    sink = DetectorSink(Engine(), event_time=True)
+    # Three days of both homes reporting every 10 minutes: health checks are live.
+    history = [
+        ReadingRecord(home, "motion-1", Kind.MOTION, T0 + i * 600, 1.0)
+        for i in range(3 * 144)
+        for home in ("home-1", "home-2")
+    ]
+    sink.readings(history)
+    sink.tick(T0 + 3 * 86_400)
+    # home-2's batches race six hours ahead; home-1's are still in flight.
+    ahead = T0 + 3 * 86_400 + 6 * 3_600
+    sink.readings([ReadingRecord("home-2", "motion-1", Kind.MOTION, ahead, 1.0)])
+    assert sink.tick(ahead + 60) == []
