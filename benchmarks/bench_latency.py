@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.server
 import httpx
 import msgspec
 import paho.mqtt.client as paho
-import psutil
+import psutil  # type: ignore[import-untyped]
 from paho.mqtt.enums import CallbackAPIVersion
 
 from carewatch.protocol import Kind, Reading, ReadingsBatch, encode, readings_topic
@@ -125,7 +125,9 @@ class AlertWatch:
         self.ready = threading.Event()
         self._stop = threading.Event()
         self._client = httpx.Client(
-            base_url=api_url, headers={"Authorization": f"Bearer {token}"}, timeout=None
+            base_url=api_url,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=httpx.Timeout(10.0, read=None),  # the event stream is quiet for long
         )
         self._thread = threading.Thread(target=self._run, daemon=True)
 
