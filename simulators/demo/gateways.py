@@ -2,6 +2,7 @@
 
 import threading
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from gateway.config import config_from_mapping
@@ -23,6 +24,7 @@ class EmulatedGateway:
         days: int,
         speed: float,
         scenarios: Sequence[str],
+        start: date | None = None,
     ) -> None:
         config = config_from_mapping(
             {
@@ -42,6 +44,7 @@ class EmulatedGateway:
                         "days": days,
                         "speed": speed,
                         "scenarios": list(scenarios),
+                        **({"start": start.isoformat()} if start else {}),
                     }
                 },
             },

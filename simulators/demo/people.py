@@ -33,7 +33,11 @@ def new_password() -> str:
 
 
 def set_up_people(
-    api_url: str, admin: Login, homes: list[HomeProfile], timeout: float = 30.0
+    api_url: str,
+    admin: Login,
+    homes: list[HomeProfile],
+    timeout: float = 30.0,
+    carer_notify_url: str | None = None,
 ) -> list[Login]:
     """Create homes, residents, a carer with every resident and a relative with one."""
     with httpx.Client(base_url=api_url, timeout=timeout) as client:
@@ -65,7 +69,7 @@ def set_up_people(
                         json={"kind": kind, "resident_id": wearer},
                     )
                 )
-        carer = _user(client, "carer", "Sam Carer")
+        carer = _user(client, "carer", "Sam Carer", carer_notify_url)
         family = _user(client, "family", "Jo Family")
         for home in homes:
             for resident in home.residents:
@@ -79,17 +83,14 @@ def set_up_people(
     ]  # fmt: skip
 
 
-def _user(client: httpx.Client, role: str, display_name: str) -> tuple[int, str, str]:
+def _user(
+    client: httpx.Client, role: str, display_name: str, notify_url: str | None = None
+) -> tuple[int, str, str]:
     username, password = f"demo-{role}", new_password()
-    response = client.post(
-        "/api/v1/users",
-        json={
-            "username": username,
-            "display_name": display_name,
-            "role": role,
-            "password": password,
-        },
-    )
+    body = {"username": username, "display_name": display_name, "role": role, "password": password}
+    if notify_url:
+        body["notify_url"] = notify_url
+    response = client.post("/api/v1/users", json=body)
     _ok(response)
     return int(response.json()["id"]), username, password
 

@@ -9,7 +9,9 @@ dashboard. Everything it writes stays in one directory.
 import secrets
 import shutil
 import socket
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from carewatch.embedded_broker import EmbeddedBroker
@@ -40,6 +42,12 @@ class DemoOptions:
     api_port: int = 8000
     broker_url: str | None = None
     store_url: str | None = None
+    # For tests and experiments (the CLI keeps the defaults above):
+    scenarios: tuple[tuple[str, ...], ...] = DEMO_SCENARIOS  # per home, in turn
+    routing_file: Path | None = None  # CAREWATCH_API_ROUTING_FILE
+    carer_notify_url: str | None = None  # Apprise URL of the demo carer
+    ingest_env: Mapping[str, str] = field(default_factory=dict)  # extra CAREWATCH_INGEST_*
+    api_env: Mapping[str, str] = field(default_factory=dict)  # extra CAREWATCH_API_*
 
     @property
     def speed(self) -> float:
@@ -57,6 +65,7 @@ class DemoStack:
     api_url: str = ""
     ingest_url: str = ""
     broker_url: str = ""
+    start_date: date | None = None  # first simulated day (UTC), the same for every gateway
     _broker: EmbeddedBroker | None = None
     _services: list[Service] = field(default_factory=list)
     _gateways: list[EmulatedGateway] = field(default_factory=list)
@@ -80,7 +89,9 @@ class DemoStack:
             self.homes = make_cohort(self.options.homes, seed=self.options.seed)
             admin = self._start_api()
             self._start_ingest()
-            self.logins = set_up_people(self.api_url, admin, self.homes)
+            self.logins = set_up_people(
+                self.api_url, admin, self.homes, carer_notify_url=self.options.carer_notify_url
+            )
             self._start_gateways()
         except BaseException:
             self.stop()
@@ -97,6 +108,26 @@ class DemoStack:
             self._broker = None
         self._gateways.clear()
         self._services.clear()
+
+    def service(self, name: str) -> Service:
+        """The running ``ingest`` or ``api`` service, e.g. to kill and restart it."""
+        return next(service for service in self._services if service.name == name)
+
+    def gateway(self, index: int) -> EmulatedGateway:
+        """The emulated gateway of ``homes[index]``."""
+        return self._gateways[index]
+
+    def restart_gateway(self, index: int) -> EmulatedGateway:
+        """Start ``homes[index]``'s gateway again after :meth:`EmulatedGateway.stop`.
+
+        Its outbox is kept, so it sends what was left and resumes its replay after it.
+        """
+        old = self._gateways[index]
+        if old.alive:
+            raise RuntimeError(f"gateway {old.profile.gateway} is still running")
+        self._gateways[index] = self._new_gateway(index)
+        self._gateways[index].start()
+        return self._gateways[index]
 
     def _prepare_directory(self) -> None:
         directory = self.directory
@@ -135,6 +166,12 @@ class DemoStack:
             "CAREWATCH_API_HOST": "127.0.0.1",
             "CAREWATCH_API_PORT": str(port),
             "CAREWATCH_API_TOKEN_MINUTES": "600",
+            **(
+                {"CAREWATCH_API_ROUTING_FILE": str(self.options.routing_file)}
+                if self.options.routing_file
+                else {}
+            ),
+            **self.options.api_env,
         }
         admin = Login("admin", "demo-admin", new_password(), "everything")
         setup_env = {**env, "CAREWATCH_API_ADMIN_PASSWORD": admin.password}
@@ -159,6 +196,7 @@ class DemoStack:
             "CAREWATCH_INGEST_DETECTOR_EVENT_TIME": "true",
             "CAREWATCH_INGEST_DETECTOR_LEARNING_DAYS": str(self.options.learning_days),
             "CAREWATCH_INGEST_DETECTOR_CHECKPOINT_PATH": str(self.directory / "detectors.ckpt"),
+            **self.options.ingest_env,
         }
         ingest = self._service("ingest", ["ingest", "run"], env)
         self._services.append(ingest)
@@ -167,19 +205,31 @@ class DemoStack:
         ingest.wait_healthy(f"{self.ingest_url}/health")
 
     def _start_gateways(self) -> None:
-        for index, profile in enumerate(self.homes, start=1):
-            gateway = EmulatedGateway(
-                profile,
-                cohort_index=index,
-                broker_url=self.broker_url,
-                data_dir=self.directory / "gateways",
-                seed=self.options.seed,
-                days=self.options.days,
-                speed=self.options.speed,
-                scenarios=DEMO_SCENARIOS[(index - 1) % len(DEMO_SCENARIOS)],
-            )
+        # One start date for all, so a test can simulate exactly what each gateway sends.
+        self.start_date = datetime.now(UTC).date() - timedelta(days=self.options.days)
+        for index in range(len(self.homes)):
+            gateway = self._new_gateway(index)
             self._gateways.append(gateway)
             gateway.start()
+
+    def scenarios_of(self, index: int) -> tuple[str, ...]:
+        """The scenarios ``homes[index]`` plays."""
+        scenarios = self.options.scenarios
+        return scenarios[index % len(scenarios)] if scenarios else ()
+
+    def _new_gateway(self, index: int) -> EmulatedGateway:
+        assert self.start_date is not None
+        return EmulatedGateway(
+            self.homes[index],
+            cohort_index=index + 1,
+            broker_url=self.broker_url,
+            data_dir=self.directory / "gateways",
+            seed=self.options.seed,
+            days=self.options.days,
+            speed=self.options.speed,
+            scenarios=self.scenarios_of(index),
+            start=self.start_date,
+        )
 
 
 def _free_port(preferred: int) -> int:
