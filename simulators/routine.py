@@ -44,6 +44,8 @@ class Life:
     def __init__(self, profile: HomeProfile, rng: np.random.Generator) -> None:
         self.p = profile
         self.rng = rng
+        # evenings draw from their own stream, so adding them left every day's events as before
+        self.evening_rng = rng.spawn(1)[0]
         self.tl = Timeline(sensors=list(profile.sensors))
         self._code = {sensor: i for i, sensor in enumerate(self.tl.sensors)}
         self.first_weekday = 0  # of the first simulated day, set by live()
@@ -211,7 +213,11 @@ class Life:
             if start > t + 2 * MINUTE:
                 t = self.sit_until(t, start, plan)
             t = self.errand(kind, max(t, start), plan)
-        t = max(t, bedtime - 20 * MINUTE)
+        # the evening: in the chair (TV, fidgets, a stretch) until it is time for bed
+        if bedtime - 20 * MINUTE > t + 2 * MINUTE:
+            self.rng, day_rng = self.evening_rng, self.rng
+            t = self.sit_until(t, bedtime - 20 * MINUTE, plan)
+            self.rng = day_rng
         t = self.walk(t, ("lounge", "hall"))
         t = self.toilet(t, "hall", "bathroom")
         t = self.tap(t + 20.0, "tap-bathroom", self.lognormal(0.6))  # teeth

@@ -178,3 +178,19 @@ def test_any_seed_gives_valid_readings_and_labels(
     assert all(label.end >= label.start for label in sim.labels)
     assert set(kinds) <= {label.kind for label in sim.labels}
     assert np.all(np.diff(sim.trace.arrival) >= 0)
+
+
+def test_evenings_are_not_silent_before_bed() -> None:
+    """Up and at home in the evening, some home sensor fires at least every 100 minutes."""
+    for i, profile in enumerate(make_cohort(4, seed=5)):
+        sim = simulate_home(profile, days=8, seed=i)
+        events = sorted(
+            (r.ts, r.sensor, r.value) for r in sim.readings if r.kind is not Kind.HEART_RATE
+        )
+        up, last, previous = False, events[0][0], ""
+        for ts, sensor, value in events:
+            if up and previous != "door-front" and local(ts, profile.tz).hour >= 17:
+                assert ts - last < 100 * 60, f"{profile.home}: silent {(ts - last) / 60:.0f} min"
+            if sensor == "bed":
+                up = value == 0.0
+            last, previous = ts, sensor  # (a gap after the front door: they went out)
