@@ -9,12 +9,14 @@ their longest usual quiet spell beginning at that time of day (a river ``Quantil
 4-hour block), never less than 2 hours nor more than 6: one alert, unless their wearable
 shows a heart rate well above resting (they are up and about where no sensor sees).
 A silent gateway is a sensor-health matter, never inactivity, and silence is counted
-from when data came back after an outage.
+from when data came back after an outage. While the bed sensor is quiet longer than a
+day up (16 hours), a silence that begins in the evening or the night (from 20:00 to
+their usual wake time) is not judged: they may simply be asleep.
 """
 
 from typing import TYPE_CHECKING
 
-from carewatch.protocol import AlertKind, Severity
+from carewatch.protocol import AlertKind, Kind, Severity
 from detectors.alerts import make_alert
 from detectors.baselines import Gaps
 from detectors.config import DAY, HOUR, MINUTE
@@ -26,6 +28,8 @@ MORNING_GAP_FLOOR = 10 * MINUTE  # gaps shorter than this are not worth learning
 BLOCKS = 6  # four-hour parts of the day with their own usual quiet spells
 MIN_SILENCES = 10  # quiet spells learnt in a part of the day before they count
 LATE_QUIET = 60 * MINUTE  # "not up yet" also needs no sign of anyone for this long
+BED_DOWN = 16 * HOUR  # longer than a day up: the bed sensor may be dead, bedtime unknown
+EVENING = 20 * 60  # local minutes from which a silence may be sleep when the bed is unknown
 
 
 class Inactivity:
@@ -96,6 +100,16 @@ class Inactivity:
             )
         )
 
+    @staticmethod
+    def _maybe_asleep(home: "Home", since: float, now: float) -> bool:
+        """The bed sensor is down and the silence began at bedtime or in the night."""
+        beds = [s for s in home.sensors.values() if s.kind is Kind.BED]
+        if not beds or all(now - s.heard < BED_DOWN for s in beds):
+            return False
+        minutes = home.cal.minutes(since)
+        wake = home.night.wake.get() if home.night.wake.count >= 5 else 8 * 60.0
+        return minutes >= EVENING or minutes < wake
+
     def _silence(self, home: "Home", now: float, out: "Output") -> None:
         if self.silence_alerted:
             return
@@ -105,7 +119,7 @@ class Inactivity:
             return  # (no quiet spells learnt at this time of day: it is their night)
         if silent < self.silence_limit(home, since):
             return
-        if home.moving(now):
+        if home.moving(now) or self._maybe_asleep(home, since, now):
             return
         self.silence_alerted = True
         usual = self.usual_quiet(home, since)

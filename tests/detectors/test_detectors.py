@@ -122,3 +122,13 @@ def test_a_sensor_clock_running_an_hour_fast_raises_nothing() -> None:
         for r in readings
     ]
     assert replay(fast).alerts == []
+
+
+def test_a_dead_bed_sensor_makes_no_night_look_like_inactivity() -> None:
+    life = Life()
+    readings = life.live(days_with(Day(), Day(), Day(silence=(11.0, 4.0))))
+    dead_from = life.at(NORMAL, 8.0)
+    readings = [r for r in readings if not (r.sensor == "bed" and r.ts >= dead_from)]
+    outcome = replay(readings)
+    [alert] = outcome.of("inactivity")  # the daytime silence, not the nights
+    assert life.at(NORMAL + 2, 13.0) <= alert.detected_at <= life.at(NORMAL + 2, 14.0)
