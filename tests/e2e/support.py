@@ -84,8 +84,14 @@ def simulation(stack: DemoStack, index: int) -> HomeSimulation:
 
 
 def sent(sim: HomeSimulation) -> list[ReadingRecord]:
-    """The simulated readings, de-duplicated, in the order :func:`stored` returns them."""
-    return sorted(set(sim.readings), key=_order)
+    """What the store should hold of the simulation, ordered like :func:`stored`.
+
+    Stores keep one reading per (home, sensor, ts), the last written: duplicates collapse,
+    and so do two readings one sensor stamps with the same millisecond (the simulator
+    makes a few: a chair left and sat on again at once), the later in arrival order winning.
+    """
+    last = {(r.home, r.sensor, r.ts): r for r in sim.readings}
+    return sorted(last.values(), key=_order)
 
 
 def stored(store: Store, home: str) -> list[ReadingRecord]:
