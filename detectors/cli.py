@@ -51,9 +51,12 @@ def run(engine: Engine, readings: Iterable[ReadingRecord]) -> Iterator[Alert | D
     outage: no tick follows the last reading.
     """
     next_tick = 0.0
+    process, clock = engine.process, engine.now  # bound once: this loop is the hot path
     for reading in readings:
-        yield from engine.process(reading)
-        if engine.now() >= next_tick:
+        out = process(reading)
+        if out:
+            yield from out
+        if clock() >= next_tick:
             now = engine.watermark()
             yield from engine.tick(now)
             next_tick = max(now, engine.now()) + TICK_EVERY

@@ -8,7 +8,7 @@ it a file. Time only moves with the readings' own timestamps (per home) and with
 import pickle  # checkpoints are our own files, written by to_bytes
 import zlib
 
-from carewatch.protocol import Alert, DailySummary, GatewayStatus
+from carewatch.protocol import Alert, DailySummary, GatewayStatus, Kind
 from carewatch.records import ReadingRecord
 from detectors.config import EngineConfig
 from detectors.home import Home, Output
@@ -60,9 +60,12 @@ class Engine:
         state = self._homes.get(reading.home)
         if state is None:
             state = self._home(reading.home)
-        out = state.process(
-            reading.sensor, reading.kind, reading.ts, reading.value, reading.resident
-        )
+        if reading.kind is Kind.HEART_RATE:
+            out = state.beat(reading.sensor, reading.ts, reading.value, reading.resident)
+        else:
+            out = state.process(
+                reading.sensor, reading.kind, reading.ts, reading.value, reading.resident
+            )
         if state.clock > self._now:
             self._now = state.clock
         return out

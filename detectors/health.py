@@ -32,7 +32,7 @@ FLOORS: dict[Kind, float] = {
 LONG_GAP = 30 * MINUTE  # only silences this long teach a sensor's usual longest gap
 AWAY_SILENCE = 8 * HOUR  # while the resident is out, the home may be quiet this long
 BATTERY_OK = 30.0
-SENSOR_CHECK = 5 * MINUTE  # sensors' silences are looked at this often (floors are longer)
+SENSOR_CHECK = HOUR  # sensors' silences are looked at by this, or at the earliest deadline
 MIN_GAPS = 30  # long gaps learnt before a sensor's silence is judged
 SETTLED = 100  # long gaps after which river's quantile alone is trusted
 
@@ -100,7 +100,9 @@ class SensorHealth:
         self.gateway_alerted = False  # caught up with the present again
         if now - home.first_ts < cfg.health_learning or now < self.next_sensors:
             return False
-        self.next_sensors = now + SENSOR_CHECK
+        # No sensor can be overdue before the earliest deadline (readings only push them
+        # later), so look again then; at least every SENSOR_CHECK for new or changed limits.
+        due = now + SENSOR_CHECK
         for sensor, state in home.sensors.items():
             if state.alerted or state.gaps.count < MIN_GAPS:
                 continue
@@ -110,6 +112,9 @@ class SensorHealth:
             if now - state.heard >= limit:
                 state.alerted = True
                 self._sensor(home, now, sensor, state, limit, out)
+            elif state.heard + limit < due:
+                due = state.heard + limit
+        self.next_sensors = due
         return False
 
     def _gateway(self, home: "Home", now: float, since: float, out: "Output") -> None:

@@ -13,7 +13,7 @@ from carewatch.protocol import Alert, DailySummary, Kind
 from detectors.calendar import LocalCalendar
 from detectors.config import HOUR, MINUTE, EngineConfig
 from detectors.dehydration import Dehydration
-from detectors.health import SensorHealth, SensorState
+from detectors.health import LONG_GAP, SensorHealth, SensorState
 from detectors.hours import ACTIVITY, LOCAL_HOUR, OCCUPIED, SEEN, TOILETS, HourRing
 from detectors.inactivity import Inactivity
 from detectors.night import NightWatch
@@ -34,6 +34,11 @@ DEDUP = 512  # recent event readings remembered to drop duplicates
 
 class Home:
     """Everything the engine knows about one home (pickled into checkpoints)."""
+
+    # when the resident is at rest, as the last motion or chair event left it (class
+    # defaults: a checkpoint from before these existed learns them at the next event)
+    rest_from = 0.0
+    rest_until = 0.0
 
     def __init__(self, home: str, tz: str, config: EngineConfig) -> None:
         self.id = home
@@ -72,6 +77,7 @@ class Home:
         self.inactivity = Inactivity()
         self.health = SensorHealth()
         self.hearts: dict[str, StressWatch] = {}
+        self._rest_span()
 
     # -- time ---------------------------------------------------------------------------
 
@@ -174,6 +180,39 @@ class Home:
             self.check(at, out)
         return out
 
+    def beat(self, sensor: str, ts: float, bpm: float, who: str | None) -> Output:
+        """Take one heart-rate reading: the hot path (most readings), else :meth:`process`.
+
+        The usual beat is newer than the sensor's last, on time, within the current hour
+        (already marked as heard from), from a known wearable, and no long gap for its
+        sensor or the home: then only the clocks move and the stress watch hears it.
+        """
+        state = self.sensors.get(sensor)
+        watch = self.hearts.get(who or sensor)
+        if (
+            state is None
+            or watch is None
+            or state.offset
+            or not state.last_ts < ts < self.hour_end
+            or ts < self.clock - REORDER
+            or not 0.0 < ts - state.heard < LONG_GAP
+            or ts - self.last_seen >= self.cfg.gateway_silence
+            or not self.seen_hour
+        ):
+            return self.process(sensor, Kind.HEART_RATE, ts, bpm, who)
+        state.last_ts = state.heard = ts
+        if ts > self.clock:
+            self.clock = ts
+        if ts > self.last_seen:
+            self.last_seen = ts
+        self.last_sensor = sensor
+        self.health.offline_since = 0.0
+        out: Output = []
+        watch.on_beat(self, ts, bpm, out)
+        if ts >= self.next_check:
+            self.check(ts, out)
+        return out
+
     def _timing(self, sensor: str, state: SensorState, ts: float) -> tuple[float, bool]:
         """When a reading happened as far as the detectors go, and whether it is live.
 
@@ -212,6 +251,7 @@ class Home:
             self.has_motion = True
         else:
             self.has_furniture = True
+        self._rest_span()
         # Whatever was learnt as "resting" before we could tell is suspect: start again.
         self.hearts = {
             key: StressWatch(self.cfg, watch.resident) for key, watch in self.hearts.items()
@@ -263,6 +303,8 @@ class Home:
             elif value == 0.0 and self.in_chair:
                 self.tally.chair(self.chair_since, ts)
             self.in_chair = value == 1.0
+        if kind is Kind.MOTION or kind is Kind.CHAIR:
+            self._rest_span()
         self.night.on_event(self, kind, ts, value, out)
 
     def _motion(self, sensor: str, ts: float) -> None:
@@ -282,13 +324,28 @@ class Home:
         Lying in bed is not "at rest" for stress: a sleeping heart is slower, and mixing
         the two would make every evening look raised.
         """
-        if ts - self.walked < self.cfg.rest_quiet:
-            return False  # moving from room to room (and a chair that says otherwise is stale)
+        return self.rest_from <= ts < self.rest_until
+
+    def _rest_span(self) -> None:
+        """When they are at rest, given the events so far (kept, as beats ask often).
+
+        Not within ``rest_quiet`` of moving from room to room (a chair that says
+        otherwise is stale); with a chair sensor, seated ``rest_settle`` and for less
+        than ``STUCK_CHAIR`` (hours with no chair event: the sensor is stuck); with
+        only motion sensors, no motion for ``rest_quiet``; with neither, always.
+        """
+        cfg = self.cfg
+        start = self.walked + cfg.rest_quiet if self.walked else 0.0
         if self.has_furniture:
-            seated = ts - self.chair_since
-            # hours "in the chair" with no chair event at all: the sensor is stuck
-            return self.in_chair and self.cfg.rest_settle <= seated < STUCK_CHAIR
-        return not self.has_motion or ts - self.last_motion >= self.cfg.rest_quiet
+            if not self.in_chair:
+                self.rest_from, self.rest_until = float("inf"), 0.0
+                return
+            self.rest_from = max(start, self.chair_since + cfg.rest_settle)
+            self.rest_until = self.chair_since + STUCK_CHAIR
+            return
+        if self.has_motion:
+            start = max(start, self.last_motion + cfg.rest_quiet)
+        self.rest_from, self.rest_until = start, float("inf")
 
     def moving(self, ts: float) -> bool:
         """The wearable says they are up and about (heart rate well above resting)."""
