@@ -15,10 +15,13 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from carewatch.clock import Clock
-from carewatch.protocol import GatewayStatus
+from carewatch.protocol import GatewayStatus, Reading
 from carewatch.records import ReadingRecord
 from ingest.sequences import GatewayKey, SequenceState
 from ingest.state import DeadLetter
+
+HomeReadings = tuple[str, Sequence[Reading]]
+"""One message's readings as decoded, with the home they came from."""
 
 
 class Ack(NamedTuple):
@@ -42,12 +45,22 @@ class Batch:
     """Everything to make durable, then acknowledge, together."""
 
     opened_at: float
-    records: list[ReadingRecord] = field(default_factory=list)
+    readings: list[HomeReadings] = field(default_factory=list)
+    count: int = 0  # readings in ``readings``
     acks: list[Ack] = field(default_factory=list)
     newest_ts: list[float] = field(default_factory=list)  # per readings message, for lag
     statuses: list[StatusEvent] = field(default_factory=list)
     dead_letters: list[DeadLetter] = field(default_factory=list)
     sequences: dict[GatewayKey, SequenceState] = field(default_factory=dict)
+
+    @property
+    def records(self) -> list[ReadingRecord]:
+        """The readings as records, built on demand (stores take the wire readings)."""
+        return [
+            ReadingRecord(home, r.sensor, r.kind, r.ts, r.value, r.resident)
+            for home, readings in self.readings
+            for r in readings
+        ]
 
 
 class Batcher:
@@ -86,7 +99,7 @@ class Batcher:
         self,
         *,
         ack: Ack | None = None,
-        records: Sequence[ReadingRecord] = (),
+        readings: HomeReadings | None = None,
         sequence: tuple[GatewayKey, SequenceState] | None = None,
         status: StatusEvent | None = None,
         dead_letter: DeadLetter | None = None,
@@ -96,10 +109,11 @@ class Batcher:
             batch = self._open
             if batch is None:
                 batch = self._open = Batch(self._clock())
-            if records:
-                batch.records.extend(records)
-                batch.newest_ts.append(records[-1].ts)
-                self._buffered += len(records)
+            if readings is not None and readings[1]:
+                batch.readings.append(readings)
+                batch.newest_ts.append(readings[1][-1].ts)
+                batch.count += len(readings[1])
+                self._buffered += len(readings[1])
             if ack is not None:
                 batch.acks.append(ack)
             if sequence is not None:
@@ -108,7 +122,7 @@ class Batcher:
                 batch.statuses.append(status)
             if dead_letter is not None:
                 batch.dead_letters.append(dead_letter)
-            if len(batch.records) >= self._size:
+            if batch.count >= self._size:
                 self._seal()
             if self._buffered >= self._limit:
                 self._seal()  # so the writer can drain everything we hold
@@ -127,7 +141,7 @@ class Batcher:
     def done(self, batch: Batch) -> None:
         """The writer has made ``batch`` durable: room for more."""
         with self._changed:
-            self._buffered -= len(batch.records)
+            self._buffered -= batch.count
             self._changed.notify_all()
 
     def close(self) -> None:

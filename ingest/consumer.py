@@ -10,7 +10,6 @@ import logging
 from carewatch.clock import Clock
 from carewatch.protocol import GatewayStatus, ProtocolError, Topic, decode, parse_topic
 from carewatch.protocol.codec import decode_readings
-from carewatch.records import ReadingRecord
 from ingest.batcher import Ack, Batcher, StatusEvent
 from ingest.gateways import GatewayBoard
 from ingest.metrics import IngestMetrics
@@ -76,13 +75,9 @@ class Consumer:
             log.warning("gateway %s/%s: messages %d..%d missing", *key, low, high)
         elif seen.verdict is Verdict.LATE:
             self._metrics.late_messages.inc()
-        home = topic.home
-        records = [
-            ReadingRecord(home, r.sensor, r.kind, r.ts, r.value, r.resident)
-            for r in message.readings
-        ]
-        self._metrics.readings_received.inc(len(records))
-        self._batcher.add(ack=ack, records=records, sequence=(key, seen.state))
+        self._metrics.readings_received.inc(len(message.readings))
+        readings = (topic.home, message.readings)  # records are built only if a sink wants them
+        self._batcher.add(ack=ack, readings=readings, sequence=(key, seen.state))
 
     def _status(self, topic: Topic, payload: bytes, ack: Ack, received_at: float) -> None:
         assert topic.gateway is not None  # parse_topic guarantees it on status topics

@@ -32,7 +32,7 @@ from tenacity import (
 
 from carewatch.errors import BadData, ConfigError, RetryLater
 from carewatch.protocol.kinds import Kind
-from carewatch.protocol.messages import EARLIEST_TS, ID_PATTERN, LATEST_TS
+from carewatch.protocol.messages import EARLIEST_TS, ID_PATTERN, LATEST_TS, Reading
 from carewatch.records import ReadingRecord
 from carewatch.store.base import SensorSeen, Window, WindowAggregate
 from carewatch.store.windows import WIDTH_S, Partial, merge, segments, window_start, zone
@@ -176,6 +176,25 @@ class InfluxStore:
             if (prefix := known((r.home, r.kind, r.sensor, r.resident)))
             or (prefix := make((r.home, r.kind, r.sensor, r.resident)))
         ]
+        self._write_lines(lines)
+
+    def write_grouped(self, groups: Sequence[tuple[str, Sequence[Reading]]]) -> None:
+        """:meth:`write` for wire readings grouped by home, as ingest receives them.
+
+        Saves building a :class:`ReadingRecord` per reading (about 1 µs each).
+        """
+        known, make = self._prefixes.get, self._series_prefix
+        lines = [
+            f"{prefix}{float(r.value)!r} {round(r.ts * US)}"
+            for home, readings in groups
+            for r in readings
+            if (prefix := known((home, r.kind, r.sensor, r.resident)))
+            or (prefix := make((home, r.kind, r.sensor, r.resident)))
+        ]
+        if lines:
+            self._write_lines(lines)
+
+    def _write_lines(self, lines: list[str]) -> None:
         body = "\n".join(lines).encode()
         self._retry(lambda: self._post_write(body))
 

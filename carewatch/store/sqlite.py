@@ -29,6 +29,7 @@ from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_ex
 
 from carewatch.errors import BadData, ConfigError, RetryLater
 from carewatch.protocol.kinds import Kind
+from carewatch.protocol.messages import Reading
 from carewatch.records import ReadingRecord
 from carewatch.store.base import SensorSeen, Window, WindowAggregate
 from carewatch.store.windows import WIDTH_S, Partial, merge, segments, window_start, zone
@@ -160,9 +161,28 @@ class SQLiteStore:
         if not readings:
             return
         with self._session() as db, _transaction(db):
-            rows = self._rows(db, readings)
-            db.executemany(_INSERT, rows)
-            db.executemany(_SEEN, _last_seen(rows))
+            self._insert(db, self._rows(db, readings))
+
+    def write_grouped(self, groups: Sequence[tuple[str, Sequence[Reading]]]) -> None:
+        """:meth:`write` for wire readings grouped by home, as ingest receives them.
+
+        Saves building a :class:`ReadingRecord` per reading (about 1 µs each).
+        """
+        if not any(readings for _, readings in groups):
+            return
+        with self._session() as db, _transaction(db):
+            known, register = self._series.get, self._register
+            rows = [
+                (ids[0], round(r.ts * US), ids[1], r.value, r.resident)
+                for home, readings in groups
+                for r in readings
+                if (ids := known((home, r.sensor, r.kind)) or register(db, home, r.sensor, r.kind))
+            ]
+            self._insert(db, rows)
+
+    def _insert(self, db: sqlite3.Connection, rows: list[Row]) -> None:
+        db.executemany(_INSERT, rows)
+        db.executemany(_SEEN, _last_seen(rows))
 
     def query(self, home: str, kind: Kind, start: float, end: float) -> list[ReadingRecord]:
         """One home's readings of ``kind`` with ``start <= ts < end``, oldest first."""

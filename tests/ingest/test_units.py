@@ -7,8 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carewatch.clock import ManualClock
-from carewatch.protocol import Kind
-from carewatch.records import ReadingRecord
+from carewatch.protocol import Kind, Reading
 from carewatch.settings import load_settings
 from ingest.batcher import Ack, Batcher
 from ingest.sequences import SequenceTracker, Verdict
@@ -17,8 +16,8 @@ from ingest.settings import IngestSettings
 KEY = ("home-1", "gw-1")
 
 
-def records(count: int) -> list[ReadingRecord]:
-    return [ReadingRecord("home-1", "s-1", Kind.MOTION, 1e9 + i, 1.0) for i in range(count)]
+def readings(count: int) -> tuple[str, list[Reading]]:
+    return "home-1", [Reading("s-1", Kind.MOTION, 1e9 + i, 1.0) for i in range(count)]
 
 
 @settings(max_examples=60, deadline=None)
@@ -55,7 +54,7 @@ def test_tracker_starts_from_saved_state() -> None:
 def test_batches_are_sealed_by_size_and_keep_acks_in_order() -> None:
     batcher = Batcher(size=100, max_age_s=60, limit=1_000, clock=ManualClock(0))
     for mid in range(1, 4):
-        batcher.add(ack=Ack(0, mid, 1), records=records(50))
+        batcher.add(ack=Ack(0, mid, 1), readings=readings(50))
     first = batcher.take(timeout=0)
     assert first is not None and len(first.records) == 100
     assert [ack.mid for ack in first.acks] == [1, 2]
@@ -67,11 +66,11 @@ def test_batches_are_sealed_by_size_and_keep_acks_in_order() -> None:
 
 def test_a_full_buffer_blocks_the_producer_until_the_writer_catches_up() -> None:
     batcher = Batcher(size=100, max_age_s=60, limit=200, clock=ManualClock(0))
-    batcher.add(ack=Ack(0, 1, 1), records=records(100))
+    batcher.add(ack=Ack(0, 1, 1), readings=readings(100))
     added = threading.Event()
 
     def produce() -> None:
-        batcher.add(ack=Ack(0, 2, 1), records=records(100))  # reaches the limit: blocks
+        batcher.add(ack=Ack(0, 2, 1), readings=readings(100))  # reaches the limit: blocks
         added.set()
 
     producer = threading.Thread(target=produce)
