@@ -98,7 +98,7 @@ def _detector_sink(settings: IngestSettings) -> "DetectorSink | None":
     from ingest.detector_sink import DetectorSink
 
     return DetectorSink.resume(
-        settings.detector_checkpoint_path,
+        settings.checkpoint_path(),
         EngineConfig(learning_period=settings.detector_learning_days * DAY),
         checkpoint_every_s=settings.detector_checkpoint_every_s,
         event_time=settings.detector_event_time,

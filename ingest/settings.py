@@ -68,8 +68,9 @@ than 0 (got 0)
     """Days a home is watched before routine alerts (dehydration, wandering, inactivity)."""
     detector_event_time: bool = False
     """Tick the detectors with the newest reading's time, not the clock (replays, demos)."""
-    detector_checkpoint_path: Path = Path("carewatch-data/detectors.ckpt")
-    """The detectors' learnt baselines, saved so a restart does not forget them."""
+    detector_checkpoint_path: Path | None = None
+    """The detectors' learnt baselines, so a restart does not forget them; unset: beside
+    ``state_path``."""
     detector_checkpoint_every_s: PositiveFloat = 300.0
     """How often the checkpoint is written (and always on a clean stop)."""
 
@@ -91,6 +92,10 @@ than 0 (got 0)
                 f"CAREWATCH_INGEST_BATCH_SIZE ({self.batch_size})"
             )
         return self
+
+    def checkpoint_path(self) -> Path:
+        """Where the detectors' checkpoint lives (by default beside the state file)."""
+        return self.detector_checkpoint_path or self.state_path.with_name("detectors.ckpt")
 
     def broker(self) -> BrokerAddress | None:
         """The configured broker, or ``None`` for the embedded one."""
