@@ -13,6 +13,7 @@ Goals: ingest+SQLite >= 1.0x the minimal pipeline; ingest+InfluxDB >= 0.4x bare 
 """
 
 import argparse
+import multiprocessing
 import sqlite3
 import sys
 import tempfile
@@ -20,6 +21,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.servers
 
@@ -27,7 +29,14 @@ import msgspec
 import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion
 
-from carewatch.protocol import Kind, Reading, ReadingsBatch, encode, readings_topic
+from carewatch.protocol import (
+    READINGS_SUBSCRIPTION,
+    Kind,
+    Reading,
+    ReadingsBatch,
+    encode,
+    readings_topic,
+)
 from carewatch.settings import load_settings
 from carewatch.store.factory import open_store
 from ingest.service import IngestService
@@ -68,12 +77,12 @@ def client(client_id: str) -> paho.Client:
     return c
 
 
-def create_session(port: int, client_id: str) -> None:
+def create_session(port: int, client_id: str, topic: str = READINGS_SUBSCRIPTION) -> None:
     """Subscribe once with a persistent session so the broker queues for us."""
     subscribed = threading.Event()
     c = client(client_id)
     c.on_subscribe = lambda *args: subscribed.set()
-    c.on_connect = lambda cl, *args: cl.subscribe("carewatch/v1/+/+/readings", qos=1)
+    c.on_connect = lambda cl, *args: cl.subscribe(topic, qos=1)
     c.connect("127.0.0.1", port)
     c.loop_start()
     assert subscribed.wait(10)
@@ -170,19 +179,8 @@ def minimal(port: int, total: int, path: Path, table: tuple[str, str], client_id
 
 
 def ingest(port: int, total: int, store_url: str, state: Path, client_id: str) -> float:
-    settings = load_settings(
-        IngestSettings,
-        broker_url=f"mqtt://127.0.0.1:{port}",
-        client_id=client_id,
-        store_url=store_url,
-        state_path=state,
-        http_port=None,
-        batch_size=5_000,
-        buffer_limit=50_000,
-        batch_max_age_s=0.2,
-    )
     store = open_store(store_url)
-    service = IngestService(settings, store)
+    service = IngestService(_settings(port, store_url, state, client_id), store)
     written = service.metrics.readings_written
     started = time.perf_counter()
     service.start()
@@ -194,7 +192,67 @@ def ingest(port: int, total: int, store_url: str, state: Path, client_id: str) -
     return elapsed
 
 
-def measure(messages: int) -> dict[str, float]:
+SHARE_GROUP = "bench"
+
+
+def workers(port: int, total: int, store_url: str, work: Path, count: int) -> float:
+    """``count`` ingest processes on one shared subscription, timed together."""
+    ctx = multiprocessing.get_context("spawn")
+    go = ctx.Event()
+    written = [ctx.Value("q", -1) for _ in range(count)]  # -1 until the worker is ready
+    processes = [
+        ctx.Process(
+            target=_worker,
+            args=(port, store_url, work / f"w{i}.db", f"ingest-w{i}", go, written[i]),
+        )
+        for i in range(count)
+    ]
+    for process in processes:
+        process.start()
+    while any(value.value < 0 for value in written):
+        time.sleep(0.01)
+    started = time.perf_counter()
+    go.set()
+    while sum(value.value for value in written) < total:
+        time.sleep(0.005)
+    elapsed = time.perf_counter() - started
+    go.clear()  # workers stop
+    for process in processes:
+        process.join(60)
+    return elapsed
+
+
+def _worker(port: int, store_url: str, state: Path, client_id: str, go: Any, written: Any) -> None:
+    """One ingest process: wait for ``go``, report readings written until ``go`` clears."""
+    settings = _settings(port, store_url, state, client_id)
+    store = open_store(store_url)
+    service = IngestService(settings, store, share_group=SHARE_GROUP)
+    counter = service.metrics.readings_written
+    written.value = 0
+    go.wait()
+    service.start()
+    while go.is_set():
+        written.value = int(counter._value.get())
+        time.sleep(0.005)
+    service.stop()
+    store.close()
+
+
+def _settings(port: int, store_url: str, state: Path, client_id: str) -> IngestSettings:
+    return load_settings(
+        IngestSettings,
+        broker_url=f"mqtt://127.0.0.1:{port}",
+        client_id=client_id,
+        store_url=store_url,
+        state_path=state,
+        http_port=None,
+        batch_size=5_000,
+        buffer_limit=50_000,
+        batch_max_age_s=0.2,
+    )
+
+
+def measure(messages: int, worker_count: int = 0) -> dict[str, float]:
     """Readings/s of each consumer, draining the same pre-loaded broker in one run."""
     total = messages * PER_MESSAGE
     loaded = payloads(messages)
@@ -208,11 +266,16 @@ def measure(messages: int) -> dict[str, float]:
             ids = ("bench-bare", "bench-minimal", "bench-append", "ingest-sqlite", "ingest-influx")
             for client_id in ids:
                 create_session(broker.port, client_id)
+            shared = f"$share/{SHARE_GROUP}/{READINGS_SUBSCRIPTION}"
+            for i in range(worker_count):
+                create_session(broker.port, f"ingest-w{i}", shared)
             started = time.perf_counter()
             publish_all(broker.port, loaded)
-            print(f"pre-loaded {messages} messages x {PER_MESSAGE} readings "
-                  f"x {len(ids)} sessions in {time.perf_counter() - started:.1f} s")  # fmt: skip
-            return {
+            took = time.perf_counter() - started
+            sessions = len(ids) + worker_count
+            print(f"pre-loaded {messages} messages x {PER_MESSAGE} readings x {sessions} sessions "
+                  f"in {took:.1f} s")  # fmt: skip
+            rates = {
                 "bare paho drain": total / bare(broker.port, total),
                 "minimal pipeline": total
                 / minimal(broker.port, total, work / "minimal.db", KEYED, "bench-minimal"),
@@ -225,6 +288,11 @@ def measure(messages: int) -> dict[str, float]:
                 / ingest(broker.port, total, f"influxdb://127.0.0.1:{influx.port}/bench",
                          work / "s2.db", "ingest-influx"),
             }  # fmt: skip
+            if worker_count:
+                influx_url = f"influxdb://127.0.0.1:{influx.port}/bench"
+                seconds = workers(broker.port, total, influx_url, work, worker_count)
+                rates[f"ingest + InfluxDB, {worker_count} workers"] = total / seconds
+            return rates
         finally:
             broker.stop()
             influx.stop()
@@ -236,10 +304,16 @@ def summary(rates: dict[str, float]) -> list[str]:
     sqlite_ratio = rates["ingest + SQLite"] / rates["minimal pipeline"]
     influx_ratio = rates["ingest + InfluxDB"] / rates["bare paho drain"]
     append_ratio = rates["ingest + SQLite"] / rates["minimal, append-only"]
+    workers = [
+        f"{name} / bare drain = {rate / rates['bare paho drain']:.2f}x"
+        for name, rate in rates.items()
+        if "workers" in name
+    ]
     return [
         *lines,
         f"ingest+SQLite / minimal pipeline = {sqlite_ratio:.2f}x (goal >= 1.0x)",
         f"ingest+InfluxDB / bare drain     = {influx_ratio:.2f}x (goal >= 0.4x)",
+        *workers,
         f"(ingest+SQLite / append-only minimal pipeline = {append_ratio:.2f}x, for reference)",
     ]
 
@@ -247,8 +321,11 @@ def summary(rates: dict[str, float]) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=6_000, help="messages of 50 readings")
+    parser.add_argument(
+        "--workers", type=int, default=0, help="also N ingest processes on a shared subscription"
+    )
     args = parser.parse_args()
-    for line in summary(measure(args.messages)):
+    for line in summary(measure(args.messages, args.workers)):
         print(line)
 
 

@@ -40,6 +40,10 @@ class IngestService:
 
     ``broker`` overrides ``settings.broker_url`` (the CLI passes the embedded
     broker's address). The caller owns ``store`` and closes it after :meth:`stop`.
+    ``share_group`` subscribes to readings as ``$share/<group>/…``, so that several
+    ingest processes split the messages between them (measured in
+    ``benchmarks/bench_ingest.py --workers``). Each process then sees only part of
+    a gateway's sequence numbers, so its gap and duplicate counts are not meaningful.
     """
 
     def __init__(
@@ -50,6 +54,7 @@ class IngestService:
         sink: Sink | None = None,
         clock: Clock = system_clock,
         broker: BrokerAddress | None = None,
+        share_group: str | None = None,
     ) -> None:
         address = broker or settings.broker()
         if address is None:
@@ -89,6 +94,11 @@ class IngestService:
             )
         )
         self._address = address
+        self._readings_topic = (
+            f"$share/{share_group}/{READINGS_SUBSCRIPTION}"
+            if share_group
+            else READINGS_SUBSCRIPTION
+        )
         self.metrics.track_buffer(lambda: self._batcher.depth)
         self.metrics.gateways.labels("online").set_function(
             lambda: len(self.gateways.by_state()["online"])
@@ -177,7 +187,7 @@ class IngestService:
         if reason.is_failure:
             log.error("broker refused the connection: %s", reason)
             return
-        client.subscribe([(READINGS_SUBSCRIPTION, 1), (STATUS_SUBSCRIPTION, 1)])
+        client.subscribe([(self._readings_topic, 1), (STATUS_SUBSCRIPTION, 1)])
         log.info("connected (session present: %s)", flags.session_present)
 
     def _on_subscribe(
