@@ -1,6 +1,7 @@
 """The benchmark report: every headline figure of docs/performance.md in one run.
 
-1. Ingest: bare paho drain vs ingest with SQLite and with InfluxDB, and the ratios
+1. Ingest: bare paho drain vs ingest with SQLite and with InfluxDB (one process, and
+   ``--workers`` processes on a shared subscription), and the ratios
    (``bench_ingest``: one Mosquitto, one influxd, the same pre-loaded messages).
 2. Replay: the detection engine's readings/s against a bare decode loop, and its
    checkpoint per home (``bench_replay``: a simulated cohort, 30 days).
@@ -11,7 +12,8 @@
 
 Each part is measured ``--rounds`` times (the machine is shared: compare within a
 round). Run from the repository root:
-``.venv/bin/python benchmarks/report.py [--rounds 2 --messages 6000 --homes 10000 --seconds 90]``
+``.venv/bin/python benchmarks/report.py [--rounds 2 --messages 6000 --workers 2 --homes 10000
+--seconds 90]``
 """
 
 import argparse
@@ -66,6 +68,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--messages", type=int, default=6_000, help="ingest: messages of 50")
+    parser.add_argument("--workers", type=int, default=2, help="ingest: shared-subscription run")
     parser.add_argument("--replay-homes", type=int, default=20)
     parser.add_argument("--replay-days", type=int, default=30)
     parser.add_argument("--homes", type=int, default=10_000, help="latency: homes")
@@ -77,7 +80,7 @@ def main() -> None:
     for round_no in range(1, args.rounds + 1):
         if "ingest" in parts:
             _section(f"ingest, round {round_no}")
-            _print(bench_ingest.summary(bench_ingest.measure(args.messages)))
+            _print(bench_ingest.summary(bench_ingest.measure(args.messages, args.workers)))
         if "replay" in parts:
             _section(f"replay, round {round_no}")
             _print(replay(args.replay_homes, args.replay_days))
