@@ -71,18 +71,14 @@ class Dehydration:
         self, ring: HourRing, hour: int, window: int, signals: list[int]
     ) -> tuple[list[float], list[float], int]:
         """Observed and usual amounts of ``signals`` over the at-home hours of the window."""
-        slots = [
-            slot
-            for h in range(hour - window + 1, hour + 1)
-            if (slot := ring.slot(h)) is not None and ring.at_home(slot)
-        ]
+        slots = ring.at_home_slots(hour - window + 1, hour)
         seen = [0.0] * len(SIGNALS)
         usual = [0.0] * len(SIGNALS)
         hours = [int(slot[LOCAL_HOUR]) for slot in slots]
         for i in signals:
             field, table = SIGNALS[i], self.profiles[i].values
-            seen[i] = sum(slot[field] for slot in slots)
-            usual[i] = sum(table[h] for h in hours)
+            seen[i] = sum([slot[field] for slot in slots])
+            usual[i] = sum([table[h] for h in hours])
         return seen, usual, len(slots)
 
     def _judge(

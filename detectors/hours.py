@@ -70,6 +70,21 @@ class HourRing:
             slot[field] += 1.0
             slot[field + 1] += litres
 
+    def at_home_slots(self, first: int, last: int) -> list[list[float]]:
+        """The kept slots of hours ``first``..``last`` (inclusive) spent at home.
+
+        Same test as :meth:`at_home`, inlined: the drinking window asks every hour.
+        """
+        size, slots = self.size, self.slots
+        first = max(first, self.current - size + 1)
+        return [
+            slot
+            for slot in (slots[h % size] for h in range(first, min(last, self.current) + 1))
+            if slot[SEEN] > 0
+            and slot[LOCAL_HOUR] >= 0
+            and (slot[ACTIVITY] > 0 or slot[OCCUPIED] > 0)
+        ]
+
     @staticmethod
     def at_home(slot: list[float]) -> bool:
         """Heard from, and the resident was about or in bed or chair (not out)."""
