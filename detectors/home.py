@@ -221,7 +221,7 @@ class Home:
         is learnt and taken off. A jump is believed once a second sensor confirms it
         (after an outage), or at once in a home with a single sensor. A reading far
         behind is backfill if the home has just come back from a silence; otherwise it
-        is a slow sensor clock, and the reading is taken as happening now.
+        is a slow sensor clock: taken as happening now, and its lag learnt as an offset.
         """
         clock = self.clock
         at = ts - state.offset
@@ -243,6 +243,10 @@ class Home:
             return self._timing(sensor, state, ts)
         if self.resumed and ts < self.resumed and clock - self.resumed < BACKFILL:
             return ts, False  # measured during the silence that just ended: backfill
+        # A slow sensor clock: learn how far behind it runs, so that its next readings
+        # move the home's clock on (it may be the only sensor talking, e.g. a wearable
+        # at night) instead of freezing it until a gateway alert.
+        state.offset = ts - clock
         return clock, True
 
     def _room_sensor(self, kind: Kind) -> None:
