@@ -39,6 +39,7 @@ class Home:
     # defaults: a checkpoint from before these existed learns them at the next event)
     rest_from = 0.0
     rest_until = 0.0
+    bed_at = 0.0  # when the bed sensor last said in or out (live or backfilled)
 
     def __init__(self, home: str, tz: str, config: EngineConfig) -> None:
         self.id = home
@@ -291,6 +292,10 @@ class Home:
             self.ring.add(hour, ACTIVITY)
         if not live:
             self.last_activity = max(self.last_activity, ts)
+            if kind is Kind.BED and ts > self.bed_at:
+                # got up (or back to bed) during an outage: "not up yet" must not hang on
+                self.bed_at = ts
+                self.in_bed = value == 1.0
             return
         if kind is Kind.DOOR:
             self.last_door = ts
@@ -301,6 +306,7 @@ class Home:
             self._motion(sensor, ts)
         elif kind is Kind.BED:
             self.in_bed = value == 1.0
+            self.bed_at = ts
         elif kind is Kind.CHAIR:
             if value == 1.0 and not self.in_chair:
                 self.chair_since = ts

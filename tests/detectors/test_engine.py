@@ -109,3 +109,14 @@ def test_a_home_with_only_a_wearable_learns_rest_from_heart_rate_alone() -> None
     [stress] = alerts
     assert isinstance(stress, Alert) and stress.kind == "stress"
     assert t0 + 15 * MINUTE < stress.detected_at <= t0 + 21 * MINUTE
+
+
+def test_getting_up_during_an_outage_is_not_still_in_bed() -> None:
+    life = Life()
+    readings = life.live([Day() for _ in range(12)])
+    start, end = life.at(10, 5.0), life.at(10, 10.0)  # they get up at 07:00, unseen live
+    arrival = [
+        end + 600.0 + i * 0.001 if start <= r.ts < end else r.ts for i, r in enumerate(readings)
+    ]
+    outcome = live(engine(), readings, arrival)
+    assert [a.evidence["subject"] for a in outcome.alerts] == ["gateway"]
