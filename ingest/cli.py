@@ -42,12 +42,12 @@ def run() -> None:
         stack.callback(store.close)
         broker = settings.broker() or _embedded_broker(settings, stack)
         sink = _detector_sink(settings)
-        if sink is not None:
-            stack.callback(sink.save)  # after the service stopped: nothing is processing
         service = IngestService(settings, store, broker=broker, sink=sink)
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, _setter(stop))
         service.start()
+        if sink is not None:
+            stack.callback(sink.save)  # runs after service.stop: nothing is processing
         stack.callback(service.stop)
         if service.http_port is not None:
             typer.echo(f"ingest: metrics and health on port {service.http_port}", err=True)
