@@ -50,6 +50,9 @@ class IngestMetrics:
         self.store_errors = Counter(
             "carewatch_ingest_store_errors", "Failed attempts to write to the store", registry=r
         )
+        self.sink_failures = Counter(
+            "carewatch_ingest_sink_failures", "Sink (detector) calls that raised", registry=r
+        )
         self.outputs_published = Counter(
             "carewatch_ingest_outputs_published", "Alerts and summaries published", registry=r
         )

@@ -155,12 +155,14 @@ class IngestService:
         details = {
             "broker_connected": connected,
             "store_ok": self._writer.store_ok,
+            "sink_ok": self._writer.sink_ok,
             "writer_running": writing,
             "buffer_depth": self._batcher.depth,
             "buffer_limit": self.settings.buffer_limit,
             "gateways": self.gateways.by_state(),
         }
-        return connected and writing and self._writer.store_ok, details
+        healthy = connected and writing and self._writer.store_ok and self._writer.sink_ok
+        return healthy, details
 
     def _make_client(self, address: BrokerAddress) -> paho.Client:
         client = make_client(

@@ -72,6 +72,7 @@ class Writer:
         self.closing = threading.Event()  # flush what is buffered, then return
         self.abort = threading.Event()  # give up retrying: leave the rest to redelivery
         self.store_ok = True
+        self.sink_ok = True  # False after the sink (the detectors) raised, until it works again
         self.failed = False  # an unexpected error ended the writer: ingest must stop
 
     def run(self) -> None:
@@ -170,9 +171,12 @@ class Writer:
     def _emit(self, produce: Callable[[], Sequence[Output]]) -> None:
         try:
             outputs = produce()
-        except Exception:  # a faulty sink must not stop storing readings
+        except Exception:  # a faulty sink must not stop storing readings…
             log.exception("the sink failed; readings are stored, its outputs are lost")
+            self._metrics.sink_failures.inc()
+            self.sink_ok = False  # …but no alert may go missing unnoticed: /health says so
             return
+        self.sink_ok = True
         for output in outputs:
             home_topic = alerts_topic if isinstance(output, Alert) else summaries_topic
             self._publish(home_topic(output.home), encode(output))

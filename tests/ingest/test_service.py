@@ -255,3 +255,36 @@ def test_sink_outputs_are_published(mosquitto: Mosquitto, store: Store, tmp_path
     assert topic == "carewatch/v1/home-1/alerts"
     assert alert.evidence == {"bpm": 185.0} and alert.home == HOME
     assert summaries.received[0][0] == "carewatch/v1/home-1/summaries"
+
+
+class BrokenSink(ThresholdSink):
+    """A sink (think: the detectors) that fails on readings until it is mended."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.broken = True
+
+    def readings(self, records: Sequence[ReadingRecord]) -> Sequence[Output]:
+        if self.broken:
+            raise RuntimeError("detector bug")
+        return super().readings(records)
+
+
+def test_a_failing_sink_keeps_storing_but_makes_ingest_unhealthy(
+    mosquitto: Mosquitto, store: Store, tmp_path: Path
+) -> None:
+    sink = BrokenSink()
+    publisher = Publisher(mosquitto.port)
+    with running(settings_for(mosquitto.url, tmp_path), store, sink=sink) as service:
+        publisher.publish(readings_topic(HOME, "gw-1"), readings_message("gw-1", 0))
+        publisher.flush()
+        wait_until(lambda: metric(service, "carewatch_ingest_sink_failures_total") == 1)
+        healthy, details = service.health()
+        assert not healthy and details["sink_ok"] is False
+        assert stored(store) == expected_records(HOME, "gw-1", 0)  # nothing lost
+
+        sink.broken = False
+        publisher.publish(readings_topic(HOME, "gw-1"), readings_message("gw-1", 1))
+        publisher.flush()
+        wait_until(lambda: service.health()[0], what="healthy again once the sink works")
+    publisher.close()
