@@ -13,6 +13,8 @@ from carewatch.records import ReadingRecord
 from detectors.config import EngineConfig
 from detectors.home import Home, Output
 
+HEART_RATE = Kind.HEART_RATE  # a module global: one lookup on the hot path
+
 CHECKPOINT_VERSION = 1
 DEFAULT_TZ = "UTC"
 
@@ -57,10 +59,8 @@ class Engine:
 
     def process(self, reading: ReadingRecord) -> list[Alert | DailySummary]:
         """Take one reading; return any alerts and daily summaries it completes."""
-        state = self._homes.get(reading.home)
-        if state is None:
-            state = self._home(reading.home)
-        if reading.kind is Kind.HEART_RATE:
+        state = self._homes.get(reading.home) or self._home(reading.home)
+        if reading.kind is HEART_RATE:
             out = state.beat(reading.sensor, reading.ts, reading.value, reading.resident)
         else:
             out = state.process(

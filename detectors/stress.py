@@ -72,15 +72,14 @@ class StressWatch:
         dt = ts - self.last_ts
         self.last_ts = ts
         if dt > RESET_GAP:
-            self.smooth = self.slow = bpm
+            self.smooth = self.slow = hr = bpm
             self.raised_since = 0.0
         else:
-            self.smooth += dt / (cfg.stress_smoothing + dt) * (bpm - self.smooth)
+            hr = self.smooth = self.smooth + dt / (cfg.stress_smoothing + dt) * (bpm - self.smooth)
             self.slow += dt / (SLOW + dt) * (bpm - self.slow)
-        hr = self.smooth
         if self.bound_since or not cfg.hr_low <= hr <= cfg.hr_high:
             self._bounds(home, ts, hr, out)
-        if not home.at_rest(ts):
+        if not home.rest_from <= ts < home.rest_until:  # Home.at_rest, inlined: every beat
             self.raised_since = 0.0
             return
         if home.local_hour != self.limit_hour:
