@@ -184,34 +184,37 @@ class Home:
     def beat(self, sensor: str, ts: float, bpm: float, who: str | None) -> Output:
         """Take one heart-rate reading: the hot path (most readings), else :meth:`process`.
 
-        The usual beat is newer than the sensor's last, on time, within the current hour
-        (already marked as heard from), from a known wearable, and no long gap for its
-        sensor or the home: then only the clocks move and the stress watch hears it.
+        The usual beat is newer than the sensor's last, on time (after its learnt clock
+        offset), within the current hour (already marked as heard from), from a known
+        wearable, and no long gap for its sensor or the home: then only the clocks move
+        and the stress watch hears it.
         """
         state = self.sensors.get(sensor)
         watch = self.hearts.get(who or sensor)
+        if state is None or watch is None or ts <= state.last_ts:
+            return self.process(sensor, Kind.HEART_RATE, ts, bpm, who)
+        at = ts - state.offset  # a wearable whose clock runs slow keeps its learnt lag
+        clock = self.clock
         if (
-            state is None
-            or watch is None
-            or state.offset
-            or not state.last_ts < ts < self.hour_end
-            or ts < self.clock - REORDER
-            or not 0.0 < ts - state.heard < LONG_GAP
-            or ts - self.last_seen >= self.cfg.gateway_silence
+            not clock - REORDER <= at <= clock + JUMP
+            or not self.hour_end - HOUR <= at < self.hour_end
+            or not 0.0 < at - state.heard < LONG_GAP
+            or at - self.last_seen >= self.cfg.gateway_silence
             or not self.seen_hour
         ):
             return self.process(sensor, Kind.HEART_RATE, ts, bpm, who)
-        state.last_ts = state.heard = ts
-        if ts > self.clock:
-            self.clock = ts
-        if ts > self.last_seen:
-            self.last_seen = ts
+        state.last_ts = ts
+        state.heard = at
+        if at > clock:
+            self.clock = at
+        if at > self.last_seen:
+            self.last_seen = at
         self.last_sensor = sensor
         self.health.offline_since = 0.0
         out: Output = []
-        watch.on_beat(self, ts, bpm, out)
-        if ts >= self.next_check:
-            self.check(ts, out)
+        watch.on_beat(self, at, bpm, out)
+        if at >= self.next_check:
+            self.check(at, out)
         return out
 
     def _timing(self, sensor: str, state: SensorState, ts: float) -> tuple[float, bool]:
