@@ -86,12 +86,17 @@ class SensorHealth:
             return self.offline_since
         return home.last_seen
 
+    def silence_limit(self, home: "Home") -> float:
+        """How long the whole home may be quiet before the gateway counts as down."""
+        cfg = home.cfg
+        return max(cfg.gateway_silence, AWAY_SILENCE) if home.away else cfg.gateway_silence
+
     def check(self, home: "Home", now: float, out: "Output") -> bool:
         """Alert on a silent gateway or sensor; True while the gateway is silent."""
         cfg = home.cfg
         since = self.silent_since(home)
         away = home.away
-        limit = max(cfg.gateway_silence, AWAY_SILENCE) if away else cfg.gateway_silence
+        limit = self.silence_limit(home)
         if now - since >= limit:
             if not self.gateway_alerted and now - home.first_ts >= cfg.health_learning:
                 self.gateway_alerted = True

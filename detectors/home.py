@@ -155,6 +155,8 @@ class Home:
             live = True  # the usual case, without a call
         else:
             at, live = self._timing(sensor, state, ts)
+        if live and self.last_seen:
+            self._judge_silence_before(at, out)
         if at > clock:
             if at >= self.hour_end:
                 self._advance(at, out)
@@ -180,6 +182,21 @@ class Home:
         if live and at >= self.next_check:
             self.check(at, out)
         return out
+
+    def _judge_silence_before(self, at: float, out: Output) -> None:
+        """Judge a silence that ends now as a live clock would have when it fell due.
+
+        In event time (replays, accelerated demos) nothing may have ticked through the
+        silence, and this reading is about to move the home's clock past it; with a live
+        clock the gateway alert is already out and this raises nothing again. Only
+        silences of twice the limit count here: shorter quiet spells in a home without a
+        wearable stream are ordinary life, and an outage under an hour goes unreported in
+        event time (decision D42).
+        """
+        since = self.health.silent_since(self)
+        limit = self.health.silence_limit(self)
+        if at - since >= 2 * limit:
+            self.check(since + limit, out)
 
     def beat(self, sensor: str, ts: float, bpm: float, who: str | None) -> Output:
         """Take one heart-rate reading: the hot path (most readings), else :meth:`process`.
