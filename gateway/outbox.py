@@ -22,6 +22,7 @@ from typing import Final
 
 from carewatch.clock import Clock, system_clock
 from carewatch.protocol import Kind, Reading, ReadingsBatch, encode
+from carewatch.sqlite import immediate_transaction
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ class Outbox:
         rows = [(r.sensor, r.kind.value, r.ts, r.value, r.resident) for r in readings]
         if not rows:
             return 0
-        with self._transaction():
+        with immediate_transaction(self._db):
             self._db.executemany(
                 "INSERT INTO pending (sensor, kind, ts, value, resident) VALUES (?, ?, ?, ?, ?)",
                 rows,
@@ -105,7 +106,7 @@ class Outbox:
 
     def set_battery(self, sensor: str, percent: float) -> None:
         """Remember a sensor's battery level (reported in the status)."""
-        with self._transaction():
+        with immediate_transaction(self._db):
             self._db.execute(
                 "INSERT INTO sensors (sensor, battery) VALUES (?, ?) "
                 "ON CONFLICT (sensor) DO UPDATE SET battery = excluded.battery",
@@ -114,7 +115,7 @@ class Outbox:
 
     def form_batch(self, gateway: str, max_readings: int) -> Batch | None:
         """Take the oldest pending readings into a new batch with the next ``seq``."""
-        with self._transaction():
+        with immediate_transaction(self._db):
             rows = self._db.execute(
                 "SELECT id, sensor, kind, ts, value, resident FROM pending ORDER BY ts, id LIMIT ?",
                 (max_readings,),
@@ -146,7 +147,7 @@ class Outbox:
 
     def ack(self, seq: int) -> None:
         """The broker has the batch: forget it."""
-        with self._transaction():
+        with immediate_transaction(self._db):
             self._db.execute("DELETE FROM batches WHERE seq = ?", (seq,))
 
     def next_seq(self) -> int:
@@ -202,19 +203,3 @@ class Outbox:
         else:
             log.warning("outbox full: thinned %d heart-rate/motion readings", cursor.rowcount)
         return cursor.rowcount
-
-    def _transaction(self) -> "_Transaction":
-        return _Transaction(self._db)
-
-
-class _Transaction:
-    """``BEGIN IMMEDIATE`` … ``COMMIT`` (rolled back on error)."""
-
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self._db = db
-
-    def __enter__(self) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
-        self._db.execute("COMMIT" if kind is None else "ROLLBACK")

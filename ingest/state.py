@@ -13,6 +13,7 @@ from typing import NamedTuple
 import msgspec
 
 from carewatch.errors import ConfigError
+from carewatch.sqlite import immediate_transaction
 from ingest.sequences import GatewayKey, SequenceState
 
 _SCHEMA = """
@@ -84,7 +85,7 @@ class IngestState:
         """
         sync = "FULL" if dead_letters else "NORMAL"
         self._db.execute(f"PRAGMA synchronous={sync}")
-        with self._transaction():
+        with immediate_transaction(self._db):
             self._db.executemany(
                 "INSERT INTO dead_letters (topic, payload, reason, received_at) VALUES (?,?,?,?)",
                 dead_letters,
@@ -120,17 +121,3 @@ class IngestState:
     def close(self) -> None:
         """Close the file."""
         self._db.close()
-
-    def _transaction(self) -> "_Transaction":
-        return _Transaction(self._db)
-
-
-class _Transaction:
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self._db = db
-
-    def __enter__(self) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, kind: object, *_: object) -> None:
-        self._db.execute("COMMIT" if kind is None else "ROLLBACK")

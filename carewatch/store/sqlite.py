@@ -31,6 +31,7 @@ from carewatch.errors import BadData, ConfigError, RetryLater
 from carewatch.protocol.kinds import Kind
 from carewatch.protocol.messages import Reading
 from carewatch.records import ReadingRecord
+from carewatch.sqlite import immediate_transaction
 from carewatch.store.base import SensorSeen, Window, WindowAggregate
 from carewatch.store.windows import WIDTH_S, Partial, merge, segments, window_start, zone
 
@@ -152,7 +153,7 @@ class SQLiteStore:
             db.execute(f"PRAGMA synchronous = {synchronous}")
             db.execute("PRAGMA temp_store = MEMORY")
             db.execute("PRAGMA cache_size = -65536")  # 64 MiB: the hot end of each home
-            with _transaction(db):
+            with immediate_transaction(db):
                 _create_schema(db)
 
     @_retry
@@ -160,7 +161,7 @@ class SQLiteStore:
         """Store a batch in one transaction; rewriting a reading replaces its value."""
         if not readings:
             return
-        with self._session() as db, _transaction(db):
+        with self._session() as db, immediate_transaction(db):
             self._insert(db, self._rows(db, readings))
 
     def write_grouped(self, groups: Sequence[tuple[str, Sequence[Reading]]]) -> None:
@@ -170,7 +171,7 @@ class SQLiteStore:
         """
         if not any(readings for _, readings in groups):
             return
-        with self._session() as db, _transaction(db):
+        with self._session() as db, immediate_transaction(db):
             known, register = self._series.get, self._register
             rows = [
                 (ids[0], round(r.ts * US), ids[1], r.value, r.resident)
@@ -252,7 +253,7 @@ class SQLiteStore:
     def delete_before(self, cutoff: float) -> None:
         """Delete readings with ``ts < cutoff``; sensors with none left are no longer listed."""
         limit = _us(cutoff)
-        with self._session() as db, _transaction(db):
+        with self._session() as db, immediate_transaction(db):
             homes = db.execute("SELECT id FROM homes").fetchall()
             # per home so each delete is a range scan of the primary key
             db.executemany(
@@ -309,17 +310,6 @@ class SQLiteStore:
                 raise BadData(f"SQLite store {self.path} refused the data: {error}") from error
             except sqlite3.Error as error:  # locked, disk full, I/O: may pass later
                 raise RetryLater(f"SQLite store {self.path}: {error}") from error
-
-
-@contextmanager
-def _transaction(db: sqlite3.Connection) -> Iterator[None]:
-    db.execute("BEGIN IMMEDIATE")  # take the write lock now, not mid-batch
-    try:
-        yield
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
 
 
 def _create_schema(db: sqlite3.Connection) -> None:
