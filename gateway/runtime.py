@@ -17,8 +17,7 @@ from typing import Protocol
 import msgspec
 
 from carewatch.clock import Clock, system_clock
-from carewatch.protocol import GatewayStatus, Reading, encode
-from carewatch.protocol.codec import MAX_CLOCK_AHEAD_S
+from carewatch.protocol import GatewayStatus, ProtocolError, Reading, check_readings, encode
 from gateway.config import GatewayConfig
 from gateway.outbox import Outbox
 from gateway.publisher import Publisher
@@ -74,11 +73,9 @@ class Gateway:
         """
         try:
             checked = decode_reading(encode(reading))
-        except (msgspec.ValidationError, msgspec.DecodeError) as error:
+            check_readings([checked], self._clock(), field="reading")
+        except (msgspec.ValidationError, msgspec.DecodeError, ProtocolError) as error:
             self.problem("gateway", f"reading refused: {error}")
-            return
-        if checked.ts > self._clock() + MAX_CLOCK_AHEAD_S:
-            self.problem("gateway", f"reading refused: ts {checked.ts:.0f} is in the future")
             return
         self._inbox.put(checked)
 

@@ -3,6 +3,7 @@
 from carewatch.protocol.codec import (
     MAX_MESSAGE_BYTES,
     ProtocolError,
+    check_readings,
     decode,
     decode_readings,
     encode,
@@ -51,6 +52,7 @@ __all__ = [
     "Severity",
     "Topic",
     "alerts_topic",
+    "check_readings",
     "decode",
     "decode_readings",
     "encode",

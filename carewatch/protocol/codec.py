@@ -5,13 +5,21 @@ naming the field and the reason; no other exception escapes, whatever the bytes.
 """
 
 import re
+from collections.abc import Sequence
 from typing import Final, TypeVar
 
 import msgspec
 
 from carewatch.clock import Clock, system_clock
 from carewatch.errors import BadData
-from carewatch.protocol.messages import Alert, DailySummary, GatewayStatus, ReadingsBatch
+from carewatch.protocol.messages import (
+    ID_PATTERN,
+    Alert,
+    DailySummary,
+    GatewayStatus,
+    Reading,
+    ReadingsBatch,
+)
 
 MAX_MESSAGE_BYTES: Final = 256 * 1024
 MAX_CLOCK_AHEAD_S: Final = 300.0  # a gateway clock this far ahead of ours is wrong
@@ -21,6 +29,9 @@ M = TypeVar("M", ReadingsBatch, GatewayStatus, Alert, DailySummary)
 _DECODERS: dict[type[msgspec.Struct], msgspec.json.Decoder[msgspec.Struct]] = {}
 _ENCODER = msgspec.json.Encoder()
 _PATH = re.compile(r" - at `\$\.?(?P<path>[^`]*)`$")
+_ID = re.compile(ID_PATTERN)
+_GOOD_SENSORS: set[str] = set()  # sensor ids already matched against ID_PATTERN
+_MAX_GOOD_SENSORS: Final = 100_000  # forgotten when exceeded: ids are few in practice
 
 
 class ProtocolError(BadData):
@@ -59,7 +70,7 @@ def decode(data: bytes, message_type: type[M], *, clock: Clock = system_clock) -
         raise _from_validation_error(error) from None
     except (msgspec.DecodeError, UnicodeDecodeError) as error:  # bad UTF-8 inside a string
         raise ProtocolError("", f"not JSON: {error}") from None
-    _check_not_ahead(message, clock())
+    _check_not_ahead(message, clock())  # and, for readings, their sensor ids
     return message
 
 
@@ -83,15 +94,47 @@ def _from_validation_error(error: msgspec.ValidationError) -> ProtocolError:
     return ProtocolError(match["path"], text[: match.start()])
 
 
-def _check_not_ahead(message: msgspec.Struct, now: float) -> None:
+def check_readings(readings: Sequence[Reading], now: float, field: str = "readings") -> None:
+    """Raise :class:`ProtocolError` unless every sensor id is pseudonymous and no ``ts`` is
+    more than :data:`MAX_CLOCK_AHEAD_S` ahead of ``now``.
+
+    :func:`decode` calls this for every batch; call it for readings built any other way.
+    Each distinct sensor id is matched once, not once per reading (ingest's hot path).
+
+    Examples
+    --------
+    >>> from carewatch.protocol import Kind
+    >>> check_readings([Reading("hr-1", Kind.HEART_RATE, 1_700_000_000, 70)], now=1_700_000_000)
+    >>> check_readings([Reading("Mrs Smith", Kind.MOTION, 1_700_000_000, 1)], now=1_700_000_000)
+    Traceback (most recent call last):
+    ...
+    carewatch.protocol.codec.ProtocolError: readings[0].sensor: Expected `str` matching regex \
+'^[a-z0-9][a-z0-9-]{0,63}$'
+    """
+    if not readings:
+        return
     limit = now + MAX_CLOCK_AHEAD_S
+    if max(r.ts for r in readings) > limit:
+        index, ts = next((i, r.ts) for i, r in enumerate(readings) if r.ts > limit)
+        raise ProtocolError(f"{field}[{index}].ts", _ahead(ts, now))
+    unchecked = {r.sensor for r in readings}.difference(_GOOD_SENSORS)
+    for sensor in unchecked:
+        if not _ID.match(sensor):
+            index = next(i for i, r in enumerate(readings) if r.sensor == sensor)
+            raise ProtocolError(
+                f"{field}[{index}].sensor", f"Expected `str` matching regex {ID_PATTERN!r}"
+            )
+    if len(_GOOD_SENSORS) + len(unchecked) > _MAX_GOOD_SENSORS:
+        _GOOD_SENSORS.clear()
+    _GOOD_SENSORS.update(unchecked)
+
+
+def _check_not_ahead(message: msgspec.Struct, now: float) -> None:
     if isinstance(message, ReadingsBatch):
-        if message.sent > limit:
+        if message.sent > now + MAX_CLOCK_AHEAD_S:
             raise ProtocolError("sent", _ahead(message.sent, now))
-        for index, reading in enumerate(message.readings):
-            if reading.ts > limit:
-                raise ProtocolError(f"readings[{index}].ts", _ahead(reading.ts, now))
-    elif isinstance(message, Alert) and message.detected_at > limit:
+        check_readings(message.readings, now)
+    elif isinstance(message, Alert) and message.detected_at > now + MAX_CLOCK_AHEAD_S:
         raise ProtocolError("detected_at", _ahead(message.detected_at, now))
 
 

@@ -17,6 +17,11 @@ LATEST_TS = 4_102_444_800.0  # 2100-01-01: a hard bound; "too far ahead of now" 
 MAX_READINGS_PER_BATCH = 1_000
 
 Id = Annotated[str, msgspec.Meta(pattern=ID_PATTERN, description="pseudonymous id [a-z0-9-]")]
+# A reading's sensor id: its pattern is checked once per distinct id in a batch by the
+# codec (``check_readings``), because a regex per reading was 60 % of decoding a batch.
+SensorId = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=64, description="pseudonymous id [a-z0-9-]")
+]
 Timestamp = Annotated[float, msgspec.Meta(ge=EARLIEST_TS, le=LATEST_TS)]
 Percent = Annotated[float, msgspec.Meta(ge=0, le=100)]
 Count = Annotated[int, msgspec.Meta(ge=0)]
@@ -24,9 +29,14 @@ ShortText = Annotated[str, msgspec.Meta(max_length=64)]
 
 
 class Reading(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """One measurement by one sensor, stamped with when it was measured."""
+    """One measurement by one sensor, stamped with when it was measured.
 
-    sensor: Id
+    Decode readings with :func:`~carewatch.protocol.codec.decode` (or check them with
+    :func:`~carewatch.protocol.codec.check_readings`): it also checks ``sensor`` against
+    :data:`ID_PATTERN` and that no timestamp is ahead of the receiver's clock.
+    """
+
+    sensor: SensorId
     kind: Kind
     ts: Timestamp
     value: float

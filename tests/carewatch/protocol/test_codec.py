@@ -138,3 +138,14 @@ def test_status_time_zone_must_be_iana() -> None:
     assert ok.tz == "Europe/London"
     with pytest.raises(ProtocolError, match="not an IANA time zone"):
         decode(b'{"gateway": "gw-1", "state": "online", "tz": "../../etc/passwd"}', GatewayStatus)
+
+
+def test_a_bad_sensor_id_is_named_at_its_position_even_after_good_ids_were_seen() -> None:
+    good = Reading(sensor="tap-kitchen", kind=Kind.TAP, ts=NOW, value=0.2)
+    bad = Reading(sensor="Mrs Smith's tap", kind=Kind.TAP, ts=NOW, value=0.2)
+    decode_readings(encode(ReadingsBatch("gw-1", 1, NOW, [good])), clock=clock)
+    with pytest.raises(ProtocolError, match="matching regex") as caught:
+        decode_readings(encode(ReadingsBatch("gw-1", 2, NOW, [good, good, bad])), clock=clock)
+    assert caught.value.field == "readings[2].sensor"
+    with pytest.raises(ProtocolError):  # refused again: a bad id is never remembered as good
+        decode_readings(encode(ReadingsBatch("gw-1", 3, NOW, [bad])), clock=clock)
