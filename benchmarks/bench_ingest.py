@@ -246,8 +246,6 @@ def _settings(port: int, store_url: str, state: Path, client_id: str) -> IngestS
         store_url=store_url,
         state_path=state,
         http_port=None,
-        batch_size=5_000,
-        buffer_limit=50_000,
         batch_max_age_s=0.2,
     )
 

@@ -47,12 +47,14 @@ than 0 (got 0)
     """Port of the embedded broker when no ``broker_url`` is set."""
     store_url: str | None = None
     """``sqlite:///path`` or ``influxdb://…`` (carewatch.store); unset: the default SQLite file."""
-    batch_size: PositiveInt = 5_000
-    """Readings written to the store in one go."""
+    batch_size: PositiveInt = 20_000
+    """Readings written to the store in one go (InfluxDB takes 20 000 half again as fast
+    per reading as 5 000; a batch not full is written at ``batch_max_age_s`` anyway)."""
     batch_max_age_s: PositiveFloat = 1.0
     """A batch not full after this long is written anyway."""
-    buffer_limit: PositiveInt = 50_000
-    """Readings held in memory (e.g. while the store is down) before consuming pauses."""
+    buffer_limit: PositiveInt = 100_000
+    """Readings held in memory (e.g. while the store is down) before consuming pauses; at
+    least three batches, so decoding goes on while two batches are being written."""
     state_path: Path = Path("carewatch-data/ingest.db")
     """SQLite file for dead letters and per-gateway sequence numbers."""
     http_host: str = "127.0.0.1"

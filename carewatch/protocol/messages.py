@@ -28,7 +28,7 @@ Count = Annotated[int, msgspec.Meta(ge=0)]
 ShortText = Annotated[str, msgspec.Meta(max_length=64)]
 
 
-class Reading(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+class Reading(msgspec.Struct, frozen=True, forbid_unknown_fields=True, gc=False):
     """One measurement by one sensor, stamped with when it was measured.
 
     Decode readings with :func:`~carewatch.protocol.codec.decode` (or check them with

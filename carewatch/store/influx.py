@@ -183,6 +183,14 @@ class InfluxStore:
 
         Saves building a :class:`ReadingRecord` per reading (about 1 µs each).
         """
+        self.write_body(self.encode_grouped(groups))
+
+    def encode_grouped(self, groups: Sequence[tuple[str, Sequence[Reading]]]) -> bytes:
+        """The line-protocol body :meth:`write_grouped` sends; pass it to :meth:`write_body`.
+
+        Split from the sending so a caller can encode the next batch while the
+        previous one is in flight (ingest's writer does).
+        """
         known, make = self._prefixes.get, self._series_prefix
         lines = [
             f"{prefix}{float(r.value)!r} {round(r.ts * US)}"
@@ -191,12 +199,15 @@ class InfluxStore:
             if (prefix := known((home, r.kind, r.sensor, r.resident)))
             or (prefix := make((home, r.kind, r.sensor, r.resident)))
         ]
-        if lines:
-            self._write_lines(lines)
+        return "\n".join(lines).encode()
+
+    def write_body(self, body: bytes) -> None:
+        """Send a body from :meth:`encode_grouped`, with :meth:`write`'s retries and errors."""
+        if body:
+            self._retry(lambda: self._post_write(body))
 
     def _write_lines(self, lines: list[str]) -> None:
-        body = "\n".join(lines).encode()
-        self._retry(lambda: self._post_write(body))
+        self.write_body("\n".join(lines).encode())
 
     def query(self, home: str, kind: Kind, start: float, end: float) -> list[ReadingRecord]:
         """One home's readings of ``kind`` with ``start <= ts < end``, oldest first."""
