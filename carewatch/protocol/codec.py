@@ -6,6 +6,7 @@ naming the field and the reason; no other exception escapes, whatever the bytes.
 
 import re
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import Final, TypeVar
 
 import msgspec
@@ -32,6 +33,7 @@ _PATH = re.compile(r" - at `\$\.?(?P<path>[^`]*)`$")
 _ID = re.compile(ID_PATTERN)
 _GOOD_SENSORS: set[str] = set()  # sensor ids already matched against ID_PATTERN
 _MAX_GOOD_SENSORS: Final = 100_000  # forgotten when exceeded: ids are few in practice
+_TS, _SENSOR = attrgetter("ts"), attrgetter("sensor")
 
 
 class ProtocolError(BadData):
@@ -114,10 +116,10 @@ def check_readings(readings: Sequence[Reading], now: float, field: str = "readin
     if not readings:
         return
     limit = now + MAX_CLOCK_AHEAD_S
-    if max(r.ts for r in readings) > limit:
+    if max(map(_TS, readings)) > limit:  # map + attrgetter: C speed, unlike a generator
         index, ts = next((i, r.ts) for i, r in enumerate(readings) if r.ts > limit)
         raise ProtocolError(f"{field}[{index}].ts", _ahead(ts, now))
-    unchecked = {r.sensor for r in readings}.difference(_GOOD_SENSORS)
+    unchecked = set(map(_SENSOR, readings)).difference(_GOOD_SENSORS)
     for sensor in unchecked:
         if not _ID.match(sensor):
             index = next(i for i, r in enumerate(readings) if r.sensor == sensor)
