@@ -7,6 +7,7 @@
 """
 
 import re
+from functools import lru_cache
 from typing import Final, Literal, NamedTuple
 
 from carewatch.protocol.codec import ProtocolError
@@ -55,6 +56,7 @@ def summaries_topic(home: str) -> str:
     return f"{PREFIX}/{_checked(home, 'home')}/summaries"
 
 
+@lru_cache(maxsize=16_384)  # ingest parses the same few topics (one per gateway) over and over
 def parse_topic(topic: str) -> Topic:
     """Split a v1 topic into its parts or raise :class:`ProtocolError`.
 
