@@ -8,7 +8,7 @@ timed from connect to its last reading. Pre-loading measures the consumer alone,
 not the publisher; with 2 shared cores a concurrent publisher would steal CPU
 from the consumer being measured.
 
-Run: ``.venv/bin/python benchmarks/bench_ingest.py [--messages 6000]``
+Run: ``.venv/bin/python benchmarks/bench_ingest.py [--messages 20000]``
 Goals: ingest+SQLite >= 1.0x the minimal pipeline; ingest+InfluxDB >= 0.4x bare drain.
 """
 
@@ -318,7 +318,7 @@ def summary(rates: dict[str, float]) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--messages", type=int, default=6_000, help="messages of 50 readings")
+    parser.add_argument("--messages", type=int, default=20_000, help="messages of 50 readings")
     parser.add_argument(
         "--workers", type=int, default=0, help="also N ingest processes on a shared subscription"
     )

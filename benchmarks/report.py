@@ -12,7 +12,7 @@
 
 Each part is measured ``--rounds`` times (the machine is shared: compare within a
 round). Run from the repository root:
-``.venv/bin/python benchmarks/report.py [--rounds 2 --messages 6000 --workers 2 --homes 10000
+``.venv/bin/python benchmarks/report.py [--rounds 2 --messages 20000 --workers 2 --homes 10000
 --seconds 90]``
 """
 
@@ -67,7 +67,7 @@ def replay(homes: int, days: int, seed: int = 5) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--messages", type=int, default=6_000, help="ingest: messages of 50")
+    parser.add_argument("--messages", type=int, default=20_000, help="ingest: messages of 50")
     parser.add_argument("--workers", type=int, default=2, help="ingest: shared-subscription run")
     parser.add_argument("--replay-homes", type=int, default=20)
     parser.add_argument("--replay-days", type=int, default=30)
