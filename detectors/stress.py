@@ -27,10 +27,22 @@ RESET_GAP = 10 * MINUTE  # after this silence the smoothed rate restarts
 SLOW = 10 * MINUTE  # time constant of the activity level
 YOUNG = 2 * 60 * MINUTE  # resting time learnt minute by minute
 LEARN_EVERY = 5 * MINUTE  # after that, one resting value every five minutes
+# Rise over the recent rest (decision D45): the rest this sitting started with, not the
+# long-run normal, is what a sudden rise is measured against.
+QUICK = 30.0  # seconds: time constant of the quick smoothed rate
+RECENT = 5 * MINUTE  # memory of the recent resting level
+RECENT_RAISED = 30 * MINUTE  # … while raised: a lasting new level is taken in within the hour
+SETTLE = 5 * MINUTE  # of a rest before its own level counts (the heart slows after walking)
+RECENT_RISE = 6.0  # bpm over the recent rest (≈ 3.5 sd of settled sitting heart rate)
 
 
 class StressWatch:
     """One resident's smoothed heart rate, resting normals and open episodes."""
+
+    # the recent rest (class defaults: a checkpoint from before it starts a new rest)
+    quick = 0.0
+    recent = 0.0
+    settled_at = 0.0
 
     def __init__(self, config: EngineConfig, resident: str | None = None) -> None:
         self.resident = resident
@@ -43,6 +55,9 @@ class StressWatch:
         self.overall = normal()
         self.blocks = [normal() for _ in range(BLOCKS)]
         self.smooth = 0.0
+        self.quick = 0.0  # 30-second average at rest: rises over the recent rest are judged on it
+        self.recent = 0.0  # the level of this rest so far (0: a new rest begins)
+        self.settled_at = 0.0  # when this rest's own level starts to count
         self.slow = 0.0  # ten-minute average: is the person up and about?
         self.last_ts = 0.0
         self.next_learn = 0.0
@@ -73,19 +88,26 @@ class StressWatch:
         self.last_ts = ts
         if dt > RESET_GAP:
             self.smooth = self.slow = hr = bpm
-            self.raised_since = 0.0
+            self.raised_since = self.recent = 0.0
         else:
             hr = self.smooth = self.smooth + dt / (cfg.stress_smoothing + dt) * (bpm - self.smooth)
             self.slow += dt / (SLOW + dt) * (bpm - self.slow)
         if self.bound_since or not cfg.hr_low <= hr <= cfg.hr_high:
             self._bounds(home, ts, hr, out)
         if not home.rest_from <= ts < home.rest_until:  # Home.at_rest, inlined: every beat
-            self.raised_since = 0.0
+            self.raised_since = self.recent = 0.0
             return
         if home.local_hour != self.limit_hour:
             self._set_limit(cfg, home.local_hour)
-        if hr > self.limit:
-            base = self.baseline(home.local_hour)
+        recent = self.recent
+        if recent:
+            quick = self.quick = self.quick + dt / (QUICK + dt) * (bpm - self.quick)
+        else:  # a rest begins: its own level starts where the heart is, counts once settled
+            quick = self.quick = recent = hr
+            self.settled_at = ts + SETTLE
+        if hr > self.limit or (quick > recent + RECENT_RISE and ts >= self.settled_at):
+            # a lasting new level is taken in slowly, so one episode does not last all day
+            self.recent = recent + dt / (RECENT_RAISED + dt) * (quick - recent)
             self.calm_since = 0.0
             if not self.raised_since:
                 self.raised_since = ts
@@ -94,9 +116,10 @@ class StressWatch:
                 and self.rested >= cfg.stress_learning
                 and ts - self.raised_since >= cfg.stress_sustain
             ):
-                self._alert(home, ts, hr, base, out)
+                self._alert(home, ts, hr, self.baseline(home.local_hour), out)
             return
         self.raised_since = 0.0
+        self.recent = recent + dt / (RECENT + dt) * (quick - recent)
         if self.alerted:
             self.calm_since = self.calm_since or ts
             if ts - self.calm_since >= cfg.stress_sustain:
@@ -121,18 +144,26 @@ class StressWatch:
     def _alert(self, home: "Home", ts: float, hr: float, base: Normal, out: "Output") -> None:
         self.alerted = True
         minutes = (ts - self.raised_since) / MINUTE
-        rise = hr - base.get()
-        severity = Severity.HIGH if rise > 30 else Severity.MEDIUM
+        usual = base.get()
+        if hr > self.limit:
+            rise = f"Their usual resting rate at this time of day is {usual:.0f} bpm."
+        else:  # raised over this rest's own level, not (yet) over the usual for the hour
+            hr = self.quick
+            rise = (
+                f"It was {self.recent:.0f} bpm earlier in this rest; their usual resting "
+                f"rate at this time of day is {usual:.0f} bpm."
+            )
+        severity = Severity.HIGH if hr - usual > 30 else Severity.MEDIUM
         explanation = (
             f"Heart rate raised while resting: {hr:.0f} bpm since "
             f"{home.cal.hhmm(self.raised_since)} ({minutes:.0f} minutes), sitting still. "
-            f"Their usual resting rate at this time of day is {base.get():.0f} bpm. "
-            "Check on them: pain, worry or illness?"
+            f"{rise} Check on them: pain, worry or illness?"
         )
         evidence = {
             "heart_rate": hr,
-            "resting_usual": base.get(),
+            "resting_usual": usual,
             "resting_sd": base.sd(),
+            "resting_recent": self.recent,
             "minutes_raised": minutes,
         }
         out.append(
