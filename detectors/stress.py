@@ -106,17 +106,15 @@ class StressWatch:
             quick = self.quick = recent = hr
             self.settled_at = ts + SETTLE
         if hr > self.limit or (quick > recent + RECENT_RISE and ts >= self.settled_at):
-            # a lasting new level is taken in slowly, so one episode does not last all day
-            self.recent = recent + dt / (RECENT_RAISED + dt) * (quick - recent)
             self.calm_since = 0.0
             if not self.raised_since:
                 self.raised_since = ts
-            if (
-                not self.alerted
-                and self.rested >= cfg.stress_learning
-                and ts - self.raised_since >= cfg.stress_sustain
-            ):
-                self._alert(home, ts, hr, self.baseline(home.local_hour), out)
+            if ts - self.raised_since >= cfg.stress_sustain:
+                # judged against the rest before it; past that, a lasting new level is
+                # taken in slowly, so that one episode does not last all day
+                self.recent = recent + dt / (RECENT_RAISED + dt) * (quick - recent)
+                if not self.alerted and self.rested >= cfg.stress_learning:
+                    self._alert(home, ts, hr, self.baseline(home.local_hour), out)
             return
         self.raised_since = 0.0
         self.recent = recent + dt / (RECENT + dt) * (quick - recent)
