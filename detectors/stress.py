@@ -42,6 +42,7 @@ class StressWatch:
     # the recent rest (class defaults: a checkpoint from before it starts a new rest)
     quick = 0.0
     recent = 0.0
+    rest_start = -1.0
     settled_at = 0.0
 
     def __init__(self, config: EngineConfig, resident: str | None = None) -> None:
@@ -56,7 +57,8 @@ class StressWatch:
         self.blocks = [normal() for _ in range(BLOCKS)]
         self.smooth = 0.0
         self.quick = 0.0  # 30-second average at rest: rises over the recent rest are judged on it
-        self.recent = 0.0  # the level of this rest so far (0: a new rest begins)
+        self.recent = 0.0  # the level of this rest so far
+        self.rest_start = -1.0  # the rest it belongs to (Home.rest_from)
         self.settled_at = 0.0  # when this rest's own level starts to count
         self.slow = 0.0  # ten-minute average: is the person up and about?
         self.last_ts = 0.0
@@ -88,22 +90,26 @@ class StressWatch:
         self.last_ts = ts
         if dt > RESET_GAP:
             self.smooth = self.slow = hr = bpm
-            self.raised_since = self.recent = 0.0
+            self.raised_since = 0.0
+            self.rest_start = -1.0  # the rest starts again
         else:
             hr = self.smooth = self.smooth + dt / (cfg.stress_smoothing + dt) * (bpm - self.smooth)
             self.slow += dt / (SLOW + dt) * (bpm - self.slow)
         if self.bound_since or not cfg.hr_low <= hr <= cfg.hr_high:
             self._bounds(home, ts, hr, out)
         if not home.rest_from <= ts < home.rest_until:  # Home.at_rest, inlined: every beat
-            self.raised_since = self.recent = 0.0
+            self.raised_since = 0.0
             return
         if home.local_hour != self.limit_hour:
             self._set_limit(cfg, home.local_hour)
-        recent = self.recent
-        if recent:
-            quick = self.quick = self.quick + dt / (QUICK + dt) * (bpm - self.quick)
+        if home.rest_from == self.rest_start:
+            quick = self.quick
+            quick += dt / (QUICK + dt) * (bpm - quick)
+            self.quick = quick
+            recent = self.recent
         else:  # a rest begins: its own level starts where the heart is, counts once settled
-            quick = self.quick = recent = hr
+            self.rest_start = home.rest_from
+            quick = self.quick = recent = self.recent = hr
             self.settled_at = ts + SETTLE
         if hr > self.limit or (quick > recent + RECENT_RISE and ts >= self.settled_at):
             self.calm_since = 0.0
@@ -130,7 +136,8 @@ class StressWatch:
             self.overall.learn_one(hr)
             self.blocks[home.local_hour * BLOCKS // 24].learn_one(hr)
             home.tally.resting_hr(hr)
-            self._set_limit(cfg, home.local_hour)
+            if step == MINUTE:  # a young normal moves fast; a grown one is re-read hourly
+                self._set_limit(cfg, home.local_hour)
 
     def _set_limit(self, cfg: "EngineConfig", local_hour: int) -> None:
         """Recompute the raised-heart-rate limit (when the normal or the hour changes)."""

@@ -112,13 +112,20 @@ def test_a_watch_checkpointed_before_the_recent_rest_rule_starts_a_new_rest() ->
     engine = Engine(EngineConfig(learning_period=600.0))
     list(run(engine, wearable(beats([(20, 70.0)]))))
     watch = engine._home("h-1").hearts["r-1"]
-    for name in ("quick", "recent", "settled_at"):
+    for name in ("quick", "recent", "rest_start", "settled_at"):
         del watch.__dict__[name]  # as pickled by the previous version
     restored: StressWatch = pickle.loads(pickle.dumps(watch))  # noqa: S301 (our own bytes)
-    assert restored.recent == 0.0
+    assert restored.rest_start == -1.0 and restored.recent == 0.0
     later = wearable(beats([(10, 70.0), (6, 80.0)], seed=5), start=T0 + 20 * MINUTE)
     out: list[Alert] = []
     home = engine._home("h-1")
     for reading in later:
         restored.on_beat(home, reading.ts, reading.value, out)  # type: ignore[arg-type]
     assert len(out) == 1 and out[0].detected_at > T0 + 30 * MINUTE
+
+
+def test_a_rest_that_begins_raised_settles_and_still_sees_a_later_rise() -> None:
+    # the wearable starts on a racing heart (110, over the prior's limit), then rest at 72
+    alerts = stress(wearable(beats([(2, 110.0), (25, 72.0), (6, 81.0), (10, 72.0)])))
+    [alert] = alerts
+    assert T0 + 27 * MINUTE < alert.detected_at <= T0 + 31 * MINUTE
