@@ -1,14 +1,22 @@
-"""Stress: heart rate raised at rest against the resident's resting baseline for the time of day.
+"""Stress: heart rate raised at rest, against the usual for the hour or the rest before it.
 
-Rule (docs/detectors.md): smooth the heart rate (90-second time constant). While the
-resident is at rest (in the chair for 2 minutes, with no motion in another room for 5;
-a wearable with no room sensors is taken as at rest), compare it with their resting
-normal for that part of the day (six 4-hour blocks, river ``Mean``/``Var`` then
-``EWMean``/``EWVar``, seeded with a population prior of 72 ± 8 bpm). Raised by more
-than max(12 bpm, 3 sd) (never asking more than 20 bpm) for 2.5 minutes running: one
-alert. Whatever the baseline, above 140 or below 40 bpm for 2 minutes: a high-severity
-alert. A raised minute never teaches the baseline, and no stress alert comes before
-8 minutes of resting heart rate have been learnt.
+Rule (docs/detectors.md, decision D45): while the resident is at rest (in the chair for
+2 minutes, with no motion in another room for 5; a wearable with no room sensors is
+taken as at rest), the heart rate is raised when either
+
+1. smoothed over 90 seconds, it is more than max(12 bpm, 3 sd) (never asking more than
+   20 bpm) above their resting normal for that part of the day (six 4-hour blocks, river
+   ``Mean``/``Var`` then ``EWMean``/``EWVar``, seeded with a population prior of
+   72 ± 8 bpm); or
+2. averaged over 30 seconds, it is more than 6 bpm above the level of this rest (which
+   starts where the heart is when the rest begins, follows it with a 5-minute memory and
+   counts after 5 minutes, while the heart slows after walking).
+
+Raised for 2.5 minutes running: one alert. The first 2.5 minutes of a rise are judged
+against the rest before it; a level that lasts is then taken in over about half an hour.
+Whatever the baseline, above 140 or below 40 bpm for 2 minutes: a high-severity alert. A
+raised minute never teaches the baseline, and no stress alert comes before 8 minutes of
+resting heart rate have been learnt.
 """
 
 from typing import TYPE_CHECKING
@@ -33,7 +41,7 @@ QUICK = 30.0  # seconds: time constant of the quick smoothed rate
 RECENT = 5 * MINUTE  # memory of the recent resting level
 RECENT_RAISED = 30 * MINUTE  # … while raised: a lasting new level is taken in within the hour
 SETTLE = 5 * MINUTE  # of a rest before its own level counts (the heart slows after walking)
-RECENT_RISE = 6.0  # bpm over the recent rest (≈ 3.5 sd of settled sitting heart rate)
+RECENT_RISE = 6.0  # bpm over the recent rest (≈ 3.7 sd of simulated settled sitting)
 
 
 class StressWatch:
