@@ -1,14 +1,22 @@
-"""Stress: heart rate raised at rest against the resident's resting baseline for the time of day.
+"""Stress: heart rate raised at rest, against the usual for the hour or the rest before it.
 
-Rule (docs/detectors.md): smooth the heart rate (90-second time constant). While the
-resident is at rest (in the chair for 2 minutes, with no motion in another room for 5;
-a wearable with no room sensors is taken as at rest), compare it with their resting
-normal for that part of the day (six 4-hour blocks, river ``Mean``/``Var`` then
-``EWMean``/``EWVar``, seeded with a population prior of 72 ± 8 bpm). Raised by more
-than max(12 bpm, 3 sd) (never asking more than 20 bpm) for 2.5 minutes running: one
-alert. Whatever the baseline, above 140 or below 40 bpm for 2 minutes: a high-severity
-alert. A raised minute never teaches the baseline, and no stress alert comes before
-8 minutes of resting heart rate have been learnt.
+Rule (docs/detectors.md, decision D45): while the resident is at rest (in the chair for
+2 minutes, with no motion in another room for 5; a wearable with no room sensors is
+taken as at rest), the heart rate is raised when either
+
+1. smoothed over 90 seconds, it is more than max(12 bpm, 3 sd) (never asking more than
+   20 bpm) above their resting normal for that part of the day (six 4-hour blocks, river
+   ``Mean``/``Var`` then ``EWMean``/``EWVar``, seeded with a population prior of
+   72 ± 8 bpm); or
+2. averaged over 30 seconds, it is more than 6 bpm above the level of this rest (which
+   starts where the heart is when the rest begins, follows it with a 5-minute memory and
+   counts after 5 minutes, while the heart slows after walking).
+
+Raised for 2.5 minutes running: one alert. The first 2.5 minutes of a rise are judged
+against the rest before it; a level that lasts is then taken in over about half an hour.
+Whatever the baseline, above 140 or below 40 bpm for 2 minutes: a high-severity alert. A
+raised minute never teaches the baseline, and no stress alert comes before 8 minutes of
+resting heart rate have been learnt.
 """
 
 from typing import TYPE_CHECKING
@@ -27,10 +35,23 @@ RESET_GAP = 10 * MINUTE  # after this silence the smoothed rate restarts
 SLOW = 10 * MINUTE  # time constant of the activity level
 YOUNG = 2 * 60 * MINUTE  # resting time learnt minute by minute
 LEARN_EVERY = 5 * MINUTE  # after that, one resting value every five minutes
+# Rise over the recent rest (decision D45): the rest this sitting started with, not the
+# long-run normal, is what a sudden rise is measured against.
+QUICK = 30.0  # seconds: time constant of the quick smoothed rate
+RECENT = 5 * MINUTE  # memory of the recent resting level
+RECENT_RAISED = 30 * MINUTE  # … while raised: a lasting new level is taken in within the hour
+SETTLE = 5 * MINUTE  # of a rest before its own level counts (the heart slows after walking)
+RECENT_RISE = 6.0  # bpm over the recent rest (≈ 3.7 sd of simulated settled sitting)
 
 
 class StressWatch:
     """One resident's smoothed heart rate, resting normals and open episodes."""
+
+    # the recent rest (class defaults: a checkpoint from before it starts a new rest)
+    quick = 0.0
+    recent = 0.0
+    rest_start = -1.0
+    settled_at = 0.0
 
     def __init__(self, config: EngineConfig, resident: str | None = None) -> None:
         self.resident = resident
@@ -43,6 +64,10 @@ class StressWatch:
         self.overall = normal()
         self.blocks = [normal() for _ in range(BLOCKS)]
         self.smooth = 0.0
+        self.quick = 0.0  # 30-second average at rest: rises over the recent rest are judged on it
+        self.recent = 0.0  # the level of this rest so far
+        self.rest_start = -1.0  # the rest it belongs to (Home.rest_from)
+        self.settled_at = 0.0  # when this rest's own level starts to count
         self.slow = 0.0  # ten-minute average: is the person up and about?
         self.last_ts = 0.0
         self.next_learn = 0.0
@@ -74,6 +99,7 @@ class StressWatch:
         if dt > RESET_GAP:
             self.smooth = self.slow = hr = bpm
             self.raised_since = 0.0
+            self.rest_start = -1.0  # the rest starts again
         else:
             hr = self.smooth = self.smooth + dt / (cfg.stress_smoothing + dt) * (bpm - self.smooth)
             self.slow += dt / (SLOW + dt) * (bpm - self.slow)
@@ -84,19 +110,28 @@ class StressWatch:
             return
         if home.local_hour != self.limit_hour:
             self._set_limit(cfg, home.local_hour)
-        if hr > self.limit:
-            base = self.baseline(home.local_hour)
+        if home.rest_from == self.rest_start:
+            quick = self.quick
+            quick += dt / (QUICK + dt) * (bpm - quick)
+            self.quick = quick
+            recent = self.recent
+        else:  # a rest begins: its own level starts where the heart is, counts once settled
+            self.rest_start = home.rest_from
+            quick = self.quick = recent = self.recent = hr
+            self.settled_at = ts + SETTLE
+        if hr > self.limit or (quick > recent + RECENT_RISE and ts >= self.settled_at):
             self.calm_since = 0.0
             if not self.raised_since:
                 self.raised_since = ts
-            if (
-                not self.alerted
-                and self.rested >= cfg.stress_learning
-                and ts - self.raised_since >= cfg.stress_sustain
-            ):
-                self._alert(home, ts, hr, base, out)
+            if ts - self.raised_since >= cfg.stress_sustain:
+                # judged against the rest before it; past that, a lasting new level is
+                # taken in slowly, so that one episode does not last all day
+                self.recent = recent + dt / (RECENT_RAISED + dt) * (quick - recent)
+                if not self.alerted and self.rested >= cfg.stress_learning:
+                    self._alert(home, ts, hr, self.baseline(home.local_hour), out)
             return
         self.raised_since = 0.0
+        self.recent = recent + dt / (RECENT + dt) * (quick - recent)
         if self.alerted:
             self.calm_since = self.calm_since or ts
             if ts - self.calm_since >= cfg.stress_sustain:
@@ -109,7 +144,8 @@ class StressWatch:
             self.overall.learn_one(hr)
             self.blocks[home.local_hour * BLOCKS // 24].learn_one(hr)
             home.tally.resting_hr(hr)
-            self._set_limit(cfg, home.local_hour)
+            if step == MINUTE:  # a young normal moves fast; a grown one is re-read hourly
+                self._set_limit(cfg, home.local_hour)
 
     def _set_limit(self, cfg: "EngineConfig", local_hour: int) -> None:
         """Recompute the raised-heart-rate limit (when the normal or the hour changes)."""
@@ -121,18 +157,26 @@ class StressWatch:
     def _alert(self, home: "Home", ts: float, hr: float, base: Normal, out: "Output") -> None:
         self.alerted = True
         minutes = (ts - self.raised_since) / MINUTE
-        rise = hr - base.get()
-        severity = Severity.HIGH if rise > 30 else Severity.MEDIUM
+        usual = base.get()
+        if hr > self.limit:
+            rise = f"Their usual resting rate at this time of day is {usual:.0f} bpm."
+        else:  # raised over this rest's own level, not (yet) over the usual for the hour
+            hr = self.quick
+            rise = (
+                f"It was {self.recent:.0f} bpm earlier in this rest; their usual resting "
+                f"rate at this time of day is {usual:.0f} bpm."
+            )
+        severity = Severity.HIGH if hr - usual > 30 else Severity.MEDIUM
         explanation = (
             f"Heart rate raised while resting: {hr:.0f} bpm since "
             f"{home.cal.hhmm(self.raised_since)} ({minutes:.0f} minutes), sitting still. "
-            f"Their usual resting rate at this time of day is {base.get():.0f} bpm. "
-            "Check on them: pain, worry or illness?"
+            f"{rise} Check on them: pain, worry or illness?"
         )
         evidence = {
             "heart_rate": hr,
-            "resting_usual": base.get(),
+            "resting_usual": usual,
             "resting_sd": base.sd(),
+            "resting_recent": self.recent,
             "minutes_raised": minutes,
         }
         out.append(

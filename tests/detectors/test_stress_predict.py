@@ -3,14 +3,15 @@
 Eleven lab sessions, each about ten minutes of rest and then three stress tasks. The
 heart rate of these young adults rises little in most tasks (see docs/detectors.md), so
 this checks what we claim: with a ten-minute learning period the detector finds the
-strong responses, raises no alert in a rest period, and sits within our false-alert
-budget per session.
+rises over the rest before a task (13 of 33 tasks, 7 while the task lasts; 3 before the
+rise over the recent rest, decision D45), also at one reading a minute, and raises at
+most one alert outside the tasks and their ten minutes of grace.
 """
 
 from pathlib import Path
 
 from carewatch.protocol import Alert
-from carewatch.records import LabelRecord, read_readings, read_records
+from carewatch.records import LabelRecord, ReadingRecord, read_readings, read_records
 from detectors import Engine, EngineConfig
 from detectors.cli import run
 from detectors.evaluation import evaluate
@@ -18,23 +19,43 @@ from detectors.evaluation import evaluate
 DATA = Path(__file__).resolve().parents[1] / "data" / "stress-predict-dev"
 
 
+def alerts_on(readings: list[ReadingRecord]) -> list[Alert]:
+    engine = Engine(EngineConfig(learning_period=600.0))
+    return [item for item in run(engine, readings) if isinstance(item, Alert)]
+
+
 def test_stress_predict_sessions() -> None:
     labels = list(read_records(DATA / "labels.jsonl", LabelRecord))
-    engine = Engine(EngineConfig(learning_period=600.0))
-    alerts = [
-        item
-        for item in run(engine, read_readings(DATA / "readings.jsonl"))
-        if isinstance(item, Alert)
-    ]
+    alerts = alerts_on(list(read_readings(DATA / "readings.jsonl")))
     sessions = {label.home for label in labels}
     assert len(sessions) == 11 and len(labels) == 33
-    stress = evaluate(labels, [a for a in alerts if a.kind == "stress"], len(sessions), 30)
+    mine = [a for a in alerts if a.kind == "stress"]
+    stress = evaluate(labels, mine, len(sessions), 30)
     k = stress.kinds["stress"]
-    assert k.detected >= 2  # the interview that took sp-02 to 120-135 bpm among them
-    assert any(a.home == "sp-02" for a in alerts if a.kind == "stress")
+    assert k.detected >= 10  # measured 13
+    inside = [
+        any(a.home == t.home and t.start <= a.detected_at <= t.end for a in mine) for t in labels
+    ]
+    assert sum(inside) >= 5  # measured 7; a random alerter as often finds 4
+    assert any(a.home == "sp-02" for a in alerts if a.kind == "stress")  # 120-135 bpm
     assert k.false_alerts <= 1  # at most one in eleven sessions
     assert k.delay_median_min is not None and k.delay_median_min <= 15
     # never before the ten-minute learning period is over
     first = {home: min(r.ts for r in read_readings(DATA / "readings.jsonl") if r.home == home)
              for home in sessions}  # fmt: skip
     assert all(a.detected_at - first[a.home] >= 600 for a in alerts if a.kind == "stress")
+
+
+def test_stress_predict_at_one_reading_a_minute() -> None:
+    """The wearable's default rate at home: the same rule, fewer readings to judge by."""
+    labels = list(read_records(DATA / "labels.jsonl", LabelRecord))
+    last: dict[str, float] = {}
+    thinned = []
+    for reading in read_readings(DATA / "readings.jsonl"):
+        if reading.ts - last.get(reading.home, 0.0) >= 60:
+            last[reading.home] = reading.ts
+            thinned.append(reading)
+    stress = [a for a in alerts_on(thinned) if a.kind == "stress"]
+    k = evaluate(labels, stress, 11, 30).kinds["stress"]
+    assert k.detected >= 10  # measured 13 (2 before the recent-rest rule)
+    assert k.false_alerts <= 1
