@@ -103,11 +103,13 @@ class Dehydration:
         days = [sum(self.profiles[i].values) for i in drinking]
         mature = self.profiles[0].learnt >= MATURE_HOURS
         judged = mature and self._measure(window, drinking, days)
-        if judged and not home.learning:
-            self._judge(home, hour, window, drinking, out)
         slot = home.ring.slot(hour)
-        if mature and slot is not None and slot[LOCAL_HOUR] == 0:  # yesterday is complete
-            self._learn_spread(window, drinking, days)
+        new_day = slot is not None and slot[LOCAL_HOUR] == 0
+        yesterday = self._yesterday(window, drinking, days) if mature and new_day else None
+        if judged and not home.learning:
+            self._judge(home, hour, window, drinking, yesterday, out)
+        if yesterday is not None and not self.open_since:
+            self.spread.learn_one(yesterday)
         self._learn(home, hour - cfg.dehydration_window_h + 1)
 
     def _window(
@@ -191,12 +193,20 @@ class Dehydration:
         return True
 
     def _judge(
-        self, home: "Home", hour: int, window: Window, drinking: list[int], out: "Output"
+        self,
+        home: "Home",
+        hour: int,
+        window: Window,
+        drinking: list[int],
+        yesterday: float | None,
+        out: "Output",
     ) -> None:
         cfg = home.cfg
         now = (hour + 1) * HOUR
         if self.open_since:
-            if self.value >= cfg.dehydration_recover:
+            # Over when a whole day is back to usual: within a day, the index leaps after
+            # each meal (the last hours count as drunk before they are expected).
+            if yesterday is not None and yesterday >= cfg.dehydration_recover:
                 self.open_since = 0.0
                 self.closed_at = now
             return
@@ -267,17 +277,17 @@ class Dehydration:
             home.id, AlertKind.DEHYDRATION, now, start, severity, " ".join(text), evidence
         )
 
-    def _learn_spread(self, window: Window, drinking: list[int], days: list[float]) -> None:
-        """Teach how much a whole day's drinking varies (yesterday's observed / usual)."""
-        if self.open_since or window.hours[YESTERDAY] < MIN_DAY_HOURS:
-            return
+    @staticmethod
+    def _yesterday(window: Window, drinking: list[int], days: list[float]) -> float | None:
+        """Yesterday's whole-day drinking, observed / usual (None if too little at home)."""
         parts = [
             min(window.seen[YESTERDAY][i] / window.usual[YESTERDAY][i], 2.0)
             for i, day in zip(drinking, days, strict=True)
             if day >= MIN_USUAL and window.usual[YESTERDAY][i] >= MIN_DAYS * day
         ]
-        if parts:
-            self.spread.learn_one(sum(parts) / len(parts))
+        if not parts or window.hours[YESTERDAY] < MIN_DAY_HOURS:
+            return None
+        return sum(parts) / len(parts)
 
     def _learn(self, home: "Home", hour: int) -> None:
         """Teach the profiles an hour that is old enough, unless drinking was low."""

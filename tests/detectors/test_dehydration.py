@@ -73,3 +73,10 @@ def test_the_last_hours_count_as_drunk_but_are_not_yet_expected() -> None:
 def test_the_hand_built_usual_day_is_what_these_tests_assume() -> None:
     readings: list[ReadingRecord] = Life().live([USUAL])
     assert sum(r.sensor == "tap-kitchen" for r in readings) == USUAL.drinks + 2 * 4
+
+
+def test_a_long_decline_is_one_episode_though_each_meal_lifts_the_index() -> None:
+    low = [Day(drinks=5, drink_litres=0.18), Day(drinks=3, drink_litres=0.12)]
+    low += [Day(drinks=2, drink_litres=0.1) for _ in range(4)]
+    outcome = replay(Life().live(days_with(*low)))
+    assert len(outcome.of("dehydration")) == 1
