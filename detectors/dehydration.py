@@ -9,13 +9,15 @@ shortfall. The shortfall, in days of their usual drinking, is compared with how 
 their own full days vary (``Normal``, learnt from each day's observed / usual): when it
 is more than ``dehydration_z`` of those spreads (growing with the square root of the
 days judged) and drinking is below ``dehydration_ratio`` of usual, for two hours
-running, one alert. The episode ends back above ``dehydration_recover``; a new one
-cannot start within two days. Hours away (front door, then silence) and hours with no
-data (an outage) count on neither side. An hour teaches the profile only when it is
-``dehydration_window_h`` old (backfill has long arrived), and only if drinking was then
-not below ``dehydration_learn_above``, so a decline does not become the new normal.
-Toilet visits are shown to the carer but do not decide: voids fall too little and too
-late to help.
+running, one alert. The episode ends when a whole day is back above
+``dehydration_recover``; a new one cannot start within two days. Hours away (front
+door, then silence) and hours with no data (an outage) count on neither side; once
+they have been out today, today waits until tomorrow; a stretch without the drinking
+tap worth ``SILENT_USES`` usual uses is left out (a dead sensor, for sensor health). An
+hour teaches the profile only when it is ``dehydration_window_h`` old (backfill has
+long arrived), and only if drinking was then not below ``dehydration_learn_above``, so
+a decline does not become the new normal. Toilet visits are shown to the carer but do
+not decide: voids fall too little and too late to help.
 
 Anchoring the window at midnight keeps its far edge in the quiet of the night, where
 no meal or drink can fall in or out of it; the resident's own spread lets a steady
