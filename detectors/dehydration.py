@@ -246,8 +246,10 @@ class Dehydration:
             f"{y_uses_usual:.0f} times ({y_litres_usual:.1f} L) in those hours."
         ]
         if t_uses_usual >= 1.0:
+            end = home.cal.hhmm(now)
             text.append(
-                f"Today to {home.cal.hhmm(now)}: {plural(int(t_uses), 'time')} "
+                f"Today to {'midnight' if end == '00:00' else end}: "
+                f"{plural(int(t_uses), 'time')} "
                 f"({t_litres:.1f} L), where by {home.cal.hhmm(now - lag * HOUR)} they "
                 f"usually have {t_uses_usual:.0f} ({t_litres_usual:.1f} L)."
             )
