@@ -24,11 +24,13 @@ class EngineConfig:
     learning_period: float = 14 * DAY
     fading: float = 0.05  # ≈ the last 20 days count: slow adaptation to real change
 
-    # dehydration: drinking-tap uses and litres over the last two days at home vs usual
-    dehydration_window_h: int = 48
-    dehydration_ratio: float = 0.65  # alert below 65 % of usual
-    dehydration_recover: float = 0.85  # the episode ends back above 85 %
-    dehydration_learn_above: float = 0.8  # windows below 80 % of usual teach nothing
+    # dehydration: drinking-tap uses and litres since the start of yesterday vs usual
+    dehydration_z: float = 2.5  # alert on a shortfall of 2.5 × their day-to-day sd × √days
+    dehydration_ratio: float = 0.85  # … and drinking is below 85 % of usual
+    dehydration_lag_h: int = 2  # the last 2 hours count as drunk but are not yet expected
+    dehydration_recover: float = 0.85  # the episode ends when a whole day is back above 85 %
+    dehydration_learn_above: float = 0.8  # hours drunk while below 80 % of usual teach nothing
+    dehydration_window_h: int = 48  # an hour teaches the usual day this long after it ends
 
     # night wandering
     night_min_in_bed: float = 30 * MINUTE  # in bed this long in the evening = the night began

@@ -1,34 +1,51 @@
-"""Dehydration: drinking over the last two days at home against the same hours on a usual day.
+"""Dehydration: drinking since the start of yesterday against the same hours of a usual day.
 
-Rule (docs/detectors.md): every hour, over the last 48 hours the resident was at home,
-add up the uses and litres of the drinking tap (a tap whose sensor id says "kitchen";
-every tap if none does) and the same hours of their usual day (a per-hour profile learnt
-with river ``EWMean``). The drinking index is the average of observed / usual for uses
-and for litres. Below 65 % for two hours running: one alert; the episode ends above
-85 %, and a new one cannot start within two days. Hours away (front door, then silence)
-and hours with no data (an outage) count on neither side. An hour teaches the profile
-only when it leaves the window (backfill has long arrived), and only if the index then
-was not below 80 %, so a decline does not become the new normal. Toilet visits are
-counted and shown to the carer, but do not move the index: voids fall too little and
-too late to help.
+Rule (docs/detectors.md): every hour, add up the uses and litres of the drinking tap (a
+tap whose sensor id says "kitchen"; every tap if none does) from local midnight
+yesterday to now, counting only hours at home, and the same hours of their usual day (a
+per-hour profile learnt with river ``EWMean``). The last ``dehydration_lag_h`` hours
+count as drunk but not yet as expected, so a meal or a cup of tea an hour late is not a
+shortfall. The shortfall, in days of their usual drinking, is compared with how much
+their own full days vary (``Normal``, learnt from each day's observed / usual): when it
+is more than ``dehydration_z`` of those spreads (growing with the square root of the
+days judged) and drinking is below ``dehydration_ratio`` of usual, for two hours
+running, one alert. The episode ends when a whole day is back above
+``dehydration_recover``; a new one cannot start within two days. Hours away (front
+door, then silence) and hours with no data (an outage) count on neither side; once
+they have been out today, today waits until tomorrow; a stretch without the drinking
+tap worth ``SILENT_USES`` usual uses is left out (a dead sensor, for sensor health). An
+hour teaches the profile only when it is ``dehydration_window_h`` old (backfill has
+long arrived), and only if drinking was then not below ``dehydration_learn_above``, so
+a decline does not become the new normal. Toilet visits are shown to the carer but do
+not decide: voids fall too little and too late to help.
+
+Anchoring the window at midnight keeps its far edge in the quiet of the night, where
+no meal or drink can fall in or out of it; the resident's own spread lets a steady
+drinker be judged sooner than one whose days vary.
 """
 
+from math import sqrt
 from typing import TYPE_CHECKING
 
 from carewatch.protocol import Alert, AlertKind, Severity
 from detectors.alerts import make_alert, plural
-from detectors.baselines import Profile
+from detectors.baselines import Normal, Profile
 from detectors.config import HOUR
-from detectors.hours import LOCAL_HOUR, MAX_TAPS, SIGNALS, HourRing
+from detectors.hours import LOCAL_HOUR, MAX_TAPS, SIGNALS, TOILETS, HourRing
 
 if TYPE_CHECKING:
     from detectors.home import Home, Output
 
-MIN_HOURS = 24  # at-home hours in the window before it is judged
-MIN_USUAL = 2.0  # usual uses / litres in the window for a signal to count
+MIN_USUAL = 2.0  # usual uses / litres in a day for a signal to count
+MIN_DAYS = 0.5  # usual drinking expected in the window (in days) before it is judged
+MIN_DAY_HOURS = 12  # hours at home for a day to teach the day-to-day spread
 COOL_DOWN = 48 * HOUR  # after an episode ends, no new one this soon
 MATURE_HOURS = 5 * 24  # hours of profile before drinking is judged
 DRINKING_TAP = "kitchen"  # taps named so are where drinks are drawn; else every tap counts
+SPREAD_PRIOR = 0.15  # a day's drinking varies by about this much (worth two days)
+SPREAD_FLOOR = 0.06  # never judged as steadier than this
+SILENT_USES = 8.0  # a drinking tap silent while usually used this often may be dead
+YESTERDAY, TODAY = 0, 1
 
 
 def drinking_signals(taps: dict[str, int]) -> list[int]:
@@ -44,12 +61,37 @@ def drinking_signals(taps: dict[str, int]) -> list[int]:
     return sorted(1 + 2 * i + k for i in chosen for k in (0, 1))
 
 
+class Window:
+    """Observed and usual amounts since local midnight yesterday, split by day.
+
+    ``seen[day][i]`` and ``usual[day][i]`` for ``day`` in (``YESTERDAY``, ``TODAY``) and
+    signal ``i``; ``recent[i]`` is the usual amount of the last few hours, which are not
+    yet expected.
+    """
+
+    __slots__ = ("hours", "recent", "seen", "usual")
+
+    def __init__(self) -> None:
+        width = len(SIGNALS)
+        self.seen = [[0.0] * width, [0.0] * width]
+        self.usual = [[0.0] * width, [0.0] * width]
+        self.recent = [0.0] * width
+        self.hours = [0, 0]
+
+    def total(self, i: int) -> tuple[float, float]:
+        """Observed and expected amounts of signal ``i`` over the whole window."""
+        seen = self.seen[YESTERDAY][i] + self.seen[TODAY][i]
+        return seen, self.usual[YESTERDAY][i] + self.usual[TODAY][i] - self.recent[i]
+
+
 class Dehydration:
-    """Per-resident drinking profiles, the index's normal and the open episode."""
+    """Per-resident drinking profiles, day-to-day spread and the open episode."""
 
     def __init__(self, fading: float = 0.1) -> None:
         self.profiles = [Profile(fading) for _ in SIGNALS]
-        self.value = 1.0
+        self.spread = Normal(fading, prior_mean=1.0, prior_sd=SPREAD_PRIOR, floor_sd=SPREAD_FLOOR)
+        self.value = 1.0  # observed / usual drinking over the window
+        self.score = 0.0  # the shortfall in the resident's day-to-day spreads
         self.open_since = 0.0
         self.closed_at = 0.0
         self.low_hours = 0
@@ -57,97 +99,202 @@ class Dehydration:
     def on_hour(self, home: "Home", hour: int, out: "Output") -> None:
         """Judge the window that ends with ``hour`` (absolute UTC hour), then learn."""
         cfg = home.cfg
-        window = cfg.dehydration_window_h
         drinking = drinking_signals(home.taps)
-        seen, usual, hours = self._window(home.ring, hour, window, [0, *drinking])
-        parts = [min(seen[i] / usual[i], 2.0) for i in drinking if usual[i] >= MIN_USUAL]
-        judged = hours >= MIN_HOURS and self.profiles[0].learnt >= MATURE_HOURS and bool(parts)
-        self.value = sum(parts) / len(parts) if judged else 1.0
+        uses = [i for i in drinking if i % 2 == 1]
+        window = self._window(home.ring, hour, cfg.dehydration_lag_h, [0, *drinking], uses)
+        days = [sum(self.profiles[i].values) for i in drinking]
+        mature = self.profiles[0].learnt >= MATURE_HOURS
+        judged = mature and self._measure(window, drinking, days)
+        slot = home.ring.slot(hour)
+        new_day = slot is not None and slot[LOCAL_HOUR] == 0
+        yesterday = self._yesterday(window, drinking, days) if mature and new_day else None
         if judged and not home.learning:
-            self._judge(home, hour, seen, usual, hours, out)
-        self._learn(home, hour - window + 1)
+            self._judge(home, hour, window, drinking, yesterday, out)
+        if yesterday is not None and not self.open_since:
+            self.spread.learn_one(yesterday)
+        self._learn(home, hour - cfg.dehydration_window_h + 1)
 
     def _window(
-        self, ring: HourRing, hour: int, window: int, signals: list[int]
-    ) -> tuple[list[float], list[float], int]:
-        """Observed and usual amounts of ``signals`` over the at-home hours of the window."""
-        slots = ring.at_home_slots(hour - window + 1, hour)
-        seen = [0.0] * len(SIGNALS)
-        usual = [0.0] * len(SIGNALS)
-        hours = [int(slot[LOCAL_HOUR]) for slot in slots]
-        for i in signals:
-            field, table = SIGNALS[i], self.profiles[i].values
-            seen[i] = sum([slot[field] for slot in slots])
-            usual[i] = sum([table[h] for h in hours])
-        return seen, usual, len(slots)
+        self, ring: HourRing, hour: int, lag: int, signals: list[int], uses: list[int]
+    ) -> Window:
+        """Sum the at-home hours back to local midnight yesterday.
+
+        Left out on both sides: today's hours once they have been out today (meals and
+        drinks move around an outing), and any run of hours without a drinking-tap use
+        in which they usually use it ``SILENT_USES`` times or more (a dead sensor, which
+        sensor health reports, rather than nothing drunk at all).
+        """
+        window = Window()
+        tables = [profile.values for profile in self.profiles]
+        kept: list[tuple[int, int, list[float]]] = []  # (day, hours back, slot)
+        day, back, away_today = TODAY, 0, False
+        while day >= YESTERDAY:
+            slot = ring.slot(hour - back)
+            if slot is None:
+                break
+            local = int(slot[LOCAL_HOUR])
+            if ring.at_home(slot):
+                kept.append((day, back, slot))
+            elif day == TODAY and local >= 0:
+                away_today = True
+            if local == 0:
+                day -= 1
+            back += 1
+        silent = self._silent(kept, uses, tables)
+        for n, (day, back, slot) in enumerate(kept):
+            if n in silent or (day == TODAY and away_today):
+                continue
+            local = int(slot[LOCAL_HOUR])
+            seen, usual = window.seen[day], window.usual[day]
+            window.hours[day] += 1
+            for i in signals:
+                amount = tables[i][local]
+                seen[i] += slot[SIGNALS[i]]
+                usual[i] += amount
+                if back < lag:
+                    window.recent[i] += amount
+        return window
+
+    @staticmethod
+    def _silent(
+        kept: list[tuple[int, int, list[float]]], uses: list[int], tables: list[list[float]]
+    ) -> set[int]:
+        """Positions in ``kept`` of runs of hours without a drinking-tap use that usually
+        see ``SILENT_USES`` uses or more: the sensor may well be dead."""
+        silent: set[int] = set()
+        run: list[int] = []
+        usual = 0.0
+        for n, (_, _, slot) in enumerate([*kept, (0, 0, [])]):
+            if slot and not any(slot[SIGNALS[i]] > 0 for i in uses):
+                run.append(n)
+                usual += sum(tables[i][int(slot[LOCAL_HOUR])] for i in uses)
+                continue
+            if usual >= SILENT_USES:
+                silent.update(run)
+            run, usual = [], 0.0
+        return silent
+
+    def _measure(self, window: Window, drinking: list[int], days: list[float]) -> bool:
+        """Set ``value`` and ``score``; whether there is enough usual drinking to judge."""
+        parts: list[float] = []
+        short: list[float] = []
+        expected: list[float] = []
+        for i, day in zip(drinking, days, strict=True):
+            seen, usual = window.total(i)
+            if day < MIN_USUAL or usual <= 0.0:
+                continue
+            parts.append(min(seen / usual, 2.0))
+            short.append((usual - seen) / day)
+            expected.append(usual / day)
+        if not parts or sum(expected) / len(expected) < MIN_DAYS:
+            self.value, self.score = 1.0, 0.0
+            return False
+        self.value = sum(parts) / len(parts)
+        deficit, span = sum(short) / len(short), sum(expected) / len(expected)
+        self.score = deficit / (self.spread.sd() * sqrt(span))
+        return True
 
     def _judge(
         self,
         home: "Home",
         hour: int,
-        seen: list[float],
-        usual: list[float],
-        hours: int,
+        window: Window,
+        drinking: list[int],
+        yesterday: float | None,
         out: "Output",
     ) -> None:
         cfg = home.cfg
         now = (hour + 1) * HOUR
         if self.open_since:
-            if self.value >= cfg.dehydration_recover:
+            # Over when a whole day is back to usual: within a day, the index leaps after
+            # each meal (the last hours count as drunk before they are expected).
+            if yesterday is not None and yesterday >= cfg.dehydration_recover:
                 self.open_since = 0.0
                 self.closed_at = now
             return
-        if self.value >= cfg.dehydration_ratio or now - self.closed_at < COOL_DOWN:
+        low = self.score >= cfg.dehydration_z and self.value < cfg.dehydration_ratio
+        if not low or now - self.closed_at < COOL_DOWN:
             self.low_hours = 0
             return
         self.low_hours += 1
         if self.low_hours < 2:
             return  # one low hour can be chance; two in a row is a trend
         self.open_since = now
-        out.append(self._alert(home, now, seen, usual, hours))
+        out.append(self._alert(home, now, window, drinking))
 
-    def _alert(
-        self, home: "Home", now: float, seen: list[float], usual: list[float], hours: int
-    ) -> Alert:
-        taps = [i for i in range(len(home.taps)) if i < 3]
-        uses = sum(seen[1 + 2 * i] for i in taps)
-        uses_usual = sum(usual[1 + 2 * i] for i in taps)
-        litres = sum(seen[2 + 2 * i] for i in taps)
-        litres_usual = sum(usual[2 + 2 * i] for i in taps)
-        days = hours / 24.0
+    def _alert(self, home: "Home", now: float, window: Window, drinking: list[int]) -> Alert:
+        uses = [i for i in drinking if i % 2 == 1]
+        litres = [i for i in drinking if i % 2 == 0]
+
+        def amounts(day: int, recent: bool = False) -> tuple[float, float, float, float]:
+            less = window.recent if recent else [0.0] * len(SIGNALS)
+            return (
+                sum(window.seen[day][i] for i in uses),
+                sum(window.seen[day][i] for i in litres),
+                sum(window.usual[day][i] - less[i] for i in uses),
+                sum(window.usual[day][i] - less[i] for i in litres),
+            )
+
+        lag = home.cfg.dehydration_lag_h
+        y_uses, y_litres, y_uses_usual, y_litres_usual = amounts(YESTERDAY)
+        t_uses, t_litres, t_uses_usual, t_litres_usual = amounts(TODAY, recent=True)
+        toilets, toilets_usual = window.total(TOILETS - SIGNALS[0])
         severity = Severity.HIGH if self.value < 0.5 else Severity.MEDIUM
-        explanation = (
-            f"Drinking looks low for days. Over the last {hours} hours at home (to "
-            f"{home.cal.hhmm(now)} today): taps used {plural(int(uses), 'time')} "
-            f"({litres:.1f} L) and the toilet {plural(int(seen[0]), 'time')}. Usually, over "
-            f"the same hours: taps {uses_usual:.0f} times ({litres_usual:.1f} L), toilet "
-            f"{usual[0]:.0f} times. That is {self.value:.0%} of their usual. "
-            "Offer drinks and check on them."
+        text = [
+            "Drinking looks low since yesterday. Yesterday, at home, the drinking tap was "
+            f"used {plural(int(y_uses), 'time')} ({y_litres:.1f} L); on a usual day "
+            f"{y_uses_usual:.0f} times ({y_litres_usual:.1f} L) in those hours."
+        ]
+        if t_uses_usual >= 1.0:
+            end = home.cal.hhmm(now)
+            text.append(
+                f"Today to {'midnight' if end == '00:00' else end}: "
+                f"{plural(int(t_uses), 'time')} "
+                f"({t_litres:.1f} L), where by {home.cal.hhmm(now - lag * HOUR)} they "
+                f"usually have {t_uses_usual:.0f} ({t_litres_usual:.1f} L)."
+            )
+        text.append(
+            f"Toilet {plural(int(toilets), 'time')} since yesterday, usually "
+            f"{toilets_usual:.0f}. That is {self.value:.0%} of their usual drinking, a bigger "
+            "drop than their ordinary day-to-day ups and downs. Offer drinks and check on them."
         )
         evidence: dict[str, float | int] = {
-            "hours_at_home": hours,
-            "days": round(days, 1),
+            "hours_at_home": window.hours[YESTERDAY] + window.hours[TODAY],
             "index": self.value,
             "index_alert_below": home.cfg.dehydration_ratio,
-            "tap_uses": uses,
-            "tap_uses_usual": uses_usual,
-            "tap_litres": litres,
-            "tap_litres_usual": litres_usual,
-            "toilet_visits": seen[0],
-            "toilet_visits_usual": usual[0],
+            "shortfall_sd": self.score,
+            "shortfall_sd_alert_above": home.cfg.dehydration_z,
+            "usual_day_spread": self.spread.sd(),
+            "tap_uses": y_uses + t_uses,
+            "tap_uses_usual": y_uses_usual + t_uses_usual,
+            "tap_litres": y_litres + t_litres,
+            "tap_litres_usual": y_litres_usual + t_litres_usual,
+            "tap_uses_yesterday": y_uses,
+            "tap_uses_yesterday_usual": y_uses_usual,
+            "tap_uses_today": t_uses,
+            "tap_uses_today_usual": t_uses_usual,
+            "toilet_visits": toilets,
+            "toilet_visits_usual": toilets_usual,
         }
+        start = now - (window.hours[YESTERDAY] + window.hours[TODAY]) * HOUR
         return make_alert(
-            home.id,
-            AlertKind.DEHYDRATION,
-            now,
-            now - hours * HOUR,
-            severity,
-            explanation,
-            evidence,
+            home.id, AlertKind.DEHYDRATION, now, start, severity, " ".join(text), evidence
         )
 
+    @staticmethod
+    def _yesterday(window: Window, drinking: list[int], days: list[float]) -> float | None:
+        """Yesterday's whole-day drinking, observed / usual (None if too little at home)."""
+        parts = [
+            min(window.seen[YESTERDAY][i] / window.usual[YESTERDAY][i], 2.0)
+            for i, day in zip(drinking, days, strict=True)
+            if day >= MIN_USUAL and window.usual[YESTERDAY][i] >= MIN_DAYS * day
+        ]
+        if not parts or window.hours[YESTERDAY] < MIN_DAY_HOURS:
+            return None
+        return sum(parts) / len(parts)
+
     def _learn(self, home: "Home", hour: int) -> None:
-        """Teach the profiles the hour leaving the window, unless drinking was low."""
+        """Teach the profiles an hour that is old enough, unless drinking was low."""
         slot = home.ring.slot(hour)
         if slot is None or not home.ring.at_home(slot):
             return

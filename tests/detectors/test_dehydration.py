@@ -1,0 +1,83 @@
+"""Dehydration on hand-built days: drinking since yesterday against the resident's usual."""
+
+from carewatch.records import ReadingRecord
+from detectors.dehydration import Dehydration
+from detectors.hours import ACTIVITY, FIRST_TAP, SEEN, HourRing
+from tests.detectors.helpers import replay
+from tests.detectors.life import Day, Life
+
+NORMAL = 9  # routine days before anything happens (the tests' learning period is 7 days)
+USUAL = Day()  # 8 drinks and two meals: 16 kitchen-tap uses, about 6 L a day
+
+
+def days_with(*special: Day, before: int = NORMAL, after: int = 2) -> list[Day]:
+    return [Day() for _ in range(before)] + list(special) + [Day() for _ in range(after)]
+
+
+def test_drinking_falling_alerts_on_the_evening_of_the_second_low_day() -> None:
+    # Uses and litres at about 80 % of usual, then 70 %, then 60 %.
+    decline = [Day(drinks=5, drink_litres=0.18), Day(drinks=3, drink_litres=0.12)]
+    life = Life()
+    outcome = replay(life.live(days_with(*decline, Day(drinks=2, drink_litres=0.1))))
+    [alert] = outcome.of("dehydration")
+    # Not on the first low day (a fifth down can be an ordinary day), but within the second.
+    assert life.at(NORMAL + 1, 8.0) < alert.detected_at <= life.at(NORMAL + 2, 1.0)
+    assert alert.start == life.at(NORMAL, 0.0)  # the window opens at midnight yesterday
+    assert "Drinking looks low since yesterday" in alert.explanation
+    assert "00:00" not in alert.explanation  # the end of the day reads "to midnight"
+    evidence = alert.evidence
+    assert evidence["tap_uses_yesterday"] == 5 + 2 * 4  # drinks, and each meal's four draws
+    assert 15.0 <= float(evidence["tap_uses_yesterday_usual"]) <= 17.0  # type: ignore[arg-type]
+    assert float(evidence["shortfall_sd"]) >= float(evidence["shortfall_sd_alert_above"])  # type: ignore[arg-type]
+    assert float(evidence["index"]) < 0.85  # type: ignore[arg-type]
+    assert outcome.kinds() == ["dehydration"]
+
+
+def test_one_day_drinking_a_little_less_is_no_alert() -> None:
+    outcome = replay(Life().live(days_with(Day(drinks=6, drink_litres=0.22))))
+    assert outcome.alerts == []
+
+
+def test_going_out_as_lunch_is_due_is_no_alert() -> None:
+    # Two days running they leave at 12:27 and eat both meals out: the hour at home
+    # when lunch is usually made looks dry, and today's drinking moved with the outing.
+    out = Day(out=(12.45, 20.0))
+    outcome = replay(Life().live(days_with(out, out)))
+    assert outcome.of("dehydration") == []
+
+
+def test_a_dead_kitchen_tap_is_not_taken_for_a_resident_who_stopped_drinking() -> None:
+    life = Life()
+    readings = life.live(days_with())
+    dead = (life.at(NORMAL, 9.0), life.at(NORMAL + 1, 15.0))
+    alive = [r for r in readings if not (r.sensor == "tap-kitchen" and dead[0] <= r.ts < dead[1])]
+    assert len(alive) < len(readings) - 20
+    assert replay(alive).of("dehydration") == []
+
+
+def test_the_last_hours_count_as_drunk_but_are_not_yet_expected() -> None:
+    detector = Dehydration()
+    usual = detector.profiles[FIRST_TAP - 4].values  # tap 1 uses, by local hour
+    usual[:] = [1.0] * 24
+    ring = HourRing(96)
+    for hour in range(30):  # local hour = UTC hour: a day and six hours
+        ring.open(hour, hour % 24)
+        slot = ring.slot(hour)
+        assert slot is not None
+        slot[SEEN] = slot[ACTIVITY] = 1.0
+        slot[FIRST_TAP] = 1.0
+    window = detector._window(ring, 29, lag=2, signals=[1], uses=[1])
+    assert window.hours == [24, 6]  # yesterday from its midnight, and today
+    assert window.total(1) == (30.0, 28.0)
+
+
+def test_the_hand_built_usual_day_is_what_these_tests_assume() -> None:
+    readings: list[ReadingRecord] = Life().live([USUAL])
+    assert sum(r.sensor == "tap-kitchen" for r in readings) == USUAL.drinks + 2 * 4
+
+
+def test_a_long_decline_is_one_episode_though_each_meal_lifts_the_index() -> None:
+    low = [Day(drinks=5, drink_litres=0.18), Day(drinks=3, drink_litres=0.12)]
+    low += [Day(drinks=2, drink_litres=0.1) for _ in range(4)]
+    outcome = replay(Life().live(days_with(*low)))
+    assert len(outcome.of("dehydration")) == 1
