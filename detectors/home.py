@@ -37,6 +37,8 @@ DEDUP = 512  # recent event readings remembered to drop duplicates
 HEART_RATE, MOTION, BED, CHAIR = Kind.HEART_RATE, Kind.MOTION, Kind.BED, Kind.CHAIR
 TAP, TOILET, DOOR = Kind.TAP, Kind.TOILET, Kind.DOOR
 
+NEVER = float("inf")
+
 DedupKey = tuple[SensorState, float, float]  # the sensor's own state: hashed by identity
 
 
@@ -69,9 +71,7 @@ class Home:
         self.has_motion = False
         self.has_furniture = False
         self.sensors: dict[str, SensorState] = {}
-        # the last DEDUP event readings, as a set to look up and a queue to forget the oldest
-        self.recent: set[DedupKey] = set()
-        self.recent_order: deque[DedupKey] = deque()
+        self.recent: deque[DedupKey] = deque(maxlen=DEDUP)  # the last event readings
         self.hour = -1
         self.hour_start = 0.0
         self.hour_end = 0.0
@@ -83,7 +83,6 @@ class Home:
         self.tally = DayTally("2000-01-01", 0.0)
         self.next_check = 0.0
         self.jumper = ""  # the sensor whose readings jumped ahead of the clock, unconfirmed
-        self.last_sensor = ""
         self.resumed = 0.0  # when readings came back after a silence
         self.dehydration = Dehydration()
         self.night = NightWatch(config)
@@ -98,7 +97,7 @@ class Home:
         recent = state.get("recent")
         if isinstance(recent, dict):  # version 1: an ordered dict of (sensor id, ts, value)
             keys = [(self.sensors[sensor], ts, value) for sensor, ts, value in recent]
-            self.recent, self.recent_order = set(keys), deque(keys)
+            self.recent = deque(keys, maxlen=DEDUP)
             self.hour_start = self.hour_end - HOUR
             room = self.chair_room
             self.chair_sensor = max(room, key=room.__getitem__) if room else ""
@@ -164,7 +163,7 @@ class Home:
         if kind is HEART_RATE:
             if ts <= state.last_ts:
                 return  # a duplicate or a late beat: a past heart rate alerts no one
-        elif self._repeated((state, ts, value)):
+        elif self._repeated(state, ts, value):
             return  # a re-delivered reading
         if self.first_ts == 0.0:
             self._start(ts)
@@ -195,7 +194,6 @@ class Home:
             self.seen_hour = at >= self.hour_start
         if at > self.last_seen:
             self.last_seen = at
-        self.last_sensor = sensor
         self.health.offline_since = 0.0  # a reading arrived: the gateway is connected
         if kind is HEART_RATE:
             self._heart(who, sensor, at, value, live, out)
@@ -212,20 +210,17 @@ class Home:
             self._room_sensor(kind)
         return state
 
-    def _repeated(self, key: DedupKey) -> bool:
+    def _repeated(self, state: SensorState, ts: float, value: float) -> bool:
         """Whether an event reading is one of the home's last ``DEDUP`` (else remember it).
 
-        A set and a queue rather than one ordered dict: dropping a dict's oldest key
-        leaves holes that every later ``next(iter(...))`` walks over (6 % of a replay).
+        Only a reading not newer than its sensor's latest can repeat one (one event in
+        a thousand in a replay): only then is the queue searched. Hashing float keys into
+        a set instead cost about half a microsecond an event.
         """
-        recent = self.recent
-        if key in recent:
+        key = (state, ts, value)
+        if ts <= state.last_ts and key in self.recent:
             return True
-        recent.add(key)
-        order = self.recent_order
-        order.append(key)
-        if len(order) > DEDUP:
-            recent.remove(order.popleft())
+        self.recent.append(key)
         return False
 
     def _judge_silence_before(self, at: float, out: Output) -> None:
@@ -273,7 +268,6 @@ class Home:
             self.clock = at
         if at > self.last_seen:
             self.last_seen = at
-        self.last_sensor = sensor
         self.health.offline_since = 0.0
         watch.on_beat(self, at, bpm, out)
         if at >= self.next_check:
@@ -428,18 +422,18 @@ class Home:
         than ``STUCK_CHAIR`` (hours with no chair event: the sensor is stuck); with
         only motion sensors, no motion for ``rest_quiet``; with neither, always.
         """
+        if self.has_furniture and not self.in_chair:
+            self.rest_from, self.rest_until = NEVER, 0.0  # (most motion: up and about)
+            return
         cfg = self.cfg
         start = self.walked + cfg.rest_quiet if self.walked else 0.0
         if self.has_furniture:
-            if not self.in_chair:
-                self.rest_from, self.rest_until = float("inf"), 0.0
-                return
             self.rest_from = max(start, self.chair_since + cfg.rest_settle)
             self.rest_until = self.chair_since + STUCK_CHAIR
             return
         if self.has_motion:
             start = max(start, self.last_motion + cfg.rest_quiet)
-        self.rest_from, self.rest_until = start, float("inf")
+        self.rest_from, self.rest_until = start, NEVER
 
     def moving(self, ts: float) -> bool:
         """The wearable says they are up and about (heart rate well above resting)."""
