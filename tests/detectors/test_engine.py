@@ -45,6 +45,22 @@ def test_checkpoint_round_trip_gives_identical_output() -> None:
     assert first.home_bytes("h-1") < 20_000
 
 
+def test_replay_gives_what_process_and_watermark_ticks_give() -> None:
+    readings = Life().live([Day() for _ in range(9)] + [Day(wander=(2.0, 40.0, True)), Day()])
+    one_by_one, replayed = engine(), engine()
+    expected: list[Alert | DailySummary] = []
+    next_tick = 0.0
+    for reading in readings:
+        expected += one_by_one.process(reading)
+        if one_by_one.now() >= next_tick:
+            mark = one_by_one.watermark()
+            expected += one_by_one.tick(mark)
+            next_tick = max(mark, one_by_one.now()) + MINUTE
+    assert list(replayed.replay(readings, MINUTE)) == expected
+    assert any(isinstance(item, Alert) for item in expected)
+    assert replayed.now() == one_by_one.now()
+
+
 def test_a_version_1_checkpoint_restores_and_goes_on_as_if_never_stopped() -> None:
     # written half-way through these readings by the engine of checkpoint version 1
     readings = Life().live([Day() for _ in range(9)] + [Day(wander=(2.0, 40.0, True)), Day()])
