@@ -5,19 +5,20 @@ it a file. Time only moves with the readings' own timestamps (per home) and with
 :meth:`Engine.tick`, the watermark that lets silence be noticed.
 """
 
-import pickle  # checkpoints are our own files, written by to_bytes
 import zlib
 from collections.abc import Iterable, Iterator
 
 from carewatch.protocol import Alert, DailySummary, GatewayStatus, Kind
 from carewatch.records import ReadingRecord
+from detectors import checkpoint
 from detectors.config import EngineConfig
 from detectors.home import Home, Output
 
 HEART_RATE = Kind.HEART_RATE  # a module global: one lookup on the hot path
 
-CHECKPOINT_VERSION = 2  # 2: duplicates remembered by sensor state (home.py), not by id
-READABLE = (1, 2)  # Home.__setstate__ brings a version 1 home up to date
+# 2: settings by field name (checkpoint.py), duplicates by sensor state (home.py)
+CHECKPOINT_VERSION = 2
+READABLE = (1, 2)  # checkpoint.V1Config and Home.__setstate__ bring version 1 up to date
 DEFAULT_TZ = "UTC"
 
 
@@ -145,14 +146,18 @@ class Engine:
     def to_bytes(self) -> bytes:
         """A checkpoint of every home's state (compressed)."""
         payload = (CHECKPOINT_VERSION, self.config, self._tz, self._homes)
-        return zlib.compress(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL), 6)
+        return zlib.compress(checkpoint.dumps(payload), 6)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> "Engine":
         """Restore an engine from :meth:`to_bytes` (a trusted, local checkpoint)."""
-        version, config, tz, homes = pickle.loads(zlib.decompress(data))  # noqa: S301
+        version, config, tz, homes = checkpoint.loads(zlib.decompress(data))
         if version not in READABLE:
             raise ValueError(f"checkpoint version {version} is not one of {READABLE}")
+        if isinstance(config, checkpoint.V1Config):
+            config = config.config()
+            for state in homes.values():
+                state.cfg = config  # they held the same stand-in
         engine = cls(config)
         engine._tz = tz
         engine._homes = homes
@@ -161,4 +166,4 @@ class Engine:
 
     def home_bytes(self, home: str) -> int:
         """Checkpoint size of one home's state, in bytes (compressed)."""
-        return len(zlib.compress(pickle.dumps(self._homes[home], protocol=5), 6))
+        return len(zlib.compress(checkpoint.dumps(self._homes[home]), 6))

@@ -1,5 +1,6 @@
 """The engine as a whole: checkpoints, duplicates, outages with backfill, gateway status."""
 
+import zlib
 from pathlib import Path
 
 from carewatch.protocol import Alert, DailySummary, GatewayStatus, Kind
@@ -65,15 +66,24 @@ def test_a_version_1_checkpoint_restores_and_goes_on_as_if_never_stopped() -> No
     # written half-way through these readings by the engine of checkpoint version 1
     readings = Life().live([Day() for _ in range(9)] + [Day(wander=(2.0, 40.0, True)), Day()])
     half = len(readings) // 2
-    whole = engine()
+    restored = Engine.from_bytes(V1_CHECKPOINT.read_bytes())
+    assert restored.config.learning_period == 7 * DAY  # its own settings, not scrambled
+    whole = Engine(restored.config)  # (defaults may have changed since it was written)
+    whole.set_home_tz("h-1", "Europe/London")
     for reading in readings[:half]:
         whole.process(reading)
-    restored = Engine.from_bytes(V1_CHECKPOINT.read_bytes())
     again = readings[half - 50 :]  # the last 50 re-delivered first: duplicates, remembered
     out_restored = [item for r in again for item in restored.process(r)]
     out_whole = [item for r in again for item in whole.process(r)]
     assert out_restored == out_whole
     assert any(isinstance(item, Alert) for item in out_whole)
+
+
+def test_checkpoints_keep_settings_by_name() -> None:
+    e = Engine(EngineConfig(learning_period=3 * DAY, wander_after=7 * MINUTE))
+    blob = e.to_bytes()
+    assert b"EngineConfig" not in zlib.decompress(blob)  # not by position: see checkpoint.py
+    assert Engine.from_bytes(blob).config == e.config
 
 
 def test_duplicated_readings_change_nothing() -> None:
