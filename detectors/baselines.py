@@ -133,17 +133,23 @@ class Profile:
     (2.0, 3.0)
     """
 
-    __slots__ = ("_hours", "learnt", "values")
+    __slots__ = ("_hours", "fading", "learnt", "values")
 
     def __init__(self, fading: float) -> None:
-        self._hours = [stats.EWMean(fading_factor=fading) for _ in range(24)]
+        self.fading = fading
+        # an hour's mean is made when it first learns: a new home holds 7 profiles x 24
+        # hours, and until then their means are half of its memory (about 25 KB)
+        self._hours: list[stats.EWMean | None] = [None] * 24
         self.values = [0.0] * 24  # the hours' means as plain floats, for hot loops
         self.learnt = 0
 
     def learn_one(self, hour: int, x: float) -> None:
         """Teach the amount seen in one local ``hour`` (0–23) of one day."""
-        self._hours[hour].update(x)
-        self.values[hour] = float(self._hours[hour].get())
+        mean = self._hours[hour]
+        if mean is None:
+            mean = self._hours[hour] = stats.EWMean(fading_factor=self.fading)
+        mean.update(x)
+        self.values[hour] = float(mean.get())
         self.learnt += 1
 
     def get(self, hour: int) -> float:

@@ -50,16 +50,7 @@ def run(engine: Engine, readings: Iterable[ReadingRecord]) -> Iterator[Alert | D
     sensor with a fast clock would push ahead of everyone). A file's end is not an
     outage: no tick follows the last reading.
     """
-    next_tick = 0.0
-    process, clock = engine.process, engine.now  # bound once: this loop is the hot path
-    for reading in readings:
-        out = process(reading)
-        if out:
-            yield from out
-        if clock() >= next_tick:
-            now = engine.watermark()
-            yield from engine.tick(now)
-            next_tick = max(now, engine.now()) + TICK_EVERY
+    yield from engine.replay(readings, TICK_EVERY)
 
 
 def _ends(readings: Iterable[ReadingRecord], ends: dict[str, float]) -> Iterator[ReadingRecord]:

@@ -9,6 +9,8 @@ alert: an outage is told by the gateway alert, not by false alarms), otherwise a
 whose clock runs slow, taken as happening now.
 """
 
+from collections import deque
+
 from carewatch.protocol import Alert, DailySummary, Kind
 from detectors.calendar import LocalCalendar
 from detectors.config import HOUR, MINUTE, EngineConfig
@@ -30,6 +32,14 @@ WALKING = 2 * MINUTE  # motion in another room this soon after the last: walking
 CHECK_EVERY = 5 * MINUTE  # time-based checks; every minute while someone is up at night
 STUCK_CHAIR = 4 * HOUR  # no one sits this long without a chair event
 DEDUP = 512  # recent event readings remembered to drop duplicates
+
+# Enum members as module globals: ``Kind.MOTION`` costs six times ``MOTION`` per reading.
+HEART_RATE, MOTION, BED, CHAIR = Kind.HEART_RATE, Kind.MOTION, Kind.BED, Kind.CHAIR
+TAP, TOILET, DOOR = Kind.TAP, Kind.TOILET, Kind.DOOR
+
+NEVER = float("inf")
+
+DedupKey = tuple[SensorState, float, float]  # the sensor's own state: hashed by identity
 
 
 class Home:
@@ -53,6 +63,7 @@ class Home:
         self.motion_sensor = ""
         self.walked = 0.0  # two rooms' motion sensors in quick succession: walking about
         self.chair_room: dict[str, int] = {}  # motion triggers per sensor while seated
+        self.chair_sensor = ""  # the chair_room sensor with the most triggers (the first of ties)
         self.last_door = 0.0
         self.in_bed = False
         self.in_chair = False
@@ -60,8 +71,9 @@ class Home:
         self.has_motion = False
         self.has_furniture = False
         self.sensors: dict[str, SensorState] = {}
-        self.recent: dict[tuple[str, float, float], None] = {}
+        self.recent: deque[DedupKey] = deque(maxlen=DEDUP)  # the last event readings
         self.hour = -1
+        self.hour_start = 0.0
         self.hour_end = 0.0
         self.seen_hour = False  # the current hour is marked as heard from
         self.local_hour = 0
@@ -71,7 +83,6 @@ class Home:
         self.tally = DayTally("2000-01-01", 0.0)
         self.next_check = 0.0
         self.jumper = ""  # the sensor whose readings jumped ahead of the clock, unconfirmed
-        self.last_sensor = ""
         self.resumed = 0.0  # when readings came back after a silence
         self.dehydration = Dehydration()
         self.night = NightWatch(config)
@@ -79,6 +90,17 @@ class Home:
         self.health = SensorHealth()
         self.hearts: dict[str, StressWatch] = {}
         self._rest_span()
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        """Restore from a checkpoint; one of version 1 (engine.py) is brought up to date."""
+        self.__dict__.update(state)
+        recent = state.get("recent")
+        if isinstance(recent, dict):  # version 1: an ordered dict of (sensor id, ts, value)
+            keys = [(self.sensors[sensor], ts, value) for sensor, ts, value in recent]
+            self.recent = deque(keys, maxlen=DEDUP)
+            self.hour_start = self.hour_end - HOUR
+            room = self.chair_room
+            self.chair_sensor = max(room, key=room.__getitem__) if room else ""
 
     # -- time ---------------------------------------------------------------------------
 
@@ -95,7 +117,8 @@ class Home:
     def _start(self, ts: float) -> None:
         self.first_ts = ts
         self.hour = int(ts // HOUR)
-        self.hour_end = (self.hour + 1) * HOUR
+        self.hour_start = self.hour * HOUR
+        self.hour_end = self.hour_start + HOUR
         self.local_hour = self.cal.hour(ts)
         self.ring.open(self.hour, self.local_hour)
         self.day_end = self.cal.next_midnight(ts)
@@ -115,7 +138,8 @@ class Home:
             self.dehydration.on_hour(self, hour, out)
             self.ring.open(hour + 1, self.cal.hour(end))
         self.hour = new_hour
-        self.hour_end = (new_hour + 1) * HOUR
+        self.hour_start = new_hour * HOUR
+        self.hour_end = self.hour_start + HOUR
         self.seen_hour = False
         self.local_hour = int(self.ring.slots[new_hour % RING][LOCAL_HOUR])
 
@@ -129,24 +153,18 @@ class Home:
 
     # -- readings -----------------------------------------------------------------------
 
-    def process(self, sensor: str, kind: Kind, ts: float, value: float, who: str | None) -> Output:
-        """Take one reading; return the alerts and summaries it completes."""
-        out: Output = []
+    def process(
+        self, sensor: str, kind: Kind, ts: float, value: float, who: str | None, out: Output
+    ) -> None:
+        """Take one reading; add the alerts and summaries it completes to ``out``."""
         state = self.sensors.get(sensor)
         if state is None:
-            state = self.sensors[sensor] = SensorState(kind)
-            if kind is Kind.MOTION or kind is Kind.BED or kind is Kind.CHAIR:
-                self._room_sensor(kind)
-        if kind is Kind.HEART_RATE:
+            state = self._new_sensor(sensor, kind)
+        if kind is HEART_RATE:
             if ts <= state.last_ts:
-                return out  # a duplicate or a late beat: a past heart rate alerts no one
-        else:
-            key = (sensor, ts, value)
-            if key in self.recent:
-                return out  # a re-delivered reading
-            self.recent[key] = None
-            if len(self.recent) > DEDUP:
-                del self.recent[next(iter(self.recent))]
+                return  # a duplicate or a late beat: a past heart rate alerts no one
+        elif self._repeated(state, ts, value):
+            return  # a re-delivered reading
         if self.first_ts == 0.0:
             self._start(ts)
         at = ts - state.offset
@@ -155,33 +173,55 @@ class Home:
             live = True  # the usual case, without a call
         else:
             at, live = self._timing(sensor, state, ts)
-        if live and self.last_seen:
+        silence = self.cfg.gateway_silence
+        # Only a silence of 2 x the limit (never under 2 x gateway_silence) or a gateway
+        # that said it went offline can be judged: spare the call otherwise.
+        if (
+            live
+            and self.last_seen
+            and (at - self.last_seen >= 2 * silence or self.health.offline_since)
+        ):
             self._judge_silence_before(at, out)
         if at > clock:
             if at >= self.hour_end:
                 self._advance(at, out)
             self.clock = at
         state.seen(ts, at, live)
-        if at - self.last_seen >= self.cfg.gateway_silence:
+        if at - self.last_seen >= silence:
             self.resumed = max(self.resumed, at)  # back after a silence: what happened is unknown
-        if at < self.hour_end - HOUR or not self.seen_hour:
+        if at < self.hour_start or not self.seen_hour:
             self.ring.add(int(at // HOUR), SEEN)
-            self.seen_hour = at >= self.hour_end - HOUR
+            self.seen_hour = at >= self.hour_start
         if at > self.last_seen:
             self.last_seen = at
-        self.last_sensor = sensor
         self.health.offline_since = 0.0  # a reading arrived: the gateway is connected
-        if kind is Kind.HEART_RATE:
-            watch = self.hearts.get(who or sensor)
-            if watch is not None and live:
-                watch.on_beat(self, at, value, out)
-            else:
-                self._heart(who, sensor, at, value, live, out)
+        if kind is HEART_RATE:
+            self._heart(who, sensor, at, value, live, out)
+        elif kind is MOTION and live:
+            self._live_motion(sensor, at, value, out)
         else:
             self._event(kind, sensor, at, value, live, out)
         if live and at >= self.next_check:
             self.check(at, out)
-        return out
+
+    def _new_sensor(self, sensor: str, kind: Kind) -> SensorState:
+        state = self.sensors[sensor] = SensorState(kind)
+        if kind is MOTION or kind is BED or kind is CHAIR:
+            self._room_sensor(kind)
+        return state
+
+    def _repeated(self, state: SensorState, ts: float, value: float) -> bool:
+        """Whether an event reading is one of the home's last ``DEDUP`` (else remember it).
+
+        Only a reading not newer than its sensor's latest can repeat one (one event in
+        a thousand in a replay): only then is the queue searched. Hashing float keys into
+        a set instead cost about half a microsecond an event.
+        """
+        key = (state, ts, value)
+        if ts <= state.last_ts and key in self.recent:
+            return True
+        self.recent.append(key)
+        return False
 
     def _judge_silence_before(self, at: float, out: Output) -> None:
         """Judge a silence that ends now as a live clock would have when it fell due.
@@ -198,7 +238,7 @@ class Home:
         if at - since >= 2 * limit:
             self.check(since + limit, out)
 
-    def beat(self, sensor: str, ts: float, bpm: float, who: str | None) -> Output:
+    def beat(self, sensor: str, ts: float, bpm: float, who: str | None, out: Output) -> None:
         """Take one heart-rate reading: the hot path (most readings), else :meth:`process`.
 
         The usual beat is newer than the sensor's last, on time (after its learnt clock
@@ -209,30 +249,29 @@ class Home:
         state = self.sensors.get(sensor)
         watch = self.hearts.get(who or sensor)
         if state is None or watch is None or ts <= state.last_ts:
-            return self.process(sensor, Kind.HEART_RATE, ts, bpm, who)
+            self.process(sensor, HEART_RATE, ts, bpm, who, out)
+            return
         at = ts - state.offset  # a wearable whose clock runs slow keeps its learnt lag
         clock = self.clock
         if (
             not clock - REORDER <= at <= clock + JUMP
-            or not self.hour_end - HOUR <= at < self.hour_end
+            or not self.hour_start <= at < self.hour_end
             or not 0.0 < at - state.heard < LONG_GAP
             or at - self.last_seen >= self.cfg.gateway_silence
             or not self.seen_hour
         ):
-            return self.process(sensor, Kind.HEART_RATE, ts, bpm, who)
+            self.process(sensor, HEART_RATE, ts, bpm, who, out)
+            return
         state.last_ts = ts
         state.heard = at
         if at > clock:
             self.clock = at
         if at > self.last_seen:
             self.last_seen = at
-        self.last_sensor = sensor
         self.health.offline_since = 0.0
-        out: Output = []
         watch.on_beat(self, at, bpm, out)
         if at >= self.next_check:
             self.check(at, out)
-        return out
 
     def _timing(self, sensor: str, state: SensorState, ts: float) -> tuple[float, bool]:
         """When a reading happened as far as the detectors go, and whether it is live.
@@ -272,7 +311,7 @@ class Home:
 
     def _room_sensor(self, kind: Kind) -> None:
         """A first motion, bed or chair sensor: rest is now judged by it."""
-        if kind is Kind.MOTION:
+        if kind is MOTION:
             self.has_motion = True
         else:
             self.has_furniture = True
@@ -292,48 +331,59 @@ class Home:
         if live:
             watch.on_beat(self, ts, value, out)
 
+    def _live_motion(self, sensor: str, ts: float, value: float, out: Output) -> None:
+        """A live motion reading (nine events in ten): :meth:`_event`'s motion path alone."""
+        self.ring.add(int(ts // HOUR), ACTIVITY)
+        if not self.in_bed:  # turning over in bed is not being up
+            self.inactivity.on_activity(self, ts)
+            self.last_activity = ts
+        self._motion(sensor, ts)
+        self._rest_span()
+        if self.night.out_since:  # the night watch counts motion only while they are up
+            self.night.on_event(self, MOTION, ts, value, out)
+
     def _event(
         self, kind: Kind, sensor: str, ts: float, value: float, live: bool, out: Output
     ) -> None:
         hour = int(ts // HOUR)
         same_day = ts >= self.tally.start
-        if kind is Kind.TAP:
+        if kind is TAP:
             index = self.taps.get(sensor)
             if index is None:
                 index = self.taps[sensor] = len(self.taps)
             self.ring.tap(hour, index, value)
             if same_day:
                 self.tally.tap(value)
-        elif kind is Kind.TOILET:
+        elif kind is TOILET:
             self.ring.add(hour, TOILETS)
             if same_day:
                 self.tally.toilet(night=self.night.in_night and live)
-        if kind is not Kind.DOOR or value == 1.0:
+        if kind is not DOOR or value == 1.0:
             self.ring.add(hour, ACTIVITY)
         if not live:
             self.last_activity = max(self.last_activity, ts)
-            if kind is Kind.BED and ts > self.bed_at:
+            if kind is BED and ts > self.bed_at:
                 # got up (or back to bed) during an outage: "not up yet" must not hang on
                 self.bed_at = ts
                 self.in_bed = value == 1.0
             return
-        if kind is Kind.DOOR:
+        if kind is DOOR:
             self.last_door = ts
-        elif not (kind is Kind.MOTION and self.in_bed):  # turning over in bed is not being up
+        elif not (kind is MOTION and self.in_bed):  # turning over in bed is not being up
             self.inactivity.on_activity(self, ts)
             self.last_activity = ts
-        if kind is Kind.MOTION:
+        if kind is MOTION:
             self._motion(sensor, ts)
-        elif kind is Kind.BED:
+        elif kind is BED:
             self.in_bed = value == 1.0
             self.bed_at = ts
-        elif kind is Kind.CHAIR:
+        elif kind is CHAIR:
             if value == 1.0 and not self.in_chair:
                 self.chair_since = ts
             elif value == 0.0 and self.in_chair:
                 self.tally.chair(self.chair_since, ts)
             self.in_chair = value == 1.0
-        if kind is Kind.MOTION or kind is Kind.CHAIR:
+        if kind is MOTION or kind is CHAIR:
             self._rest_span()
         self.night.on_event(self, kind, ts, value, out)
 
@@ -341,12 +391,20 @@ class Home:
         if sensor != self.motion_sensor and ts - self.last_motion < WALKING:
             self.walked = ts
         if self.in_chair and ts - self.chair_since > MINUTE:
-            # fidgets while seated teach which room the chair is in
-            self.chair_room[sensor] = self.chair_room.get(sensor, 0) + 1
-        if self.chair_room and sensor != max(self.chair_room, key=self.chair_room.__getitem__):
+            self._fidget(sensor)
+        if self.chair_sensor and sensor != self.chair_sensor:
             self.walked = ts  # moving in another room: a chair that says "occupied" is stale
         self.last_motion = ts
         self.motion_sensor = sensor
+
+    def _fidget(self, sensor: str) -> None:
+        """Motion while seated: it teaches which room the chair is in (the most fidgets)."""
+        room = self.chair_room
+        count = room[sensor] = room.get(sensor, 0) + 1
+        best = self.chair_sensor
+        if not best or (sensor != best and count >= room[best]):
+            # max() keeps the first of equals, so a tie may or may not move it: ask it
+            self.chair_sensor = max(room, key=room.__getitem__)
 
     def at_rest(self, ts: float) -> bool:
         """Sitting in the chair a while (fidgets allowed), or no way to tell otherwise.
@@ -364,18 +422,18 @@ class Home:
         than ``STUCK_CHAIR`` (hours with no chair event: the sensor is stuck); with
         only motion sensors, no motion for ``rest_quiet``; with neither, always.
         """
+        if self.has_furniture and not self.in_chair:
+            self.rest_from, self.rest_until = NEVER, 0.0  # (most motion: up and about)
+            return
         cfg = self.cfg
         start = self.walked + cfg.rest_quiet if self.walked else 0.0
         if self.has_furniture:
-            if not self.in_chair:
-                self.rest_from, self.rest_until = float("inf"), 0.0
-                return
             self.rest_from = max(start, self.chair_since + cfg.rest_settle)
             self.rest_until = self.chair_since + STUCK_CHAIR
             return
         if self.has_motion:
             start = max(start, self.last_motion + cfg.rest_quiet)
-        self.rest_from, self.rest_until = start, float("inf")
+        self.rest_from, self.rest_until = start, NEVER
 
     def moving(self, ts: float) -> bool:
         """The wearable says they are up and about (heart rate well above resting)."""

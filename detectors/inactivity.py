@@ -44,10 +44,10 @@ class Inactivity:
         """A sign of the resident: learn the silence it ends (by day, at home)."""
         gap = ts - home.last_activity
         if (
-            home.last_activity
+            MORNING_GAP_FLOOR <= gap < DAY  # first: most signs come minutes apart
+            and home.last_activity
             and not home.night.in_night
             and not home.away
-            and MORNING_GAP_FLOOR <= gap < DAY
         ):
             self.silences[home.cal.hour(home.last_activity) * BLOCKS // 24].learn_one(gap)
         self.silence_alerted = False

@@ -1,11 +1,16 @@
 """The engine as a whole: checkpoints, duplicates, outages with backfill, gateway status."""
 
+import zlib
+from pathlib import Path
+
 from carewatch.protocol import Alert, DailySummary, GatewayStatus, Kind
 from carewatch.records import ReadingRecord
 from detectors import Engine, EngineConfig
 from detectors.config import DAY
 from tests.detectors.helpers import Outcome, replay
 from tests.detectors.life import HOUR, MINUTE, Day, Life
+
+V1_CHECKPOINT = Path(__file__).parent / "data" / "checkpoint-v1.bin"
 
 
 def engine() -> Engine:
@@ -39,6 +44,46 @@ def test_checkpoint_round_trip_gives_identical_output() -> None:
     assert out_first == out_second
     assert any(isinstance(item, Alert) for item in out_first)
     assert first.home_bytes("h-1") < 20_000
+
+
+def test_replay_gives_what_process_and_watermark_ticks_give() -> None:
+    readings = Life().live([Day() for _ in range(9)] + [Day(wander=(2.0, 40.0, True)), Day()])
+    one_by_one, replayed = engine(), engine()
+    expected: list[Alert | DailySummary] = []
+    next_tick = 0.0
+    for reading in readings:
+        expected += one_by_one.process(reading)
+        if one_by_one.now() >= next_tick:
+            mark = one_by_one.watermark()
+            expected += one_by_one.tick(mark)
+            next_tick = max(mark, one_by_one.now()) + MINUTE
+    assert list(replayed.replay(readings, MINUTE)) == expected
+    assert any(isinstance(item, Alert) for item in expected)
+    assert replayed.now() == one_by_one.now()
+
+
+def test_a_version_1_checkpoint_restores_and_goes_on_as_if_never_stopped() -> None:
+    # written half-way through these readings by the engine of checkpoint version 1
+    readings = Life().live([Day() for _ in range(9)] + [Day(wander=(2.0, 40.0, True)), Day()])
+    half = len(readings) // 2
+    restored = Engine.from_bytes(V1_CHECKPOINT.read_bytes())
+    assert restored.config.learning_period == 7 * DAY  # its own settings, not scrambled
+    whole = Engine(restored.config)  # (defaults may have changed since it was written)
+    whole.set_home_tz("h-1", "Europe/London")
+    for reading in readings[:half]:
+        whole.process(reading)
+    again = readings[half - 50 :]  # the last 50 re-delivered first: duplicates, remembered
+    out_restored = [item for r in again for item in restored.process(r)]
+    out_whole = [item for r in again for item in whole.process(r)]
+    assert out_restored == out_whole
+    assert any(isinstance(item, Alert) for item in out_whole)
+
+
+def test_checkpoints_keep_settings_by_name() -> None:
+    e = Engine(EngineConfig(learning_period=3 * DAY, wander_after=7 * MINUTE))
+    blob = e.to_bytes()
+    assert b"EngineConfig" not in zlib.decompress(blob)  # not by position: see checkpoint.py
+    assert Engine.from_bytes(blob).config == e.config
 
 
 def test_duplicated_readings_change_nothing() -> None:
@@ -87,6 +132,7 @@ def test_gateway_status_offline_and_low_battery() -> None:
     status = GatewayStatus(gateway="gw-1", state="offline", ts=last + 60.0)
     assert e.status("h-1", status, received_at=last + 60.0) == []
     [offline] = e.tick(last + 60.0 + 31 * MINUTE)
+    assert isinstance(offline, Alert)
     assert offline.kind == "sensor_health" and "gateway" in offline.explanation
     battery = GatewayStatus(gateway="gw-1", state="online", ts=last + HOUR, battery={"bed": 9.0})
     [low] = e.status("h-1", battery, received_at=last + HOUR)
