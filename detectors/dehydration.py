@@ -25,7 +25,7 @@ drinker be judged sooner than one whose days vary.
 """
 
 from math import sqrt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from carewatch.protocol import Alert, AlertKind, Severity
 from detectors.alerts import make_alert, plural
@@ -95,6 +95,11 @@ class Dehydration:
         self.open_since = 0.0
         self.closed_at = 0.0
         self.low_hours = 0
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # A checkpoint from before the day-to-day spread was learnt lacks it: start it afresh.
+        self.__init__()  # type: ignore[misc]
+        self.__dict__.update(state)
 
     def on_hour(self, home: "Home", hour: int, out: "Output") -> None:
         """Judge the window that ends with ``hour`` (absolute UTC hour), then learn."""
