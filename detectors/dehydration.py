@@ -25,13 +25,23 @@ drinker be judged sooner than one whose days vary.
 """
 
 from math import sqrt
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from carewatch.protocol import Alert, AlertKind, Severity
 from detectors.alerts import make_alert, plural
 from detectors.baselines import Normal, Profile
 from detectors.config import HOUR
-from detectors.hours import LOCAL_HOUR, MAX_TAPS, SIGNALS, TOILETS, HourRing
+from detectors.hours import (
+    ACTIVITY,
+    LOCAL_HOUR,
+    MAX_TAPS,
+    OCCUPIED,
+    SEEN,
+    SIGNALS,
+    TOILETS,
+    HourRing,
+)
 
 if TYPE_CHECKING:
     from detectors.home import Home, Output
@@ -47,6 +57,8 @@ SPREAD_FLOOR = 0.06  # never judged as steadier than this
 SILENT_USES = 8.0  # a drinking tap silent while usually used this often may be dead
 YESTERDAY, TODAY = 0, 1
 
+Slot = list[float]
+
 
 def drinking_signals(taps: dict[str, int]) -> list[int]:
     """Indices (into the window's signals) of the drinking taps' uses and litres.
@@ -59,6 +71,58 @@ def drinking_signals(taps: dict[str, int]) -> list[int]:
     named = [i for name, i in taps.items() if DRINKING_TAP in name and i < MAX_TAPS]
     chosen = named or [i for i in taps.values() if i < MAX_TAPS]
     return sorted(1 + 2 * i + k for i in chosen for k in (0, 1))
+
+
+FIELDS = [itemgetter(field) for field in SIGNALS]  # signal i's amount in an hourly slot
+
+
+def _kept(ring: HourRing, hour: int, lag: int) -> tuple[list[Slot], list[Slot], int, bool]:
+    """The at-home slots of today and of yesterday back from ``hour``, newest first; how
+    many of them are in the last ``lag`` hours; whether they were out today."""
+    today: list[Slot] = []
+    yesterday: list[Slot] = []
+    recent, away, rows = 0, False, today
+    size, slots = ring.size, ring.slots
+    if hour > ring.current:
+        return today, yesterday, recent, away
+    for h in range(hour, ring.current - size, -1):
+        slot = slots[h % size]
+        local = slot[LOCAL_HOUR]
+        if slot[SEEN] > 0 and local >= 0 and (slot[ACTIVITY] > 0 or slot[OCCUPIED] > 0):
+            rows.append(slot)  # at home: HourRing.at_home, inlined
+            if hour - h < lag:
+                recent += 1
+        elif local >= 0 and rows is today:
+            away = True
+        if local == 0:
+            if rows is yesterday:
+                break
+            rows = yesterday
+    return today, yesterday, recent, away
+
+
+def _silent(kept: list[Slot], uses: list[int], tables: list[list[float]]) -> set[int]:
+    """Positions in ``kept`` of runs of hours without a drinking-tap use that usually
+    see ``SILENT_USES`` uses or more: the sensor may well be dead."""
+    if len(uses) == 1:
+        usual, field = tables[uses[0]], SIGNALS[uses[0]]
+        used = [slot[field] > 0 for slot in kept]
+    else:  # the same sums, in the same order, as adding the uses' amounts hour by hour
+        usual = list(map(sum, zip(*(tables[i] for i in uses), strict=True)))
+        fields = [SIGNALS[i] for i in uses]
+        used = [any(slot[f] > 0 for f in fields) for slot in kept]
+    silent: set[int] = set()
+    start, total = 0, 0.0
+    for n, slot in enumerate(kept):
+        if used[n]:
+            if total >= SILENT_USES:
+                silent.update(range(start, n))
+            start, total = n + 1, 0.0
+        else:
+            total += usual[int(slot[LOCAL_HOUR])]
+    if total >= SILENT_USES:
+        silent.update(range(start, len(kept)))
+    return silent
 
 
 class Window:
@@ -128,56 +192,35 @@ class Dehydration:
         drinks move around an outing), and any run of hours without a drinking-tap use
         in which they usually use it ``SILENT_USES`` times or more (a dead sensor, which
         sensor health reports, rather than nothing drunk at all).
+
+        Each amount is added hour by hour from the newest back, in C (``sum`` over
+        ``map``) but in that order, so the sums are the same to the last bit.
         """
         window = Window()
         tables = [profile.values for profile in self.profiles]
-        kept: list[tuple[int, int, list[float]]] = []  # (day, hours back, slot)
-        day, back, away_today = TODAY, 0, False
-        while day >= YESTERDAY:
-            slot = ring.slot(hour - back)
-            if slot is None:
-                break
-            local = int(slot[LOCAL_HOUR])
-            if ring.at_home(slot):
-                kept.append((day, back, slot))
-            elif day == TODAY and local >= 0:
-                away_today = True
-            if local == 0:
-                day -= 1
-            back += 1
-        silent = self._silent(kept, uses, tables)
-        for n, (day, back, slot) in enumerate(kept):
-            if n in silent or (day == TODAY and away_today):
-                continue
-            local = int(slot[LOCAL_HOUR])
-            seen, usual = window.seen[day], window.usual[day]
-            window.hours[day] += 1
+        today, yesterday, recent, away_today = _kept(ring, hour, lag)
+        kept = today + yesterday  # newest first
+        silent = _silent(kept, uses, tables) if uses else set()
+        if silent or away_today:
+            skip = silent | set(range(len(today))) if away_today else silent
+            rows = [slot for n, slot in enumerate(kept) if n not in skip]
+            recent = sum(1 for n in range(recent) if n not in skip)
+            today = [slot for n, slot in enumerate(today) if n not in skip]
+            yesterday = rows[len(today) :]
+        for day, slots in ((YESTERDAY, yesterday), (TODAY, today)):
+            window.hours[day] = len(slots)
+            if slots:
+                local = [int(slot[LOCAL_HOUR]) for slot in slots]
+                seen, usual = window.seen[day], window.usual[day]
+                for i in signals:
+                    seen[i] = sum(map(FIELDS[i], slots), 0.0)
+                    usual[i] = sum(map(tables[i].__getitem__, local), 0.0)
+        if recent:
+            rows = (today + yesterday)[:recent]
+            local = [int(slot[LOCAL_HOUR]) for slot in rows]
             for i in signals:
-                amount = tables[i][local]
-                seen[i] += slot[SIGNALS[i]]
-                usual[i] += amount
-                if back < lag:
-                    window.recent[i] += amount
+                window.recent[i] = sum(map(tables[i].__getitem__, local), 0.0)
         return window
-
-    @staticmethod
-    def _silent(
-        kept: list[tuple[int, int, list[float]]], uses: list[int], tables: list[list[float]]
-    ) -> set[int]:
-        """Positions in ``kept`` of runs of hours without a drinking-tap use that usually
-        see ``SILENT_USES`` uses or more: the sensor may well be dead."""
-        silent: set[int] = set()
-        run: list[int] = []
-        usual = 0.0
-        for n, (_, _, slot) in enumerate([*kept, (0, 0, [])]):
-            if slot and not any(slot[SIGNALS[i]] > 0 for i in uses):
-                run.append(n)
-                usual += sum(tables[i][int(slot[LOCAL_HOUR])] for i in uses)
-                continue
-            if usual >= SILENT_USES:
-                silent.update(run)
-            run, usual = [], 0.0
-        return silent
 
     def _measure(self, window: Window, drinking: list[int], days: list[float]) -> bool:
         """Set ``value`` and ``score``; whether there is enough usual drinking to judge."""
