@@ -24,6 +24,7 @@ no meal or drink can fall in or out of it; the resident's own spread lets a stea
 drinker be judged sooner than one whose days vary.
 """
 
+import re
 from math import sqrt
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -74,54 +75,98 @@ def drinking_signals(taps: dict[str, int]) -> list[int]:
 
 
 FIELDS = [itemgetter(field) for field in SIGNALS]  # signal i's amount in an hourly slot
+LOCAL = itemgetter(LOCAL_HOUR)
+_DRY = re.compile(b"\x00+")  # a run of hours without a use, in a string of used flags
 
 
-def _kept(ring: HourRing, hour: int, lag: int) -> tuple[list[Slot], list[Slot], int, bool]:
-    """The at-home slots of today and of yesterday back from ``hour``, newest first; how
-    many of them are in the last ``lag`` hours; whether they were out today."""
-    today: list[Slot] = []
-    yesterday: list[Slot] = []
-    recent, away, rows = 0, False, today
-    size, slots = ring.size, ring.slots
-    if hour > ring.current:
-        return today, yesterday, recent, away
-    for h in range(hour, ring.current - size, -1):
-        slot = slots[h % size]
+class Kept:
+    """The at-home slots of the window that ends with ``hour``: today's and yesterday's,
+    newest first, whether they were out today, the hour of today's local midnight (None
+    if the ring ran out first) and the oldest hour looked at.
+
+    The next hour's follows from this one with its own slot alone, as long as no past
+    hour of the ring was marked since (``HourRing.edits``): :meth:`next`.
+    """
+
+    __slots__ = ("away", "edits", "floor", "hour", "midnight", "today", "yesterday")
+
+    def __init__(
+        self,
+        hour: int,
+        edits: int,
+        today: list[Slot],
+        yesterday: list[Slot],
+        away: bool,
+        midnight: int | None,
+        floor: int,
+    ) -> None:
+        self.hour, self.edits, self.away = hour, edits, away
+        self.today, self.yesterday = today, yesterday
+        self.midnight, self.floor = midnight, floor
+
+    @classmethod
+    def walk(cls, ring: HourRing, hour: int) -> "Kept":
+        """Look at every hour back from ``hour`` to local midnight yesterday."""
+        today: list[Slot] = []
+        yesterday: list[Slot] = []
+        away, rows, midnight, floor = False, today, None, hour + 1
+        size, slots = ring.size, ring.slots
+        for h in range(hour, ring.current - size, -1) if hour <= ring.current else ():
+            slot = slots[h % size]
+            local = slot[LOCAL_HOUR]
+            floor = h
+            if slot[SEEN] > 0 and local >= 0 and (slot[ACTIVITY] > 0 or slot[OCCUPIED] > 0):
+                rows.append(slot)  # at home: HourRing.at_home, inlined
+            elif local >= 0 and rows is today:
+                away = True
+            if local == 0:
+                if rows is yesterday:
+                    break
+                rows, midnight = yesterday, h
+        return cls(hour, ring.edits, today, yesterday, away, midnight, floor)
+
+    def next(self, ring: HourRing, hour: int) -> "Kept | None":
+        """The window of the next hour, or None if it must be walked afresh."""
+        if hour != self.hour + 1 or hour != ring.current or ring.edits != self.edits:
+            return None
+        slot = ring.slots[hour % ring.size]
         local = slot[LOCAL_HOUR]
-        if slot[SEEN] > 0 and local >= 0 and (slot[ACTIVITY] > 0 or slot[OCCUPIED] > 0):
-            rows.append(slot)  # at home: HourRing.at_home, inlined
-            if hour - h < lag:
-                recent += 1
-        elif local >= 0 and rows is today:
-            away = True
-        if local == 0:
-            if rows is yesterday:
-                break
-            rows = yesterday
-    return today, yesterday, recent, away
+        home = ring.at_home(slot)
+        if local == 0:  # yesterday is the day this one's today was
+            if self.midnight is None:
+                return None
+            today = [slot] if home else []
+            kept = Kept(hour, self.edits, today, self.today, not home, hour, self.midnight)
+        else:
+            today = [slot, *self.today] if home else self.today
+            away = self.away or (not home and local >= 0)
+            kept = Kept(hour, self.edits, today, self.yesterday, away, self.midnight, self.floor)
+        return kept if kept.floor > hour - ring.size else None  # all still in the ring
+
+    def recent(self, ring: HourRing, lag: int) -> int:
+        """How many of the kept hours are among the last ``lag``."""
+        size, slots = ring.size, ring.slots
+        last = max(self.hour - lag, self.floor - 1)
+        return sum(ring.at_home(slots[h % size]) for h in range(self.hour, last, -1))
 
 
 def _silent(kept: list[Slot], uses: list[int], tables: list[list[float]]) -> set[int]:
     """Positions in ``kept`` of runs of hours without a drinking-tap use that usually
     see ``SILENT_USES`` uses or more: the sensor may well be dead."""
-    if len(uses) == 1:
-        usual, field = tables[uses[0]], SIGNALS[uses[0]]
-        used = [slot[field] > 0 for slot in kept]
+    if len(uses) == 1:  # uses are counts: one is above 0 when it is true
+        usual = tables[uses[0]]
+        used = bytes(map(bool, map(FIELDS[uses[0]], kept)))
     else:  # the same sums, in the same order, as adding the uses' amounts hour by hour
         usual = list(map(sum, zip(*(tables[i] for i in uses), strict=True)))
         fields = [SIGNALS[i] for i in uses]
-        used = [any(slot[f] > 0 for f in fields) for slot in kept]
+        used = bytes(any(slot[f] > 0 for f in fields) for slot in kept)
     silent: set[int] = set()
-    start, total = 0, 0.0
-    for n, slot in enumerate(kept):
-        if used[n]:
-            if total >= SILENT_USES:
-                silent.update(range(start, n))
-            start, total = n + 1, 0.0
-        else:
-            total += usual[int(slot[LOCAL_HOUR])]
-    if total >= SILENT_USES:
-        silent.update(range(start, len(kept)))
+    local: list[int] = []
+    for run in _DRY.finditer(used):
+        start, end = run.span()
+        local = local or list(map(int, map(LOCAL, kept)))
+        if sum(map(usual.__getitem__, local[start:end]), 0.0) >= SILENT_USES:
+            silent.update(range(start, end))
     return silent
 
 
@@ -159,6 +204,10 @@ class Dehydration:
         self.open_since = 0.0
         self.closed_at = 0.0
         self.low_hours = 0
+        self.kept: Kept | None = None  # the last window's hours, to go on from (not saved)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {name: value for name, value in self.__dict__.items() if name != "kept"}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         # A checkpoint from before the day-to-day spread was learnt lacks it: start it afresh.
@@ -198,7 +247,10 @@ class Dehydration:
         """
         window = Window()
         tables = [profile.values for profile in self.profiles]
-        today, yesterday, recent, away_today = _kept(ring, hour, lag)
+        found = self.kept.next(ring, hour) if self.kept is not None else None
+        self.kept = found = found or Kept.walk(ring, hour)
+        today, yesterday, away_today = found.today, found.yesterday, found.away
+        recent = found.recent(ring, lag)
         kept = today + yesterday  # newest first
         silent = _silent(kept, uses, tables) if uses else set()
         if silent or away_today:
@@ -210,14 +262,14 @@ class Dehydration:
         for day, slots in ((YESTERDAY, yesterday), (TODAY, today)):
             window.hours[day] = len(slots)
             if slots:
-                local = [int(slot[LOCAL_HOUR]) for slot in slots]
+                local = list(map(int, map(LOCAL, slots)))
                 seen, usual = window.seen[day], window.usual[day]
                 for i in signals:
                     seen[i] = sum(map(FIELDS[i], slots), 0.0)
                     usual[i] = sum(map(tables[i].__getitem__, local), 0.0)
         if recent:
             rows = (today + yesterday)[:recent]
-            local = [int(slot[LOCAL_HOUR]) for slot in rows]
+            local = list(map(int, map(LOCAL, rows)))
             for i in signals:
                 window.recent[i] = sum(map(tables[i].__getitem__, local), 0.0)
         return window

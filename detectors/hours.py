@@ -7,6 +7,8 @@ in the order first heard; more are pooled into the last). Late readings (backfil
 land in the hour they belong to while it is still kept.
 """
 
+from typing import Any
+
 SEEN, ACTIVITY, OCCUPIED, LOCAL_HOUR, TOILETS = range(5)
 FIRST_TAP = 5
 MAX_TAPS = 3
@@ -32,12 +34,18 @@ class HourRing:
     (0.0, True)
     """
 
-    __slots__ = ("current", "size", "slots")
+    __slots__ = ("current", "edits", "size", "slots")
 
     def __init__(self, size: int) -> None:
         self.size = size
         self.current = -1
         self.slots = [self._empty(-1) for _ in range(size)]
+        self.edits = 0  # past hours marked (heard from, activity): whether one was at home
+
+    def __setstate__(self, state: tuple[None, dict[str, Any]]) -> None:
+        self.edits = 0  # a checkpoint from before edits were counted
+        for name, value in state[1].items():
+            setattr(self, name, value)
 
     @staticmethod
     def _empty(local_hour: int) -> list[float]:
@@ -47,6 +55,8 @@ class HourRing:
 
     def open(self, hour: int, local_hour: int) -> None:
         """Start a new current hour."""
+        if hour != self.current + 1:
+            self.edits += 1  # not the next hour: the ring is not what it was
         self.slots[hour % self.size] = self._empty(local_hour)
         self.current = hour
 
@@ -61,6 +71,8 @@ class HourRing:
         slot = self.slot(hour)
         if slot is not None:
             slot[field] += amount
+            if hour != self.current and field <= OCCUPIED:
+                self.edits += 1
 
     def tap(self, hour: int, tap_index: int, litres: float) -> None:
         """One use of tap number ``tap_index``."""
