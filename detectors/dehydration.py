@@ -24,7 +24,6 @@ no meal or drink can fall in or out of it; the resident's own spread lets a stea
 drinker be judged sooner than one whose days vary.
 """
 
-import re
 from math import sqrt
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -57,6 +56,7 @@ SPREAD_PRIOR = 0.15  # a day's drinking varies by about this much (worth two day
 SPREAD_FLOOR = 0.06  # never judged as steadier than this
 SILENT_USES = 8.0  # a drinking tap silent while usually used this often may be dead
 YESTERDAY, TODAY = 0, 1
+UNSAVED = ("kept", "taps")  # Dehydration's attributes that follow from the rest: not saved
 
 Slot = list[float]
 
@@ -76,7 +76,6 @@ def drinking_signals(taps: dict[str, int]) -> list[int]:
 
 FIELDS = [itemgetter(field) for field in SIGNALS]  # signal i's amount in an hourly slot
 LOCAL = itemgetter(LOCAL_HOUR)
-_DRY = re.compile(b"\x00+")  # a run of hours without a use, in a string of used flags
 
 
 class Kept:
@@ -145,28 +144,31 @@ class Kept:
 
     def recent(self, ring: HourRing, lag: int) -> int:
         """How many of the kept hours are among the last ``lag``."""
-        size, slots = ring.size, ring.slots
+        size, slots, at_home = ring.size, ring.slots, ring.at_home
         last = max(self.hour - lag, self.floor - 1)
-        return sum(ring.at_home(slots[h % size]) for h in range(self.hour, last, -1))
+        return [at_home(slots[h % size]) for h in range(self.hour, last, -1)].count(True)
 
 
 def _silent(kept: list[Slot], uses: list[int], tables: list[list[float]]) -> set[int]:
     """Positions in ``kept`` of runs of hours without a drinking-tap use that usually
     see ``SILENT_USES`` uses or more: the sensor may well be dead."""
-    if len(uses) == 1:  # uses are counts: one is above 0 when it is true
-        usual = tables[uses[0]]
-        used = bytes(map(bool, map(FIELDS[uses[0]], kept)))
+    if len(uses) == 1:  # uses are counts: above 0 when true
+        usual, used = tables[uses[0]], list(map(FIELDS[uses[0]], kept))
     else:  # the same sums, in the same order, as adding the uses' amounts hour by hour
         usual = list(map(sum, zip(*(tables[i] for i in uses), strict=True)))
         fields = [SIGNALS[i] for i in uses]
-        used = bytes(any(slot[f] > 0 for f in fields) for slot in kept)
+        used = [any(slot[f] > 0 for f in fields) for slot in kept]
     silent: set[int] = set()
-    local: list[int] = []
-    for run in _DRY.finditer(used):
-        start, end = run.span()
-        local = local or list(map(int, map(LOCAL, kept)))
-        if sum(map(usual.__getitem__, local[start:end]), 0.0) >= SILENT_USES:
-            silent.update(range(start, end))
+    start, total = 0, 0.0
+    for n, slot in enumerate(kept):
+        if used[n]:
+            if total >= SILENT_USES:
+                silent.update(range(start, n))
+            start, total = n + 1, 0.0
+        else:
+            total += usual[int(slot[LOCAL_HOUR])]
+    if total >= SILENT_USES:
+        silent.update(range(start, len(kept)))
     return silent
 
 
@@ -205,9 +207,10 @@ class Dehydration:
         self.closed_at = 0.0
         self.low_hours = 0
         self.kept: Kept | None = None  # the last window's hours, to go on from (not saved)
+        self.taps: tuple[int, list[int], list[int]] = (0, [], [])  # taps: drinking, uses
 
     def __getstate__(self) -> dict[str, Any]:
-        return {name: value for name, value in self.__dict__.items() if name != "kept"}
+        return {name: value for name, value in self.__dict__.items() if name not in UNSAVED}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         # A checkpoint from before the day-to-day spread was learnt lacks it: start it afresh.
@@ -217,8 +220,11 @@ class Dehydration:
     def on_hour(self, home: "Home", hour: int, out: "Output") -> None:
         """Judge the window that ends with ``hour`` (absolute UTC hour), then learn."""
         cfg = home.cfg
-        drinking = drinking_signals(home.taps)
-        uses = [i for i in drinking if i % 2 == 1]
+        count, drinking, uses = self.taps
+        if count != len(home.taps):  # taps are only ever added
+            drinking = drinking_signals(home.taps)
+            uses = [i for i in drinking if i % 2 == 1]
+            self.taps = (len(home.taps), drinking, uses)
         window = self._window(home.ring, hour, cfg.dehydration_lag_h, [0, *drinking], uses)
         days = [sum(self.profiles[i].values) for i in drinking]
         mature = self.profiles[0].learnt >= MATURE_HOURS
