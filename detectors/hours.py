@@ -40,7 +40,11 @@ class HourRing:
         self.size = size
         self.current = -1
         self.slots = [self._empty(-1) for _ in range(size)]
-        self.edits = 0  # past hours marked (heard from, activity): whether one was at home
+        # Marks on past hours that may change whether the resident was at home (heard
+        # from, activity), or a ring reopened: the drinking window, carried from hour to
+        # hour, is walked afresh when this moves. Whoever writes a slot directly (the
+        # closing hour's OCCUPIED) must write only the current hour.
+        self.edits = 0
 
     def __setstate__(self, state: tuple[None, dict[str, Any]]) -> None:
         self.edits = 0  # a checkpoint from before edits were counted
@@ -81,21 +85,6 @@ class HourRing:
             field = FIRST_TAP + 2 * min(tap_index, MAX_TAPS - 1)
             slot[field] += 1.0
             slot[field + 1] += litres
-
-    def at_home_slots(self, first: int, last: int) -> list[list[float]]:
-        """The kept slots of hours ``first``..``last`` (inclusive) spent at home.
-
-        Same test as :meth:`at_home`, inlined: the drinking window asks every hour.
-        """
-        size, slots = self.size, self.slots
-        first = max(first, self.current - size + 1)
-        return [
-            slot
-            for slot in (slots[h % size] for h in range(first, min(last, self.current) + 1))
-            if slot[SEEN] > 0
-            and slot[LOCAL_HOUR] >= 0
-            and (slot[ACTIVITY] > 0 or slot[OCCUPIED] > 0)
-        ]
 
     @staticmethod
     def at_home(slot: list[float]) -> bool:
