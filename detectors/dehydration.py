@@ -24,6 +24,7 @@ no meal or drink can fall in or out of it; the resident's own spread lets a stea
 drinker be judged sooner than one whose days vary.
 """
 
+from itertools import compress
 from math import sqrt
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -149,9 +150,11 @@ class Kept:
         return [at_home(slots[h % size]) for h in range(self.hour, last, -1)].count(True)
 
 
-def _silent(kept: list[Slot], uses: list[int], tables: list[list[float]]) -> set[int]:
-    """Positions in ``kept`` of runs of hours without a drinking-tap use that usually
-    see ``SILENT_USES`` uses or more: the sensor may well be dead."""
+def _silent(
+    kept: list[Slot], hours: list[int], uses: list[int], tables: list[list[float]]
+) -> set[int]:
+    """Positions in ``kept`` (local ``hours``) of runs of hours without a drinking-tap use
+    that usually see ``SILENT_USES`` uses or more: the sensor may well be dead."""
     if len(uses) == 1:  # uses are counts: above 0 when true
         usual, used = tables[uses[0]], list(map(FIELDS[uses[0]], kept))
     else:  # the same sums, in the same order, as adding the uses' amounts hour by hour
@@ -160,13 +163,13 @@ def _silent(kept: list[Slot], uses: list[int], tables: list[list[float]]) -> set
         used = [any(slot[f] > 0 for f in fields) for slot in kept]
     silent: set[int] = set()
     start, total = 0, 0.0
-    for n, slot in enumerate(kept):
+    for n, local in enumerate(hours):
         if used[n]:
             if total >= SILENT_USES:
                 silent.update(range(start, n))
             start, total = n + 1, 0.0
         else:
-            total += usual[int(slot[LOCAL_HOUR])]
+            total += usual[local]
     if total >= SILENT_USES:
         silent.update(range(start, len(kept)))
     return silent
@@ -176,11 +179,11 @@ class Window:
     """Observed and usual amounts since local midnight yesterday, split by day.
 
     ``seen[day][i]`` and ``usual[day][i]`` for ``day`` in (``YESTERDAY``, ``TODAY``) and
-    signal ``i``; ``recent[i]`` is the usual amount of the last few hours, which are not
-    yet expected.
+    signal ``i``, once :meth:`fill` has added it up; ``recent[i]`` is the usual amount of
+    the last few hours, which are not yet expected.
     """
 
-    __slots__ = ("hours", "recent", "seen", "usual")
+    __slots__ = ("days", "hours", "recent", "recent_hours", "seen", "usual")
 
     def __init__(self) -> None:
         width = len(SIGNALS)
@@ -188,6 +191,23 @@ class Window:
         self.usual = [[0.0] * width, [0.0] * width]
         self.recent = [0.0] * width
         self.hours = [0, 0]
+        # the hours counted, newest first: (slots, local hours) of yesterday and of today
+        self.days: list[tuple[list[Slot], list[int]]] = [([], []), ([], [])]
+        self.recent_hours: list[int] = []
+
+    def fill(self, i: int, usual: list[float]) -> None:
+        """Add up signal ``i``, whose usual amount by local hour is ``usual``.
+
+        Hour by hour from the newest back, as the rule reads; in C (``sum`` over
+        ``map``) but in that order, so the sums are the same to the last bit.
+        """
+        amount = FIELDS[i]
+        for day, (slots, hours) in enumerate(self.days):
+            if slots:
+                self.seen[day][i] = sum(map(amount, slots), 0.0)
+                self.usual[day][i] = sum(map(usual.__getitem__, hours), 0.0)
+        if self.recent_hours:
+            self.recent[i] = sum(map(usual.__getitem__, self.recent_hours), 0.0)
 
     def total(self, i: int) -> tuple[float, float]:
         """Observed and expected amounts of signal ``i`` over the whole window."""
@@ -225,7 +245,7 @@ class Dehydration:
             drinking = drinking_signals(home.taps)
             uses = [i for i in drinking if i % 2 == 1]
             self.taps = (len(home.taps), drinking, uses)
-        window = self._window(home.ring, hour, cfg.dehydration_lag_h, [0, *drinking], uses)
+        window = self._window(home.ring, hour, cfg.dehydration_lag_h, drinking, uses)
         days = [sum(self.profiles[i].values) for i in drinking]
         mature = self.profiles[0].learnt >= MATURE_HOURS
         judged = mature and self._measure(window, drinking, days)
@@ -255,29 +275,20 @@ class Dehydration:
         tables = [profile.values for profile in self.profiles]
         found = self.kept.next(ring, hour) if self.kept is not None else None
         self.kept = found = found or Kept.walk(ring, hour)
-        today, yesterday, away_today = found.today, found.yesterday, found.away
-        recent = found.recent(ring, lag)
-        kept = today + yesterday  # newest first
-        silent = _silent(kept, uses, tables) if uses else set()
-        if silent or away_today:
-            skip = silent | set(range(len(today))) if away_today else silent
-            rows = [slot for n, slot in enumerate(kept) if n not in skip]
-            recent = sum(1 for n in range(recent) if n not in skip)
-            today = [slot for n, slot in enumerate(today) if n not in skip]
-            yesterday = rows[len(today) :]
-        for day, slots in ((YESTERDAY, yesterday), (TODAY, today)):
-            window.hours[day] = len(slots)
-            if slots:
-                local = list(map(int, map(LOCAL, slots)))
-                seen, usual = window.seen[day], window.usual[day]
-                for i in signals:
-                    seen[i] = sum(map(FIELDS[i], slots), 0.0)
-                    usual[i] = sum(map(tables[i].__getitem__, local), 0.0)
-        if recent:
-            rows = (today + yesterday)[:recent]
-            local = list(map(int, map(LOCAL, rows)))
-            for i in signals:
-                window.recent[i] = sum(map(tables[i].__getitem__, local), 0.0)
+        kept = found.today + found.yesterday  # newest first
+        hours = list(map(int, map(LOCAL, kept)))
+        recent, split = found.recent(ring, lag), len(found.today)
+        silent = _silent(kept, hours, uses, tables) if uses else set()
+        if silent or found.away:
+            skip = silent | set(range(split)) if found.away else silent
+            counted = [n not in skip for n in range(len(kept))]
+            kept, hours = list(compress(kept, counted)), list(compress(hours, counted))
+            recent, split = counted[:recent].count(True), counted[:split].count(True)
+        window.days = [(kept[split:], hours[split:]), (kept[:split], hours[:split])]
+        window.hours = [len(kept) - split, split]
+        window.recent_hours = hours[:recent]
+        for i in signals:
+            window.fill(i, tables[i])
         return window
 
     def _measure(self, window: Window, drinking: list[int], days: list[float]) -> bool:
@@ -344,7 +355,9 @@ class Dehydration:
         lag = home.cfg.dehydration_lag_h
         y_uses, y_litres, y_uses_usual, y_litres_usual = amounts(YESTERDAY)
         t_uses, t_litres, t_uses_usual, t_litres_usual = amounts(TODAY, recent=True)
-        toilets, toilets_usual = window.total(TOILETS - SIGNALS[0])
+        toilet = TOILETS - SIGNALS[0]  # shown, not judged: added up only for an alert
+        window.fill(toilet, self.profiles[toilet].values)
+        toilets, toilets_usual = window.total(toilet)
         severity = Severity.HIGH if self.value < 0.5 else Severity.MEDIUM
         text = [
             "Drinking looks low since yesterday. Yesterday, at home, the drinking tap was "
