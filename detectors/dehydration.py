@@ -24,14 +24,25 @@ no meal or drink can fall in or out of it; the resident's own spread lets a stea
 drinker be judged sooner than one whose days vary.
 """
 
+from itertools import compress
 from math import sqrt
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from carewatch.protocol import Alert, AlertKind, Severity
 from detectors.alerts import make_alert, plural
 from detectors.baselines import Normal, Profile
 from detectors.config import HOUR
-from detectors.hours import LOCAL_HOUR, MAX_TAPS, SIGNALS, TOILETS, HourRing
+from detectors.hours import (
+    ACTIVITY,
+    LOCAL_HOUR,
+    MAX_TAPS,
+    OCCUPIED,
+    SEEN,
+    SIGNALS,
+    TOILETS,
+    HourRing,
+)
 
 if TYPE_CHECKING:
     from detectors.home import Home, Output
@@ -46,6 +57,9 @@ SPREAD_PRIOR = 0.15  # a day's drinking varies by about this much (worth two day
 SPREAD_FLOOR = 0.06  # never judged as steadier than this
 SILENT_USES = 8.0  # a drinking tap silent while usually used this often may be dead
 YESTERDAY, TODAY = 0, 1
+UNSAVED = ("kept", "taps")  # Dehydration's attributes that follow from the rest: not saved
+
+Slot = list[float]
 
 
 def drinking_signals(taps: dict[str, int]) -> list[int]:
@@ -61,15 +75,115 @@ def drinking_signals(taps: dict[str, int]) -> list[int]:
     return sorted(1 + 2 * i + k for i in chosen for k in (0, 1))
 
 
+FIELDS = [itemgetter(field) for field in SIGNALS]  # signal i's amount in an hourly slot
+LOCAL = itemgetter(LOCAL_HOUR)
+
+
+class Kept:
+    """The at-home slots of the window that ends with ``hour``: today's and yesterday's,
+    newest first, whether they were out today, the hour of today's local midnight (None
+    if the ring ran out first) and the oldest hour looked at.
+
+    The next hour's follows from this one with its own slot alone, as long as no past
+    hour of the ring was marked since (``HourRing.edits``): :meth:`next`.
+    """
+
+    __slots__ = ("away", "edits", "floor", "hour", "midnight", "today", "yesterday")
+
+    def __init__(
+        self,
+        hour: int,
+        edits: int,
+        today: list[Slot],
+        yesterday: list[Slot],
+        away: bool,
+        midnight: int | None,
+        floor: int,
+    ) -> None:
+        self.hour, self.edits, self.away = hour, edits, away
+        self.today, self.yesterday = today, yesterday
+        self.midnight, self.floor = midnight, floor
+
+    @classmethod
+    def walk(cls, ring: HourRing, hour: int) -> "Kept":
+        """Look at every hour back from ``hour`` to local midnight yesterday."""
+        today: list[Slot] = []
+        yesterday: list[Slot] = []
+        away, rows, midnight, floor = False, today, None, hour + 1
+        size, slots = ring.size, ring.slots
+        for h in range(hour, ring.current - size, -1) if hour <= ring.current else ():
+            slot = slots[h % size]
+            local = slot[LOCAL_HOUR]
+            floor = h
+            if slot[SEEN] > 0 and local >= 0 and (slot[ACTIVITY] > 0 or slot[OCCUPIED] > 0):
+                rows.append(slot)  # at home: HourRing.at_home, inlined
+            elif local >= 0 and rows is today:
+                away = True
+            if local == 0:
+                if rows is yesterday:
+                    break
+                rows, midnight = yesterday, h
+        return cls(hour, ring.edits, today, yesterday, away, midnight, floor)
+
+    def next(self, ring: HourRing, hour: int) -> "Kept | None":
+        """The window of the next hour, or None if it must be walked afresh."""
+        if hour != self.hour + 1 or hour != ring.current or ring.edits != self.edits:
+            return None
+        slot = ring.slots[hour % ring.size]
+        local = slot[LOCAL_HOUR]
+        home = ring.at_home(slot)
+        if local == 0:  # yesterday is the day this one's today was
+            if self.midnight is None:
+                return None
+            today = [slot] if home else []
+            kept = Kept(hour, self.edits, today, self.today, not home, hour, self.midnight)
+        else:
+            today = [slot, *self.today] if home else self.today
+            away = self.away or (not home and local >= 0)
+            kept = Kept(hour, self.edits, today, self.yesterday, away, self.midnight, self.floor)
+        return kept if kept.floor > hour - ring.size else None  # all still in the ring
+
+    def recent(self, ring: HourRing, lag: int) -> int:
+        """How many of the kept hours are among the last ``lag``."""
+        size, slots, at_home = ring.size, ring.slots, ring.at_home
+        last = max(self.hour - lag, self.floor - 1)
+        return [at_home(slots[h % size]) for h in range(self.hour, last, -1)].count(True)
+
+
+def _silent(
+    kept: list[Slot], hours: list[int], uses: list[int], tables: list[list[float]]
+) -> set[int]:
+    """Positions in ``kept`` (local ``hours``) of runs of hours without a drinking-tap use
+    that usually see ``SILENT_USES`` uses or more: the sensor may well be dead."""
+    if len(uses) == 1:  # uses are counts: above 0 when true
+        usual, used = tables[uses[0]], list(map(FIELDS[uses[0]], kept))
+    else:  # the same sums, in the same order, as adding the uses' amounts hour by hour
+        usual = list(map(sum, zip(*(tables[i] for i in uses), strict=True)))
+        fields = [SIGNALS[i] for i in uses]
+        used = [any(slot[f] > 0 for f in fields) for slot in kept]
+    silent: set[int] = set()
+    start, total = 0, 0.0
+    for n, local in enumerate(hours):
+        if used[n]:
+            if total >= SILENT_USES:
+                silent.update(range(start, n))
+            start, total = n + 1, 0.0
+        else:
+            total += usual[local]
+    if total >= SILENT_USES:
+        silent.update(range(start, len(kept)))
+    return silent
+
+
 class Window:
     """Observed and usual amounts since local midnight yesterday, split by day.
 
     ``seen[day][i]`` and ``usual[day][i]`` for ``day`` in (``YESTERDAY``, ``TODAY``) and
-    signal ``i``; ``recent[i]`` is the usual amount of the last few hours, which are not
-    yet expected.
+    signal ``i``, once :meth:`fill` has added it up; ``recent[i]`` is the usual amount of
+    the last few hours, which are not yet expected.
     """
 
-    __slots__ = ("hours", "recent", "seen", "usual")
+    __slots__ = ("days", "hours", "recent", "recent_hours", "seen", "usual")
 
     def __init__(self) -> None:
         width = len(SIGNALS)
@@ -77,6 +191,23 @@ class Window:
         self.usual = [[0.0] * width, [0.0] * width]
         self.recent = [0.0] * width
         self.hours = [0, 0]
+        # the hours counted, newest first: (slots, local hours) of yesterday and of today
+        self.days: list[tuple[list[Slot], list[int]]] = [([], []), ([], [])]
+        self.recent_hours: list[int] = []
+
+    def fill(self, i: int, usual: list[float]) -> None:
+        """Add up signal ``i``, whose usual amount by local hour is ``usual``.
+
+        Hour by hour from the newest back, as the rule reads; in C (``sum`` over
+        ``map``) but in that order, so the sums are the same to the last bit.
+        """
+        amount = FIELDS[i]
+        for day, (slots, hours) in enumerate(self.days):
+            if slots:
+                self.seen[day][i] = sum(map(amount, slots), 0.0)
+                self.usual[day][i] = sum(map(usual.__getitem__, hours), 0.0)
+        if self.recent_hours:
+            self.recent[i] = sum(map(usual.__getitem__, self.recent_hours), 0.0)
 
     def total(self, i: int) -> tuple[float, float]:
         """Observed and expected amounts of signal ``i`` over the whole window."""
@@ -95,6 +226,11 @@ class Dehydration:
         self.open_since = 0.0
         self.closed_at = 0.0
         self.low_hours = 0
+        self.kept: Kept | None = None  # the last window's hours, to go on from (not saved)
+        self.taps: tuple[int, list[int], list[int]] = (0, [], [])  # taps: drinking, uses
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {name: value for name, value in self.__dict__.items() if name not in UNSAVED}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         # A checkpoint from before the day-to-day spread was learnt lacks it: start it afresh.
@@ -104,9 +240,12 @@ class Dehydration:
     def on_hour(self, home: "Home", hour: int, out: "Output") -> None:
         """Judge the window that ends with ``hour`` (absolute UTC hour), then learn."""
         cfg = home.cfg
-        drinking = drinking_signals(home.taps)
-        uses = [i for i in drinking if i % 2 == 1]
-        window = self._window(home.ring, hour, cfg.dehydration_lag_h, [0, *drinking], uses)
+        count, drinking, uses = self.taps
+        if count != len(home.taps):  # taps are only ever added
+            drinking = drinking_signals(home.taps)
+            uses = [i for i in drinking if i % 2 == 1]
+            self.taps = (len(home.taps), drinking, uses)
+        window = self._window(home.ring, hour, cfg.dehydration_lag_h, drinking, uses)
         days = [sum(self.profiles[i].values) for i in drinking]
         mature = self.profiles[0].learnt >= MATURE_HOURS
         judged = mature and self._measure(window, drinking, days)
@@ -128,56 +267,29 @@ class Dehydration:
         drinks move around an outing), and any run of hours without a drinking-tap use
         in which they usually use it ``SILENT_USES`` times or more (a dead sensor, which
         sensor health reports, rather than nothing drunk at all).
+
+        Each amount is added hour by hour from the newest back, in C (``sum`` over
+        ``map``) but in that order, so the sums are the same to the last bit.
         """
         window = Window()
         tables = [profile.values for profile in self.profiles]
-        kept: list[tuple[int, int, list[float]]] = []  # (day, hours back, slot)
-        day, back, away_today = TODAY, 0, False
-        while day >= YESTERDAY:
-            slot = ring.slot(hour - back)
-            if slot is None:
-                break
-            local = int(slot[LOCAL_HOUR])
-            if ring.at_home(slot):
-                kept.append((day, back, slot))
-            elif day == TODAY and local >= 0:
-                away_today = True
-            if local == 0:
-                day -= 1
-            back += 1
-        silent = self._silent(kept, uses, tables)
-        for n, (day, back, slot) in enumerate(kept):
-            if n in silent or (day == TODAY and away_today):
-                continue
-            local = int(slot[LOCAL_HOUR])
-            seen, usual = window.seen[day], window.usual[day]
-            window.hours[day] += 1
-            for i in signals:
-                amount = tables[i][local]
-                seen[i] += slot[SIGNALS[i]]
-                usual[i] += amount
-                if back < lag:
-                    window.recent[i] += amount
+        found = self.kept.next(ring, hour) if self.kept is not None else None
+        self.kept = found = found or Kept.walk(ring, hour)
+        kept = found.today + found.yesterday  # newest first
+        hours = list(map(int, map(LOCAL, kept)))
+        recent, split = found.recent(ring, lag), len(found.today)
+        silent = _silent(kept, hours, uses, tables) if uses else set()
+        if silent or found.away:
+            skip = silent | set(range(split)) if found.away else silent
+            counted = [n not in skip for n in range(len(kept))]
+            kept, hours = list(compress(kept, counted)), list(compress(hours, counted))
+            recent, split = counted[:recent].count(True), counted[:split].count(True)
+        window.days = [(kept[split:], hours[split:]), (kept[:split], hours[:split])]
+        window.hours = [len(kept) - split, split]
+        window.recent_hours = hours[:recent]
+        for i in signals:
+            window.fill(i, tables[i])
         return window
-
-    @staticmethod
-    def _silent(
-        kept: list[tuple[int, int, list[float]]], uses: list[int], tables: list[list[float]]
-    ) -> set[int]:
-        """Positions in ``kept`` of runs of hours without a drinking-tap use that usually
-        see ``SILENT_USES`` uses or more: the sensor may well be dead."""
-        silent: set[int] = set()
-        run: list[int] = []
-        usual = 0.0
-        for n, (_, _, slot) in enumerate([*kept, (0, 0, [])]):
-            if slot and not any(slot[SIGNALS[i]] > 0 for i in uses):
-                run.append(n)
-                usual += sum(tables[i][int(slot[LOCAL_HOUR])] for i in uses)
-                continue
-            if usual >= SILENT_USES:
-                silent.update(run)
-            run, usual = [], 0.0
-        return silent
 
     def _measure(self, window: Window, drinking: list[int], days: list[float]) -> bool:
         """Set ``value`` and ``score``; whether there is enough usual drinking to judge."""
@@ -243,7 +355,9 @@ class Dehydration:
         lag = home.cfg.dehydration_lag_h
         y_uses, y_litres, y_uses_usual, y_litres_usual = amounts(YESTERDAY)
         t_uses, t_litres, t_uses_usual, t_litres_usual = amounts(TODAY, recent=True)
-        toilets, toilets_usual = window.total(TOILETS - SIGNALS[0])
+        toilet = TOILETS - SIGNALS[0]  # shown, not judged: added up only for an alert
+        window.fill(toilet, self.profiles[toilet].values)
+        toilets, toilets_usual = window.total(toilet)
         severity = Severity.HIGH if self.value < 0.5 else Severity.MEDIUM
         text = [
             "Drinking looks low since yesterday. Yesterday, at home, the drinking tap was "

@@ -7,6 +7,8 @@ in the order first heard; more are pooled into the last). Late readings (backfil
 land in the hour they belong to while it is still kept.
 """
 
+from typing import Any
+
 SEEN, ACTIVITY, OCCUPIED, LOCAL_HOUR, TOILETS = range(5)
 FIRST_TAP = 5
 MAX_TAPS = 3
@@ -32,12 +34,22 @@ class HourRing:
     (0.0, True)
     """
 
-    __slots__ = ("current", "size", "slots")
+    __slots__ = ("current", "edits", "size", "slots")
 
     def __init__(self, size: int) -> None:
         self.size = size
         self.current = -1
         self.slots = [self._empty(-1) for _ in range(size)]
+        # Marks on past hours that may change whether the resident was at home (heard
+        # from, activity), or a ring reopened: the drinking window, carried from hour to
+        # hour, is walked afresh when this moves. Whoever writes a slot directly (the
+        # closing hour's OCCUPIED) must write only the current hour.
+        self.edits = 0
+
+    def __setstate__(self, state: tuple[None, dict[str, Any]]) -> None:
+        self.edits = 0  # a checkpoint from before edits were counted
+        for name, value in state[1].items():
+            setattr(self, name, value)
 
     @staticmethod
     def _empty(local_hour: int) -> list[float]:
@@ -47,6 +59,8 @@ class HourRing:
 
     def open(self, hour: int, local_hour: int) -> None:
         """Start a new current hour."""
+        if hour != self.current + 1:
+            self.edits += 1  # not the next hour: the ring is not what it was
         self.slots[hour % self.size] = self._empty(local_hour)
         self.current = hour
 
@@ -61,6 +75,8 @@ class HourRing:
         slot = self.slot(hour)
         if slot is not None:
             slot[field] += amount
+            if hour != self.current and field <= OCCUPIED:
+                self.edits += 1
 
     def tap(self, hour: int, tap_index: int, litres: float) -> None:
         """One use of tap number ``tap_index``."""
@@ -69,21 +85,6 @@ class HourRing:
             field = FIRST_TAP + 2 * min(tap_index, MAX_TAPS - 1)
             slot[field] += 1.0
             slot[field + 1] += litres
-
-    def at_home_slots(self, first: int, last: int) -> list[list[float]]:
-        """The kept slots of hours ``first``..``last`` (inclusive) spent at home.
-
-        Same test as :meth:`at_home`, inlined: the drinking window asks every hour.
-        """
-        size, slots = self.size, self.slots
-        first = max(first, self.current - size + 1)
-        return [
-            slot
-            for slot in (slots[h % size] for h in range(first, min(last, self.current) + 1))
-            if slot[SEEN] > 0
-            and slot[LOCAL_HOUR] >= 0
-            and (slot[ACTIVITY] > 0 or slot[OCCUPIED] > 0)
-        ]
 
     @staticmethod
     def at_home(slot: list[float]) -> bool:

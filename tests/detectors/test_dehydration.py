@@ -1,7 +1,9 @@
 """Dehydration on hand-built days: drinking since yesterday against the resident's usual."""
 
+import random
+
 from carewatch.records import ReadingRecord
-from detectors.dehydration import Dehydration
+from detectors.dehydration import Dehydration, Kept
 from detectors.hours import ACTIVITY, FIRST_TAP, SEEN, HourRing
 from tests.detectors.helpers import replay
 from tests.detectors.life import Day, Life
@@ -81,3 +83,32 @@ def test_a_long_decline_is_one_episode_though_each_meal_lifts_the_index() -> Non
     low += [Day(drinks=2, drink_litres=0.1) for _ in range(4)]
     outcome = replay(Life().live(days_with(*low)))
     assert len(outcome.of("dehydration")) == 1
+
+
+def _fields(kept: Kept) -> tuple[list[list[float]], list[list[float]], bool]:
+    return kept.today, kept.yesterday, kept.away
+
+
+def test_the_window_carried_from_hour_to_hour_is_the_one_walked_afresh() -> None:
+    # Five days, local hours with a repeated and a skipped hour (clock changes), hours
+    # out and unheard, and late readings marking hours already judged.
+    rng = random.Random(5)
+    ring = HourRing(96)
+    carried: Kept | None = None
+    local, went_on = 20, 0
+    for hour in range(1000, 1120):
+        local = (local + rng.choice([1] * 30 + [0, 2])) % 24
+        ring.open(hour, local)
+        slot = ring.slot(hour)
+        assert slot is not None
+        slot[SEEN] = float(rng.random() < 0.95)
+        slot[ACTIVITY] = float(rng.random() < 0.8)
+        if rng.random() < 0.1:  # backfill: a past hour heard from, or the resident seen
+            ring.add(hour - rng.randrange(1, 60), rng.choice([SEEN, ACTIVITY]))
+        fresh = Kept.walk(ring, hour)
+        following = carried.next(ring, hour) if carried is not None else None
+        carried = following or fresh
+        went_on += following is not None
+        assert _fields(carried) == _fields(fresh)
+        assert carried.recent(ring, 2) == fresh.recent(ring, 2)
+    assert ring.edits > 0 and went_on > 80  # mostly carried on, walked again after edits
