@@ -14,6 +14,8 @@ Goals: ingest+SQLite >= 1.0x the minimal pipeline; ingest+InfluxDB >= 0.4x bare 
 
 import argparse
 import multiprocessing
+import os
+import resource
 import sqlite3
 import sys
 import tempfile
@@ -250,6 +252,27 @@ def _settings(port: int, store_url: str, state: Path, client_id: str) -> IngestS
     )
 
 
+def cpu_seconds(pid: int | None = None) -> float:
+    """CPU time (user + system) of this process, or of process ``pid`` (Linux /proc)."""
+    if pid is None:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_per_reading(run: Callable[[], float], total: int, **pids: int | None) -> float:
+    """Seconds ``run`` takes; prints each process's CPU time per reading meanwhile (µs).
+
+    Says where a consumer's time goes: itself (``self``), Mosquitto, influxd.
+    """
+    before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    seconds = run()
+    used = {name: (cpu_seconds(pid) - before[name]) / total * 1e6 for name, pid in pids.items()}
+    print("  CPU µs per reading: " + ", ".join(f"{name} {us:.2f}" for name, us in used.items()))
+    return seconds
+
+
 def measure(messages: int, worker_count: int = 0) -> dict[str, float]:
     """Readings/s of each consumer, draining the same pre-loaded broker in one run."""
     total = messages * PER_MESSAGE
@@ -273,8 +296,21 @@ def measure(messages: int, worker_count: int = 0) -> dict[str, float]:
             sessions = len(ids) + worker_count
             print(f"pre-loaded {messages} messages x {PER_MESSAGE} readings x {sessions} sessions "
                   f"in {took:.1f} s")  # fmt: skip
+            assert broker.process is not None and influx.process is not None
+            mosquitto_pid, influxd_pid = broker.process.pid, influx.process.pid
+            print("bare paho drain:")
+            bare_s = cpu_per_reading(
+                lambda: bare(broker.port, total), total, self=None, mosquitto=mosquitto_pid
+            )
+            open_store(f"influxdb://127.0.0.1:{influx.port}/bench").close()  # imports, not timed
+            print("ingest + InfluxDB:")
+            influx_s = cpu_per_reading(
+                lambda: ingest(broker.port, total, f"influxdb://127.0.0.1:{influx.port}/bench",
+                               work / "s2.db", "ingest-influx"),
+                total, self=None, influxd=influxd_pid, mosquitto=mosquitto_pid,
+            )  # fmt: skip
             rates = {
-                "bare paho drain": total / bare(broker.port, total),
+                "bare paho drain": total / bare_s,
                 "minimal pipeline": total
                 / minimal(broker.port, total, work / "minimal.db", KEYED, "bench-minimal"),
                 "minimal, append-only": total
@@ -282,9 +318,7 @@ def measure(messages: int, worker_count: int = 0) -> dict[str, float]:
                 "ingest + SQLite": total
                 / ingest(broker.port, total, f"sqlite:///{work}/ingest.db", work / "s1.db",
                          "ingest-sqlite"),
-                "ingest + InfluxDB": total
-                / ingest(broker.port, total, f"influxdb://127.0.0.1:{influx.port}/bench",
-                         work / "s2.db", "ingest-influx"),
+                "ingest + InfluxDB": total / influx_s,
             }  # fmt: skip
             if worker_count:
                 influx_url = f"influxdb://127.0.0.1:{influx.port}/bench"
