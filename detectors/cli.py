@@ -43,6 +43,21 @@ def load_homes(path: Path) -> dict[str, str]:
         raise BadData(f"{path}: not a list of {{home, tz}} objects ({error})") from error
 
 
+def find_time_zones(readings: Path, homes: Path | None) -> tuple[dict[str, str], str]:
+    """Each home's time zone, and where it came from, for the operator to see.
+
+    Without ``--homes`` the ``homes.json`` that ``carewatch simulate`` writes beside the
+    readings is used: nights and days are local, and a replay in UTC would judge an
+    Auckland night at noon.
+    """
+    if homes is None:
+        beside = readings.with_name("homes.json")
+        if not beside.is_file():
+            return {}, "no homes.json beside the readings: days and nights in UTC (--homes)"
+        homes = beside
+    return load_homes(homes), f"time zones from {homes}"
+
+
 def run(engine: Engine, readings: Iterable[ReadingRecord]) -> Iterator[Alert | DailySummary]:
     """Feed readings in file (arrival) order, ticking the watermark as time passes.
 
@@ -68,7 +83,10 @@ def replay(
         Path | None, typer.Option("--summaries", help="daily summaries JSON Lines file")
     ] = None,
     homes: Annotated[
-        Path | None, typer.Option("--homes", help="homes.json: [{home, tz}] (default UTC)")
+        Path | None,
+        typer.Option(
+            "--homes", help="homes.json: [{home, tz}] (default: the one beside READINGS, else UTC)"
+        ),
     ] = None,
     learning_period: Annotated[
         str, typer.Option("--learning-period", help="silence before routine alerts, e.g. 14d")
@@ -77,10 +95,11 @@ def replay(
     """Run readings through the detectors in event time; write alerts (and summaries)."""
     config = replace(EngineConfig(), learning_period=parse_duration(learning_period))
     engine = Engine(config)
-    for home, tz in (load_homes(homes) if homes else {}).items():
-        engine.set_home_tz(home, tz)
     if not readings.is_file():
         raise BadData(f"{readings}: no such file")
+    zones, zones_from = find_time_zones(readings, homes)
+    for home, tz in zones.items():
+        engine.set_home_tz(home, tz)
     errors: list[str] = []
     alerts: list[Alert] = []
     days: list[DailySummary] = []
@@ -99,7 +118,7 @@ def replay(
             write_jsonl(days, handle)
     typer.echo(
         f"replayed {len(engine.homes())} homes: {len(alerts)} alerts, {len(days)} daily "
-        f"summaries, {len(errors)} unreadable lines skipped"
+        f"summaries, {len(errors)} unreadable lines skipped; {zones_from}"
     )
     for message in errors[:5]:
         typer.echo(f"  skipped {message}", err=True)

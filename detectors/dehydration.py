@@ -115,7 +115,7 @@ class Kept:
             slot = slots[h % size]
             local = slot[LOCAL_HOUR]
             floor = h
-            if slot[SEEN] > 0 and local >= 0 and (slot[ACTIVITY] > 0 or slot[OCCUPIED] > 0):
+            if local >= 0 and (slot[OCCUPIED] > 0 or (slot[SEEN] > 0 and slot[ACTIVITY] > 0)):
                 rows.append(slot)  # at home: HourRing.at_home, inlined
             elif local >= 0 and rows is today:
                 away = True

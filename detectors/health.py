@@ -6,11 +6,12 @@ a floor for its kind (heart rate 30 minutes, motion 14 hours, tap and toilet 16,
 chair 20, front door 14 days), raises one alert until it reports again; the wearable is
 not expected while the resident is out. When the whole home is silent for 30 minutes
 (8 hours while the resident is out; or the gateway says it is offline for 30 minutes),
-one gateway alert replaces them all. A battery reported under 15 % raises one alert
-until it is back above 30 %.
+one gateway alert replaces them all; a home often quiet for long (no wearable) is given
+1.5 × its own longest usual silence, in bed or out of it, learnt the same way. A battery
+reported under 15 % raises one alert until it is back above 30 %.
 """
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from carewatch.protocol import AlertKind, GatewayStatus, Kind, Severity
 from detectors.alerts import make_alert
@@ -73,6 +74,32 @@ class SensorState:
         self.alerted = False
 
 
+class Quiet:
+    """How long a home is usually silent, asleep or awake: its long silences' high quantile.
+
+    Examples
+    --------
+    >>> quiet = Quiet()
+    >>> for hours in [5.0, 6.5, 7.0, 6.0]:
+    ...     quiet.learn_one(hours * HOUR)
+    >>> quiet.usual / HOUR  # the longest, until the quantile has settled
+    7.0
+    """
+
+    __slots__ = ("gaps", "longest", "usual")
+
+    def __init__(self) -> None:
+        self.gaps = Gaps(q=0.99)
+        self.longest = 0.0  # the longest silence while the quantile settles
+        self.usual = 0.0
+
+    def learn_one(self, gap: float) -> None:
+        """Teach one silence (seconds)."""
+        self.gaps.learn_one(gap)
+        self.longest = max(self.longest, gap) if self.gaps.count <= SETTLED else 0.0
+        self.usual = max(self.gaps.get(), self.longest)
+
+
 class SensorHealth:
     """The home's gateway state and battery warnings."""
 
@@ -81,6 +108,19 @@ class SensorHealth:
         self.offline_since = 0.0
         self.low_battery: set[str] = set()
         self.next_sensors = 0.0
+        # The home's own long silences: without a wearable's stream a home asleep or
+        # sitting still sends nothing for hours, and that is not the gateway down.
+        self.awake = Quiet()
+        self.asleep = Quiet()  # in bed: far longer than in the day
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__()  # type: ignore[misc]  # a checkpoint from before quiet was learnt
+        self.__dict__.update(state)
+
+    def learn_quiet(self, gap: float, in_bed: bool) -> None:
+        """Teach a silence of the whole home that ended without a gateway alert."""
+        if gap >= LONG_GAP and not self.gateway_alerted:
+            (self.asleep if in_bed else self.awake).learn_one(gap)
 
     def silent_since(self, home: "Home") -> float:
         """When the home went quiet (status offline or last reading), for the gateway check."""
@@ -91,7 +131,9 @@ class SensorHealth:
     def silence_limit(self, home: "Home") -> float:
         """How long the whole home may be quiet before the gateway counts as down."""
         cfg = home.cfg
-        return max(cfg.gateway_silence, AWAY_SILENCE) if home.away else cfg.gateway_silence
+        usual = (self.asleep if home.in_bed else self.awake).usual
+        limit = max(cfg.gateway_silence, cfg.sensor_silence_factor * usual)
+        return max(limit, AWAY_SILENCE) if home.away else limit
 
     def check(self, home: "Home", now: float, out: "Output") -> bool:
         """Alert on a silent gateway or sensor; True while the gateway is silent."""
@@ -99,7 +141,10 @@ class SensorHealth:
         # silent_since and silence_limit, inlined: this runs every five minutes per home
         since = self.offline_since or home.last_seen
         away = home.last_door > home.last_activity
-        limit = max(cfg.gateway_silence, AWAY_SILENCE) if away else cfg.gateway_silence
+        usual = (self.asleep if home.in_bed else self.awake).usual
+        limit = max(cfg.gateway_silence, cfg.sensor_silence_factor * usual)
+        if away:
+            limit = max(limit, AWAY_SILENCE)
         if now - since >= limit:
             if not self.gateway_alerted and now - home.first_ts >= cfg.health_learning:
                 self.gateway_alerted = True
@@ -127,20 +172,32 @@ class SensorHealth:
 
     def _gateway(self, home: "Home", now: float, since: float, out: "Output") -> None:
         minutes = (now - since) / MINUTE
-        explanation = (
-            f"No readings from this home since {home.cal.hhmm(since)} ({minutes:.0f} minutes): "
-            "the gateway or its internet connection is down, so nothing is being watched. "
-            "Check the gateway's power and network."
+        silent = f"No readings from this home since {home.cal.hhmm(since)} ({minutes:.0f} minutes)"
+        # Without a wearable a gateway that says nothing and a resident who does not
+        # move look the same; only the gateway's own offline status tells them apart.
+        wearable = any(
+            s.kind is Kind.HEART_RATE and since - s.heard < LONG_GAP for s in home.sensors.values()
         )
+        unclear = not (wearable or self.offline_since or home.in_bed or home.away)
+        if unclear:
+            explanation = (
+                f"{silent}, and no wearable to tell us more: either nobody has moved at home "
+                "since then or the gateway is down. Check on them first, then the gateway."
+            )
+        else:
+            explanation = (
+                f"{silent}: the gateway or its internet connection is down, so nothing is "
+                "being watched. Check the gateway's power and network."
+            )
         out.append(
             make_alert(
                 home.id,
                 AlertKind.SENSOR_HEALTH,
                 now,
                 since,
-                Severity.MEDIUM,
+                Severity.HIGH if unclear else Severity.MEDIUM,
                 explanation,
-                {"subject": "gateway", "silent_minutes": minutes},
+                {"subject": "gateway", "silent_minutes": minutes, "could_be_the_resident": unclear},
             )
         )
 

@@ -40,6 +40,8 @@ TAP, TOILET, DOOR = Kind.TAP, Kind.TOILET, Kind.DOOR
 NEVER = float("inf")
 
 DedupKey = tuple[SensorState, float, float]  # the sensor's own state: hashed by identity
+Held = tuple[str, Kind, float, float, str | None]  # sensor, kind, ts, value, resident
+MAX_HELD = 10  # readings of one sensor held for a second sensor's word on a jump
 
 
 class Home:
@@ -50,6 +52,7 @@ class Home:
     rest_from = 0.0
     rest_until = 0.0
     bed_at = 0.0  # when the bed sensor last said in or out (live or backfilled)
+    held: "tuple[Held, ...]" = ()  # readings that jumped ahead of the clock, unconfirmed
 
     def __init__(self, home: str, tz: str, config: EngineConfig) -> None:
         self.id = home
@@ -167,21 +170,52 @@ class Home:
             return  # a re-delivered reading
         if self.first_ts == 0.0:
             self._start(ts)
+        if self.held:
+            if self.held[0][0] != sensor:  # time moved on if this one jumped too
+                self._settle(ts - state.offset > self.clock + JUMP, out)
+            elif ts < self.held[-1][2]:  # its own time went back: an outbox draining
+                self._settle(True, out)
         at = ts - state.offset
         clock = self.clock
         if clock - REORDER <= at <= clock + JUMP:
             live = True  # the usual case, without a call
         else:
-            at, live = self._timing(sensor, state, ts)
+            timing = self._timing(sensor, state, ts)
+            if timing is None:
+                self.held += ((sensor, kind, ts, value, who),)
+                if len(self.held) >= MAX_HELD:
+                    self._settle(False, out)
+                return
+            at, live = timing
+        self._take(state, sensor, kind, ts, at, live, value, who, out)
+
+    def _take(
+        self,
+        state: SensorState,
+        sensor: str,
+        kind: Kind,
+        ts: float,
+        at: float,
+        live: bool,
+        value: float,
+        who: str | None,
+        out: Output,
+    ) -> None:
+        """A reading taken as happening ``at``: move the clock, then the detectors."""
+        clock = self.clock
         silence = self.cfg.gateway_silence
-        # Only a silence of 2 x the limit (never under 2 x gateway_silence) or a gateway
-        # that said it went offline can be judged: spare the call otherwise.
-        if (
-            live
-            and self.last_seen
-            and (at - self.last_seen >= 2 * silence or self.health.offline_since)
-        ):
-            self._judge_silence_before(at, out)
+        # A long silence ends here: judge it (only one of 2 x the limit, never under
+        # 2 x gateway_silence, or after the gateway said it went offline, can be news),
+        # then learn it as the home's usual quiet.
+        if live and self.last_seen and at - self.last_seen >= LONG_GAP:
+            if at - self.last_seen >= 2 * silence or self.health.offline_since:
+                self._judge_silence_before(at, out)
+            # Nothing ticked through the quiet (no wearable, one home): let the night
+            # begin as a live clock would have, before this reading gets them up.
+            self.night.check(self, at, out)
+            silence = self.health.silence_limit(self)
+            if not self.away:  # out, the home may be quiet for the whole outing
+                self.health.learn_quiet(at - self.last_seen, self.in_bed)
         if at > clock:
             if at >= self.hour_end:
                 self._advance(at, out)
@@ -203,6 +237,17 @@ class Home:
             self._event(kind, sensor, at, value, live, out)
         if live and at >= self.next_check:
             self.check(at, out)
+
+    def _settle(self, confirmed: bool, out: Output) -> None:
+        """Take the held readings: the present if another sensor's reading jumped too (or
+        time has caught up with them), else from a sensor whose clock runs fast."""
+        held, self.held = self.held, ()
+        self.jumper = ""
+        state = self.sensors[held[0][0]]
+        state.offset = 0.0 if confirmed else held[0][2] - self.clock
+        for sensor, kind, ts, value, who in held:
+            at = max(ts - state.offset, self.clock)
+            self._take(state, sensor, kind, ts, at, True, value, who, out)
 
     def _new_sensor(self, sensor: str, kind: Kind) -> SensorState:
         state = self.sensors[sensor] = SensorState(kind)
@@ -259,6 +304,7 @@ class Home:
             or not 0.0 < at - state.heard < LONG_GAP
             or at - self.last_seen >= self.cfg.gateway_silence
             or not self.seen_hour
+            or self.held
         ):
             self.process(sensor, HEART_RATE, ts, bpm, who, out)
             return
@@ -273,15 +319,17 @@ class Home:
         if at >= self.next_check:
             self.check(at, out)
 
-    def _timing(self, sensor: str, state: SensorState, ts: float) -> tuple[float, bool]:
+    def _timing(self, sensor: str, state: SensorState, ts: float) -> tuple[float, bool] | None:
         """When a reading happened as far as the detectors go, and whether it is live.
 
-        Readings come in arrival order, so one stamped far ahead of the home's clock
-        while the others are not comes from a sensor whose clock runs fast: its offset
-        is learnt and taken off. A jump is believed once a second sensor confirms it
-        (after an outage), or at once in a home with a single sensor. A reading far
-        behind is backfill if the home has just come back from a silence; otherwise it
-        is a slow sensor clock: taken as happening now, and its lag learnt as an offset.
+        Readings come in arrival order. One stamped far ahead of the home's clock is
+        held (None) until another sensor speaks: if its reading jumped too, time has
+        moved on (after an outage, or a quiet spell in a home without a wearable);
+        if not, the held sensor's clock runs fast, and its offset is learnt and taken
+        off (:meth:`_settle`). A home with a single sensor believes a jump at once. A
+        reading far behind is backfill if the home has just come back from a silence;
+        otherwise it is a slow sensor clock: taken as happening now, and its lag learnt
+        as an offset.
         """
         clock = self.clock
         at = ts - state.offset
@@ -294,8 +342,7 @@ class Home:
                 state.offset = 0.0
                 return ts, True
             self.jumper = sensor
-            state.offset = ts - clock
-            return clock, True
+            return None  # held until another sensor (or time) says which
         if at >= clock - REORDER:
             return at, True
         if state.offset:
@@ -452,6 +499,8 @@ class Home:
 
     def check(self, now: float, out: Output) -> None:
         """Time-based checks: silence, lateness, long nights (each minute while up at night)."""
+        if self.held and now >= self.held[0][2]:
+            self._settle(True, out)  # time has caught up with them: no fast clock after all
         self.next_check = now + (MINUTE if self.night.out_since else CHECK_EVERY)
         if self.health.check(self, now, out):
             return  # the gateway is silent: nothing else can be judged

@@ -88,7 +88,10 @@ class HourRing:
 
     @staticmethod
     def at_home(slot: list[float]) -> bool:
-        """Heard from, and the resident was about or in bed or chair (not out)."""
-        return (
-            slot[SEEN] > 0 and slot[LOCAL_HOUR] >= 0 and (slot[ACTIVITY] > 0 or slot[OCCUPIED] > 0)
+        """In bed or chair (as last reported), or heard from and about: not out.
+
+        Sitting still or asleep, a home without a wearable may send nothing for an hour.
+        """
+        return slot[LOCAL_HOUR] >= 0 and (
+            slot[OCCUPIED] > 0 or (slot[SEEN] > 0 and slot[ACTIVITY] > 0)
         )

@@ -44,7 +44,10 @@ _SPANS: Final[dict[str, tuple[int, int]]] = {
 # Daily chance of each confounder happening on its own on a free day.
 EVERYDAY_RATES: Final = {"hot_day": 0.03, "day_out": 0.06, "visitor": 0.08, "cold": 0.01}
 
-BASELINE_DAYS: Final = 10  # scenarios start after this (or a third of the run if shorter)
+# Scenarios start after this (or half the run if shorter): the detectors' default
+# learning period (14 days) and a spare day, so a cohort replayed on the defaults has
+# every episode judged.
+BASELINE_DAYS: Final = 15
 
 
 @dataclass
@@ -97,7 +100,7 @@ def plan_home(days: int, kinds: tuple[str, ...], rng: np.random.Generator) -> Pl
     plan = Plan(days=[DayPlan() for _ in range(days)], faults=[])
     life = np.zeros(days, dtype=bool)
     faults = np.zeros(days, dtype=bool)
-    earliest = min(BASELINE_DAYS, days // 3)
+    earliest = min(BASELINE_DAYS, days // 2)
     for kind in SCENARIO_KINDS:  # a fixed order keeps plans reproducible
         if kind not in kinds:
             continue

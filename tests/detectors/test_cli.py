@@ -70,6 +70,21 @@ def test_replay_then_evaluate(simulated: Path, tmp_path: Path) -> None:
     assert figures["stress"]["delay_median_min"] <= 10
 
 
+def test_replay_finds_the_time_zones_beside_the_readings(simulated: Path, tmp_path: Path) -> None:
+    alerts = {}
+    for name, extra in (("given", ["--homes", str(simulated / "homes.json")]), ("found", [])):
+        alerts[name] = tmp_path / f"{name}.jsonl"
+        result = CliRunner().invoke(
+            app,
+            ["replay", str(simulated / "readings.jsonl"), "--out", str(alerts[name]),
+             "--learning-period", "4d", *extra],
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        assert f"time zones from {simulated / 'homes.json'}" in result.output
+    assert alerts["found"].read_bytes() == alerts["given"].read_bytes()
+    assert alerts["found"].read_bytes()  # a replay that raised nothing would prove nothing
+
+
 def test_replay_skips_bad_lines_and_says_so(tmp_path: Path) -> None:
     readings = tmp_path / "r.jsonl"
     readings.write_text(
@@ -80,6 +95,7 @@ def test_replay_skips_bad_lines_and_says_so(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["replay", str(readings), "--out", str(tmp_path / "a")])
     assert result.exit_code == 0
     assert "2 unreadable lines skipped" in result.output
+    assert "no homes.json beside the readings: days and nights in UTC" in result.output
 
 
 def test_a_bad_learning_period_is_refused(tmp_path: Path) -> None:

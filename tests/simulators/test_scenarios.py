@@ -5,10 +5,12 @@ from datetime import timedelta
 from itertools import pairwise
 from statistics import mean, median
 
+import numpy as np
 import pytest
 
 from carewatch.records import LabelRecord
 from simulators import SCENARIO_KINDS, HomeSimulation, make_cohort, simulate_home
+from simulators.scenarios import plan_home
 from tests.simulators.measures import (
     baseline,
     between,
@@ -240,10 +242,28 @@ def test_dehydration_stands_apart_from_ordinary_and_hot_days() -> None:
             if kinds == {None}:
                 ordinary.append(ratio)
             elif kinds == {"dehydration"} and labelled.get(after + timedelta(days=1)) is None:
-                dehydrated.append(ratio)  # the last two days of the decline
+                start = day  # the last two days of the decline, against the week before it
+                while labelled.get(start - timedelta(days=1)) == "dehydration":
+                    start -= timedelta(days=1)
+                dehydrated.append((litres[day] + litres[after]) / 2 / baseline(litres, start))
         for d, kind in labelled.items():
             if kind == "hot_day" and d in litres and d > days[7]:
                 hot.append(litres[d] / baseline(litres, d))
     assert len(dehydrated) >= 10 and len(ordinary) > 100 and hot
-    assert max(dehydrated) < 0.65 < min(ordinary)
+    assert max(dehydrated) < min(ordinary)  # no overlap
+    assert median(dehydrated) < 0.55 < 0.75 < min(ordinary)
     assert min(hot) > 1.0
+
+
+@pytest.mark.parametrize("days", [30, 60])
+def test_episodes_wait_for_the_detectors_default_learning_period(days: int) -> None:
+    # a cohort replayed on the defaults (14 days' learning) has every episode judged
+    for seed in range(20):
+        plan = plan_home(days, SCENARIO_KINDS, np.random.default_rng(seed))
+        alerts = [
+            d
+            for d, day in enumerate(plan.days)
+            if day.drink < 1.0 or day.wander_night or day.stress or day.inactivity
+        ]
+        assert alerts and min(alerts) >= 15, (seed, alerts)
+        assert min(fault.day for fault in plan.faults) >= 15, (seed, plan.faults)

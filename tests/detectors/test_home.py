@@ -1,0 +1,90 @@
+"""A home's timing and presence: homes without a wearable, sensors with fast clocks."""
+
+import msgspec
+
+from carewatch.protocol import Kind
+from carewatch.records import ReadingRecord
+from detectors.hours import OCCUPIED, SEEN, HourRing
+from tests.detectors.helpers import replay
+from tests.detectors.life import MINUTE, Day, Life
+
+NORMAL = 9  # routine days before anything happens (the tests' learning period is 7 days)
+
+
+def without_wearable(readings: list[ReadingRecord]) -> list[ReadingRecord]:
+    return [r for r in readings if r.kind is not Kind.HEART_RATE]
+
+
+def test_quiet_nights_without_a_wearable_are_not_gateway_outages() -> None:
+    # asleep with no wearable, nothing is heard for hours, night after night
+    outcome = replay(without_wearable(Life().live([Day() for _ in range(NORMAL + 5)])))
+    gateway = [a for a in outcome.of("sensor_health") if a.evidence["subject"] == "gateway"]
+    assert len(gateway) <= 1  # at most the first night, before its quiet is learnt
+    assert outcome.of("night_wandering") == [] and outcome.of("inactivity") == []
+
+
+def test_a_long_daytime_silence_without_a_wearable_says_it_may_be_the_resident() -> None:
+    life = Life()
+    days = [Day() for _ in range(NORMAL)] + [Day(silence=(11.0, 5.0)), Day()]
+    outcome = replay(without_wearable(life.live(days)))
+    silences = [a for a in outcome.of("sensor_health") if a.evidence["subject"] == "gateway"]
+    daytime = [a for a in silences if a.detected_at > life.at(NORMAL, 11.0)]
+    assert daytime, "five silent hours in the day go unreported"
+    assert daytime[0].evidence["could_be_the_resident"] is True
+    assert "Check on them first" in daytime[0].explanation
+    assert daytime[0].severity == "high"
+
+
+def test_wandering_without_a_wearable_is_found_at_its_own_time() -> None:
+    life = Life()
+    days = [Day() for _ in range(NORMAL)] + [Day(wander=(2.0, 45.0, False)), Day()]
+    outcome = replay(without_wearable(life.live(days)))
+    [alert] = outcome.of("night_wandering")
+    start = life.at(NORMAL + 1, 2.0)
+    # the first reading after hours of quiet is when they got up, not when they went to bed
+    assert abs(alert.start - start) < MINUTE
+    assert start <= alert.detected_at <= start + 10 * MINUTE
+
+
+def test_a_sensor_clock_running_fast_in_a_quiet_home_is_held_then_corrected() -> None:
+    life = Life()
+    readings = without_wearable(life.live([Day() for _ in range(NORMAL + 3)]))
+    fast_from = life.at(NORMAL, 12.0)
+    fast = [
+        msgspec.structs.replace(r, ts=r.ts + 1800.0)
+        if r.sensor == "motion-kitchen" and r.ts > fast_from
+        else r
+        for r in readings
+    ]
+    outcome = replay(fast)
+    assert outcome.alerts == []
+    # the days are counted the same as with a true clock
+    honest = replay(readings)
+    assert [s.tap_uses for s in outcome.summaries] == [s.tap_uses for s in honest.summaries]
+
+
+def test_in_bed_or_chair_counts_as_at_home_even_when_nothing_is_heard() -> None:
+    ring = HourRing(4)
+    ring.open(10, local_hour=2)
+    assert not ring.at_home(ring.slot(10))  # type: ignore[arg-type]  # nothing known
+    ring.slot(10)[OCCUPIED] = 1.0  # type: ignore[index]
+    assert ring.slot(10)[SEEN] == 0.0  # type: ignore[index]
+    assert ring.at_home(ring.slot(10))  # type: ignore[arg-type]
+
+
+def test_an_outage_is_reported_when_its_backfill_comes_before_a_second_sensor() -> None:
+    # Back online, the wearable's live beats come first, then the outbox drains from the
+    # outage's start: the wearable's leap of hours is an outage, not a fast clock.
+    life = Life()
+    readings = life.live([Day() for _ in range(NORMAL + 2)])
+    down, up = life.at(NORMAL, 13.0), life.at(NORMAL, 17.0)
+    before = [r for r in readings if r.ts < down]
+    backlog = [r for r in readings if down <= r.ts < up]
+    after = [r for r in readings if r.ts >= up]
+    beats = [r for r in after if r.kind is Kind.HEART_RATE][:3]
+    rest = [r for r in after if r not in beats]
+    outcome = replay(before + beats + backlog + rest)
+    gateway = [a for a in outcome.of("sensor_health") if a.evidence["subject"] == "gateway"]
+    [alert] = gateway
+    assert down - 2 * MINUTE <= alert.start <= down  # silent from the last reading before it
+    assert outcome.of("inactivity") == []  # the backlog shows them about all along
