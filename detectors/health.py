@@ -138,14 +138,8 @@ class SensorHealth:
     def check(self, home: "Home", now: float, out: "Output") -> bool:
         """Alert on a silent gateway or sensor; True while the gateway is silent."""
         cfg = home.cfg
-        # silent_since and silence_limit, inlined: this runs every five minutes per home
-        since = self.offline_since or home.last_seen
-        away = home.last_door > home.last_activity
-        usual = (self.asleep if home.in_bed else self.awake).usual
-        limit = max(cfg.gateway_silence, cfg.sensor_silence_factor * usual)
-        if away:
-            limit = max(limit, AWAY_SILENCE)
-        if now - since >= limit:
+        since = self.silent_since(home)
+        if now - since >= self.silence_limit(home):
             if not self.gateway_alerted and now - home.first_ts >= cfg.health_learning:
                 self.gateway_alerted = True
                 self._gateway(home, now, since, out)
@@ -155,7 +149,7 @@ class SensorHealth:
             return False
         # No sensor can be overdue before the earliest deadline (readings only push them
         # later), so look again then; at least every SENSOR_CHECK for new or changed limits.
-        due = now + SENSOR_CHECK
+        due, away = now + SENSOR_CHECK, home.away
         for sensor, state in home.sensors.items():
             if state.alerted or state.gaps.count < MIN_GAPS:
                 continue
