@@ -66,10 +66,12 @@ def test_a_sensor_clock_running_fast_in_a_quiet_home_is_held_then_corrected() ->
 def test_in_bed_or_chair_counts_as_at_home_even_when_nothing_is_heard() -> None:
     ring = HourRing(4)
     ring.open(10, local_hour=2)
-    assert not ring.at_home(ring.slot(10))  # type: ignore[arg-type]  # nothing known
-    ring.slot(10)[OCCUPIED] = 1.0  # type: ignore[index]
-    assert ring.slot(10)[SEEN] == 0.0  # type: ignore[index]
-    assert ring.at_home(ring.slot(10))  # type: ignore[arg-type]
+    slot = ring.slot(10)
+    assert slot is not None
+    assert not ring.at_home(slot)  # nothing known
+    slot[OCCUPIED] = 1.0
+    assert slot[SEEN] == 0.0
+    assert ring.at_home(slot)
 
 
 def test_an_outage_is_reported_when_its_backfill_comes_before_a_second_sensor() -> None:
