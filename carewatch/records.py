@@ -2,8 +2,9 @@
 
 The same field names everywhere: a reading is ``{"home", "sensor", "kind", "ts",
 "value"}`` (+ optional ``resident``), with ``ts`` as RFC 3339 UTC or epoch seconds
-on input and epoch seconds on output; a label is ``{"home", "kind", "start", "end"}``;
-an alert file holds :class:`carewatch.protocol.Alert` objects.
+on input and epoch seconds on output; a label is ``{"home", "kind", "start", "end"}``
+(+ optional ``detail``, ``subject``); an alert file holds
+:class:`carewatch.protocol.Alert` objects.
 """
 
 from collections.abc import Iterable, Iterator
@@ -37,13 +38,19 @@ class ReadingRecord(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omi
 
 
 class LabelRecord(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
-    """Ground truth: an episode of ``kind`` in ``home`` from ``start`` to ``end``."""
+    """Ground truth: an episode of ``kind`` in ``home`` from ``start`` to ``end``.
+
+    ``subject`` names what the episode is about when it is not the resident: the sensor
+    id of a sensor fault, or ``gateway`` for a gateway outage. An alert finds such an
+    episode only if its evidence names the same subject.
+    """
 
     home: Id
     kind: LabelKind
     start: float
     end: float
     detail: str | None = None
+    subject: Id | None = None
 
     def __post_init__(self) -> None:
         if self.end < self.start:

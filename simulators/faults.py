@@ -57,7 +57,8 @@ class FaultContext:
     rng: np.random.Generator
 
 
-Label = tuple[str, float, float, str | None]
+# kind, start, end, detail, subject (the sensor id or "gateway" the fault is about)
+Label = tuple[str, float, float, str | None, str | None]
 
 
 def apply_faults(
@@ -70,7 +71,9 @@ def apply_faults(
         if fault.kind == "malformed":
             records = _malformed(fault, ctx)
             malformed.extend(records)
-            labels.append(("malformed", records[0].ts, records[-1].ts, f"count={len(records)}"))
+            labels.append(
+                ("malformed", records[0].ts, records[-1].ts, f"count={len(records)}", ctx.gateway)
+            )
             continue
         trace, label = _FAULTS[fault.kind](trace, fault, ctx)
         labels.append(label)
@@ -93,7 +96,7 @@ def _sensor_dead(trace: Trace, fault: Fault, ctx: FaultContext) -> tuple[Trace, 
     end = _moment(ctx, last, 9.0, 17.0) if last < ctx.days else ctx.clock.epoch(ctx.days * DAY)
     code = ctx.table.code(sensor)
     gone = (trace.sensor == code) & (trace.ts >= start) & (trace.ts < end)
-    return trace.take(~gone), ("sensor_dead", start, end, f"sensor={sensor}")
+    return trace.take(~gone), ("sensor_dead", start, end, f"sensor={sensor}", sensor)
 
 
 def _gateway_offline(trace: Trace, fault: Fault, ctx: FaultContext) -> tuple[Trace, Label]:
@@ -106,7 +109,13 @@ def _gateway_offline(trace: Trace, fault: Fault, ctx: FaultContext) -> tuple[Tra
     drain = end + float(ctx.rng.uniform(90.0, 600.0))
     arrival[held] = drain + 0.05 * np.arange(int(held.sum()))
     backfilled = Trace(arrival, trace.ts, trace.sensor, trace.value).in_arrival_order()
-    return backfilled, ("gateway_offline", start, end, f"backfilled={int(held.sum())}")
+    return backfilled, (
+        "gateway_offline",
+        start,
+        end,
+        f"backfilled={int(held.sum())}",
+        "gateway",
+    )
 
 
 def _clock_drift(trace: Trace, fault: Fault, ctx: FaultContext) -> tuple[Trace, Label]:
@@ -119,7 +128,8 @@ def _clock_drift(trace: Trace, fault: Fault, ctx: FaultContext) -> tuple[Trace, 
     ts = trace.ts.copy()
     ts[drifting] = np.round(ts[drifting] + rate * (ts[drifting] - start) / HOUR, 3)
     detail = f"sensor={sensor} rate_s_per_h={rate:+.0f}"
-    return Trace(trace.arrival, ts, trace.sensor, trace.value), ("clock_drift", start, end, detail)
+    drifted = Trace(trace.arrival, ts, trace.sensor, trace.value)
+    return drifted, ("clock_drift", start, end, detail, sensor)
 
 
 def _duplicate(trace: Trace, fault: Fault, ctx: FaultContext) -> tuple[Trace, Label]:
@@ -129,7 +139,7 @@ def _duplicate(trace: Trace, fault: Fault, ctx: FaultContext) -> tuple[Trace, La
     copies = trace.take(index)
     copies.arrival = np.full(len(index), end) + 0.5 + 0.002 * np.arange(len(index))
     both = Trace.concat([trace, copies]).in_arrival_order()
-    return both, ("duplicate", start, end, f"copies={len(index)}")
+    return both, ("duplicate", start, end, f"copies={len(index)}", ctx.gateway)
 
 
 _FAULTS = {

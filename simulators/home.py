@@ -10,7 +10,7 @@ from typing import Final
 import numpy as np
 
 from carewatch.records import LabelRecord, ReadingRecord
-from simulators.faults import FaultContext, MalformedRecord, apply_faults
+from simulators.faults import FaultContext, Label, MalformedRecord, apply_faults
 from simulators.heart import heart_rate
 from simulators.localtime import DAY, LocalClock
 from simulators.profiles import HomeProfile
@@ -122,22 +122,19 @@ def simulate_home(
     # Until a fault says otherwise readings arrive when measured: one array serves both.
     trace = Trace(arrival=ts, ts=ts, sensor=sensor[order], value=value[order])
 
-    raw_labels = [
-        (kind, clock.epoch(max(0.0, s)), clock.epoch(min(end_wall, e)), detail)
+    raw_labels: list[Label] = [
+        (kind, clock.epoch(max(0.0, s)), clock.epoch(min(end_wall, e)), detail, None)
         for kind, s, e, detail in timeline.labels
         if e > 0.0 and s < end_wall
     ]
     context = FaultContext(table, clock, days, profile.gateway, profile.wrist, fault_rng)
     trace, fault_labels, malformed = apply_faults(trace, plan.faults, context)
     labels = [
-        LabelRecord(profile.home, kind, round(s, 3), round(e, 3), detail)
-        for kind, s, e, detail in _join_days(raw_labels) + fault_labels
+        LabelRecord(profile.home, kind, round(s, 3), round(e, 3), detail, subject)
+        for kind, s, e, detail, subject in _join_days(raw_labels) + fault_labels
     ]
     labels.sort(key=lambda label: (label.start, label.kind))
     return HomeSimulation(profile, trace, labels, malformed)
-
-
-Label = tuple[str, float, float, str | None]
 
 
 def _join_days(labels: list[Label]) -> list[Label]:
@@ -145,7 +142,7 @@ def _join_days(labels: list[Label]) -> list[Label]:
     joined: list[Label] = []
     for label in sorted(labels, key=lambda item: (item[0], item[1])):
         if joined and joined[-1][0] == label[0] and joined[-1][2] == label[1]:
-            joined[-1] = (label[0], joined[-1][1], label[2], label[3])
+            joined[-1] = (label[0], joined[-1][1], label[2], label[3], label[4])
         else:
             joined.append(label)
     return joined
