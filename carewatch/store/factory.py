@@ -5,6 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from carewatch.errors import ConfigError
 from carewatch.store.base import Store
+from carewatch.store.urls import redact
 
 DEFAULT_SQLITE_PATH = Path("carewatch-data/readings.db")
 """Where readings go when no store URL is configured (relative to the working folder)."""
@@ -15,8 +16,11 @@ _FORMS = (
 )
 
 
-def open_store(url: str | None = None) -> Store:
+def open_store(url: str | None = None, create: bool = True) -> Store:
     """Open the store at ``url``; ``None`` or ``""`` means the default SQLite file.
+
+    With ``create=False`` a SQLite file that does not exist is a
+    :class:`~carewatch.errors.ConfigError` (a mistyped path), not a new empty store.
 
     Raises :class:`~carewatch.errors.ConfigError` for a URL it cannot use, saying
     which forms work. Opening does not contact a server: an InfluxDB that is down
@@ -32,10 +36,10 @@ supported; use sqlite:///relative/path.db, sqlite:////absolute/path.db, \
 influxdb://[user:password@]host:port/database[?token=...] or influxdb+https://...
     """
     if not url:
-        return _sqlite(DEFAULT_SQLITE_PATH)
+        return _sqlite(_existing(DEFAULT_SQLITE_PATH, create))
     scheme = urlsplit(url).scheme
     if scheme == "sqlite":
-        return _sqlite(sqlite_path(url), _sqlite_synchronous(url))
+        return _sqlite(_existing(sqlite_path(url), create), _sqlite_synchronous(url))
     if scheme in ("influxdb", "influxdb+http", "influxdb+https"):
         from carewatch.store.influx import InfluxAddress, InfluxStore
 
@@ -69,24 +73,13 @@ has three slashes and a file path, e.g. sqlite:///carewatch-data/readings.db
     return Path(path)
 
 
-def redact(url: str) -> str:
-    """``url`` with any password or token replaced by ``***``, for messages and logs.
-
-    Examples
-    --------
-    >>> redact("influxdb://admin:s3cret@db:8086/carewatch?token=abc")
-    'influxdb://admin:***@db:8086/carewatch?token=***'
-    """
-    parts = urlsplit(url)
-    netloc = parts.netloc
-    if parts.password:
-        user, _, host = netloc.rpartition("@")
-        netloc = f"{user.split(':', 1)[0]}:***@{host}"
-    query = "&".join(
-        f"{k}=***" if k == "token" else f"{k}={v}"
-        for k, _, v in (item.partition("=") for item in parts.query.split("&") if item)
-    )
-    return parts._replace(netloc=netloc, query=query).geturl()
+def _existing(path: Path, create: bool) -> Path:
+    if not create and not path.is_file():
+        raise ConfigError(
+            f"no store at {str(path)!r} (the file does not exist): check the path in --store "
+            "or CAREWATCH_STORE_URL; ingest creates the file when it first stores readings"
+        )
+    return path
 
 
 def _sqlite(path: Path, synchronous: str = "FULL") -> Store:

@@ -35,6 +35,7 @@ from carewatch.protocol.kinds import Kind
 from carewatch.protocol.messages import EARLIEST_TS, ID_PATTERN, LATEST_TS, Reading
 from carewatch.records import ReadingRecord
 from carewatch.store.base import SensorSeen, Window, WindowAggregate
+from carewatch.store.urls import redact
 from carewatch.store.windows import WIDTH_S, Partial, merge, segments, window_start, zone
 
 MEASUREMENT = "reading"
@@ -85,8 +86,6 @@ as the path, e.g. influxdb://host:8086/carewatch
         policy), ``timeout`` (seconds per request), ``retry`` (seconds a write keeps
         retrying before :class:`RetryLater`).
         """
-        from carewatch.store.factory import redact
-
         shown = redact(url)
         parts = urlsplit(url)
         scheme = "https" if parts.scheme == "influxdb+https" else "http"
@@ -291,10 +290,20 @@ class InfluxStore:
         ]
         return sorted(seen, key=lambda s: (s.home, s.sensor, s.kind))
 
-    def delete_before(self, cutoff: float) -> None:
-        """Delete readings with ``ts < cutoff``."""
-        statement = f'DELETE FROM "{MEASUREMENT}" WHERE time < {round(cutoff * US)}u'  # noqa: S608
+    def delete_before(self, cutoff: float) -> int:
+        """Delete readings with ``ts < cutoff``; returns how many there were just before."""
+        before = f"time < {round(cutoff * US)}u"
+        count = f'SELECT count("value") FROM "{MEASUREMENT}" WHERE {before}'  # noqa: S608
+        results = self._retry(lambda: list(self._query(count)))
+        deleted = sum(
+            int(row[1])
+            for result in results
+            for series in result.get("series", [])
+            for row in series["values"]
+        )
+        statement = f'DELETE FROM "{MEASUREMENT}" WHERE {before}'  # noqa: S608
         self._retry(lambda: list(self._query(statement)))
+        return deleted
 
     def close(self) -> None:
         """Close the HTTP connections."""

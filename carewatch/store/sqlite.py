@@ -250,20 +250,21 @@ class SQLiteStore:
         return [SensorSeen(h, s, KINDS_BY_CODE[k], last / US) for h, s, k, last in rows]
 
     @_retry
-    def delete_before(self, cutoff: float) -> None:
+    def delete_before(self, cutoff: float) -> int:
         """Delete readings with ``ts < cutoff``; sensors with none left are no longer listed."""
         limit = _us(cutoff)
         with self._session() as db, immediate_transaction(db):
             homes = db.execute("SELECT id FROM homes").fetchall()
             # per home so each delete is a range scan of the primary key
-            db.executemany(
+            deleted = db.executemany(
                 "DELETE FROM readings WHERE home = ? AND ts < ?", [(h, limit) for (h,) in homes]
-            )
+            ).rowcount  # summed over the homes by sqlite3
             db.execute(
                 "INSERT INTO pruned (id, before) VALUES (1, ?) "
                 "ON CONFLICT (id) DO UPDATE SET before = max(before, excluded.before)",
                 (limit,),
             )
+        return max(deleted, 0)
 
     def close(self) -> None:
         """Close the connection (checkpointing the WAL when it is the last one)."""

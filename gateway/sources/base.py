@@ -7,9 +7,9 @@ option is named at start-up. Replaying sources resume after ``context.resume``
 nor skips a reading.
 """
 
-import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from importlib.metadata import EntryPoint, entry_points
 from typing import Any, Protocol
 
 from carewatch.clock import Clock, system_clock
@@ -56,21 +56,24 @@ class SourceContext:
 
 SourceFactory = Callable[[Mapping[str, Any], SourceContext], Source]
 
-# name in [source.<name>] -> "module:factory"; strings, so nothing is imported until used
-BUILTIN: dict[str, str] = {
-    "file": "gateway.sources.replay:build",
-    "zigbee2mqtt": "gateway.sources.zigbee:build",
-    "ble_heart_rate": "gateway.sources.ble:build",
-    "gpio": "gateway.sources.gpio:build",
-    "simulator": "simulators.gateway_source:build",
-}
+# Sources are found through this entry-point group (pyproject.toml), so the gateway
+# names no module of a downstream package; another package adds a source the same way.
+ENTRY_POINTS = "carewatch.gateway_sources"
+
+
+def known_sources() -> dict[str, EntryPoint]:
+    """Every installed source by the name used in ``[source.<name>]``.
+
+    >>> sorted(known_sources())[:3]
+    ['ble_heart_rate', 'file', 'gpio']
+    """
+    return {point.name: point for point in entry_points(group=ENTRY_POINTS)}
 
 
 def load_source(name: str, options: Mapping[str, Any], context: SourceContext) -> Source:
     """Build the source configured as ``[source.<name>]``.
 
-    ``options["factory"]`` (``"module:function"``) selects a source from another
-    package; otherwise ``name`` must be one of :data:`BUILTIN`.
+    ``name`` must be an installed source (:func:`known_sources`).
 
     >>> load_source("telepathy", {}, SourceContext("h-1", "gw-1", "UTC"))
     ... # doctest: +ELLIPSIS
@@ -78,17 +81,13 @@ def load_source(name: str, options: Mapping[str, Any], context: SourceContext) -
     ...
     carewatch.errors.ConfigError: gateway.toml: [source.telepathy]: unknown source; known: ...
     """
-    options = dict(options)
-    path = options.pop("factory", None) or BUILTIN.get(name)
     where = f"{context.file}: [source.{name}]"
-    if not isinstance(path, str) or ":" not in path:
-        known = ", ".join(sorted(BUILTIN))
-        raise ConfigError(
-            f'{where}: unknown source; known: {known} (or set factory = "module:function")'
-        )
-    module_name, _, attribute = path.partition(":")
+    known = known_sources()
+    point = known.get(name)
+    if point is None:
+        raise ConfigError(f"{where}: unknown source; known: {', '.join(sorted(known))}")
     try:
-        factory: SourceFactory = getattr(importlib.import_module(module_name), attribute)
+        factory: SourceFactory = point.load()
     except (ImportError, AttributeError) as error:
-        raise ConfigError(f"{where}: cannot load {path!r}: {error}") from None
+        raise ConfigError(f"{where}: cannot load source {name!r}: {error}") from None
     return factory(options, context)

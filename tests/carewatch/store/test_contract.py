@@ -178,7 +178,7 @@ def test_sensors_with_last_seen(store: Store) -> None:
 def test_delete_before_keeps_the_rest(store: Store) -> None:
     store.write([hr(T0 + i * 100) for i in range(10)] + [hr(T0, sensor="old-1")])
 
-    store.delete_before(T0 + 500)
+    assert store.delete_before(T0 + 500) == 6  # five of hr-1 and old-1's one
 
     assert [r.ts for r in store.query("h-1", Kind.HEART_RATE, 0, 2e9)] == [
         T0 + i * 100 for i in range(5, 10)

@@ -4,8 +4,8 @@ import pytest
 
 from carewatch.errors import ConfigError
 from carewatch.store import open_store
-from carewatch.store.factory import redact
 from carewatch.store.influx import InfluxAddress
+from carewatch.store.urls import redact
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from carewatch.clock import ManualClock
 from carewatch.protocol.kinds import Kind
 from carewatch.records import ReadingRecord
 from carewatch.store import open_store
-from ingest.store_cli import app, prune_older_than
+from carewatch.store.cli import app, prune_older_than
 from tests.servers import InfluxDB
 
 DAY = 1711843200.0  # 2024-03-31 00:00 UTC (London's spring change is at 01:00 UTC)
@@ -98,7 +98,7 @@ def test_prune_command_deletes_everything_older(url: str) -> None:
     result = runner.invoke(app, ["prune", "--older-than", "1d", "--store", url])
 
     assert result.exit_code == 0, result.output
-    assert "deleted readings before" in result.stdout
+    assert "deleted 48 readings from before" in result.stdout
     assert open_store(url).query("h-1", Kind.HEART_RATE, 0, 2e9) == []  # all from 2024
 
 
@@ -118,6 +118,19 @@ def test_bad_options_say_what_is_wrong(url: str, args: list[str], message: str) 
 
     assert result.exit_code == 2
     assert message in result.output
+
+
+@pytest.mark.parametrize("command", [["sensors"], ["prune", "--older-than", "1d"]])
+def test_a_mistyped_store_path_is_an_error_not_a_new_store(
+    tmp_path: Path, command: list[str]
+) -> None:
+    missing = tmp_path / "readngs.db"
+
+    result = runner.invoke(app, [*command, "--store", f"sqlite:///{missing}"])
+
+    assert result.exit_code == 2
+    assert f"no store at '{missing}'" in result.output
+    assert not missing.exists()
 
 
 def test_prune_needs_a_duration(url: str) -> None:

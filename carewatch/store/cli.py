@@ -17,7 +17,7 @@ import msgspec
 import typer
 
 from carewatch.clock import Clock, system_clock
-from carewatch.errors import RetryLater
+from carewatch.errors import ConfigError, RetryLater
 from carewatch.protocol.kinds import Kind
 from carewatch.records import write_jsonl
 from carewatch.store import Store, Window, open_store
@@ -143,8 +143,9 @@ def prune_older_than(older_than: str, store: str | None, clock: Clock) -> float:
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--older-than") from None
     with _opened(store) as opened:
-        opened.delete_before(cutoff)
-    typer.echo(f"deleted readings before {datetime.fromtimestamp(cutoff, UTC).isoformat()}")
+        deleted = opened.delete_before(cutoff)
+    when = datetime.fromtimestamp(cutoff, UTC).isoformat()
+    typer.echo(f"deleted {deleted} readings from before {when}")
     return cutoff
 
 
@@ -157,9 +158,9 @@ def _time_option(text: str, name: str, now: float) -> float:
 
 @contextmanager
 def _opened(url: str | None) -> Iterator[Store]:
-    """The store at ``url``, closed afterwards; "store down" becomes a message and exit 1."""
+    """The existing store at ``url``, closed afterwards; problems become a message and exit."""
     try:
-        store = open_store(url)
+        store = open_store(url, create=False)
         try:
             yield store
         finally:
@@ -167,6 +168,9 @@ def _opened(url: str | None) -> Iterator[Store]:
     except RetryLater as error:
         typer.echo(f"carewatch store: {error}; try again when the store is reachable", err=True)
         raise typer.Exit(1) from None
+    except ConfigError as error:
+        typer.echo(f"carewatch store: {error}", err=True)
+        raise typer.Exit(2) from None
 
 
 def _emit(records: Iterable[msgspec.Struct]) -> None:
