@@ -63,7 +63,7 @@ class Problems:
     (1, ['data.txt:3: no time'])
     >>> Problems(skip=False).bad("data.txt:3", "no time")
     Traceback (most recent call last):
-    carewatch.errors.BadData: data.txt:3: no time
+    carewatch.errors.BadData: data.txt:3: no time (--skip-bad skips bad lines, counting them)
     """
 
     def __init__(self, skip: bool, keep: int = 5) -> None:
@@ -76,7 +76,7 @@ class Problems:
         """Report the line at ``where`` (``file:line``) as unusable for ``reason``."""
         message = f"{where}: {reason}"
         if not self.skip:
-            raise BadData(message)
+            raise BadData(f"{message} (--skip-bad skips bad lines, counting them)")
         self.count += 1
         if len(self.examples) < self.keep:
             self.examples.append(message)

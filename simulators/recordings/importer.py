@@ -39,9 +39,9 @@ def import_recording(
         f"  sensors: {', '.join(f'{sid} ({kind})' for sid, kind in kit.items()) or 'none'}",
     ]
     if tally.ignored:
-        lines.append(f"  ignored by the mapping: {_names(tally.ignored)}")
+        lines.append(f"  ignored by the mapping (events): {_names(tally.ignored)}")
     if tally.unmapped:
-        lines.append(f"  unmapped sensors (lines): {_names(tally.unmapped)} (--mapping)")
+        lines.append(f"  unmapped sensors (events): {_names(tally.unmapped)} (--mapping)")
     if unmapped_activities:
         lines.append(f"  unmapped activities: {_names(unmapped_activities)} (--mapping)")
     lines += [f"  note: {note}" for note in recording.notes]
