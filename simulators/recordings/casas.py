@@ -8,6 +8,7 @@ An annotation ``Sleeping begin`` … ``Sleeping end`` (``R1_Sleep``, ``Bed_to_To
 rides on the sensor line where it begins or ends.
 """
 
+import sys
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -25,7 +26,7 @@ def read_casas(path: Path, zone: ZoneInfo, problems: Problems) -> Recording:
 
     A line that cannot be read goes to ``problems`` (an error naming it, or counted).
     """
-    recording = Recording()
+    recording = Recording(source=str(path))
     opened: dict[str, tuple[float, str]] = {}
     odd = {"end without begin": 0, "begin twice": 0, "never ended": 0, "not begin/end": 0}
     previous: float | None = None
@@ -34,21 +35,25 @@ def read_casas(path: Path, zone: ZoneInfo, problems: Problems) -> Recording:
             fields = line.split()
             if not fields:
                 continue
-            where = f"{path}:{number}"
             if len(fields) < 4:
-                problems.bad(where, f"expected 'date time sensor message', got {line.strip()!r}")
+                problems.bad(
+                    f"{path}:{number}", f"expected 'date time sensor message', got {line.strip()!r}"
+                )
                 continue
             try:
                 local = datetime.fromisoformat(f"{fields[0]} {fields[1]}")
             except ValueError:
-                problems.bad(where, f"{fields[0]} {fields[1]!s} is not a date and time")
+                problems.bad(f"{path}:{number}", f"{fields[0]} {fields[1]} is not a date and time")
                 continue
             ts = previous = to_utc(local, zone, previous)
             message = fields[3].upper()
             state = True if message in ACTIVE else False if message in INACTIVE else None
-            recording.events.append(SensorEvent(ts, fields[2], state, "", where, fields[3]))
+            # Names and messages repeat on every line: one string each (a third of the memory).
+            recording.events.append(
+                SensorEvent(ts, sys.intern(fields[2]), state, "", number, sys.intern(fields[3]))
+            )
             if len(fields) > 4:
-                _annotate(recording, opened, odd, fields[4:], ts, where)
+                _annotate(recording, opened, odd, fields[4:], ts, f"{path}:{number}")
     odd["never ended"] += len(opened)
     recording.notes += [f"{n} annotations {what}" for what, n in odd.items() if n]
     recording.in_time_order()

@@ -13,7 +13,7 @@ from simulators.recordings.events import Problems, Recording
 from simulators.recordings.folder import find_tables
 from simulators.recordings.importer import import_recording
 from simulators.recordings.kasteren import read_activities, read_sensors
-from simulators.recordings.mapping import Mapping, load_mapping, slug
+from simulators.recordings.mapping import Mapping, load_mapping, slug, without
 from simulators.recordings.output import RecordedHome
 
 app = typer.Typer(
@@ -31,6 +31,13 @@ Home = Annotated[
 MappingFile = Annotated[
     Path | None, typer.Option("--mapping", help="TOML mapping of sensor and activity names.")
 ]
+Without = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--without",
+        help="Leave out every sensor of this kind (repeatable): a partial-kit variant.",
+    ),
+]
 SkipBad = Annotated[
     bool, typer.Option("--skip-bad", help="Skip unreadable lines (counted) instead of stopping.")
 ]
@@ -43,13 +50,14 @@ def casas(
     tz: Tz,
     home: Home = None,
     mapping: MappingFile = None,
+    leave_out: Without = None,
     skip_bad: SkipBad = False,
 ) -> None:
     """Import a CASAS text recording (aruba, milan, tulum, ...)."""
     zone, chosen = _checked(tz, home, file.stem if file.stem != "data" else file.parent.name, out)
     if not file.is_file():
         raise BadData(f"{file}: no such file")
-    rules = load_mapping("casas", mapping)
+    rules = without(load_mapping("casas", mapping), leave_out or [])
     problems = Problems(skip=skip_bad)
     recording = read_casas(file, zone, problems)
     _write(recording_home(chosen, tz, "casas"), recording, rules, out, problems)
@@ -66,12 +74,13 @@ def kasteren(
     ] = None,
     home: Home = None,
     mapping: MappingFile = None,
+    leave_out: Without = None,
     skip_bad: SkipBad = False,
 ) -> None:
     """Import a van Kasteren / UCI ADL binary-sensor recording (e.g. Ordóñez A)."""
     zone, chosen = _checked(tz, home, folder.resolve().name, out)
     sensors_file, activities_file = find_tables(folder, sensors, activities)
-    rules = load_mapping("kasteren", mapping)
+    rules = without(load_mapping("kasteren", mapping), leave_out or [])
     problems = Problems(skip=skip_bad)
     recording = read_sensors(sensors_file, zone, problems)
     if activities_file is not None:

@@ -23,7 +23,7 @@ class SensorEvent:
     name: str
     active: bool | None
     place: str = ""
-    where: str = ""  # "file:line", for messages
+    line: int = 0  # in the recording's ``source`` file, for messages
     message: str = ""
 
 
@@ -41,6 +41,7 @@ class Activity:
 class Recording:
     """A parsed recording: events in time order, activities, and what could not be used."""
 
+    source: str = ""  # the file the events' lines are in
     events: list[SensorEvent] = field(default_factory=list)
     activities: list[Activity] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # things the summary should mention

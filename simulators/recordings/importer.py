@@ -24,7 +24,7 @@ def import_recording(
 
     The home's ``sensors`` are filled in from what the mapping made of the recording.
     """
-    translator = Translator(mapping, home.home, problems)
+    translator = Translator(mapping, home.home, problems, recording.source)
     for event in recording.events:
         translator.add(event)
     readings = translator.sorted_readings()

@@ -24,14 +24,15 @@ from simulators.recordings.walltime import to_utc
 
 TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%d-%b-%Y %H:%M:%S")
 _RULE = re.compile(r"^[-\s]*-[-\s]*$")
-Row = tuple[str, datetime, datetime, list[str]]
+Row = tuple[int, datetime, datetime, list[str]]
 
 
 def read_sensors(path: Path, zone: ZoneInfo, problems: Problems) -> Recording:
     """Each activation of ``path``'s table becomes an on event at its start, off at its end."""
-    spans: list[tuple[str, str, float, float, str]] = []
+    spans: list[tuple[str, str, float, float, int]] = []
     previous: float | None = None
-    for where, start, end, rest in _rows(path, problems):
+    for number, start, end, rest in _rows(path, problems):
+        where = f"{path}:{number}"
         if len(rest) == 3:
             name, place = f"{rest[0]}/{rest[1]}", rest[2]
         elif len(rest) == 2 and _number(rest[1]):
@@ -46,20 +47,20 @@ def read_sensors(path: Path, zone: ZoneInfo, problems: Problems) -> Recording:
         if off < on:
             problems.bad(where, f"the activation ends ({end}) before it starts ({start})")
             continue
-        spans.append((name, place, on, off, where))
-    recording = Recording()
-    for name, place, on, off, where in _merged(spans):
-        recording.events.append(SensorEvent(on, name, True, place, where))
-        recording.events.append(SensorEvent(off, name, False, place, where))
+        spans.append((name, place, on, off, number))
+    recording = Recording(source=str(path))
+    for name, place, on, off, number in _merged(spans):
+        recording.events.append(SensorEvent(on, name, True, place, number))
+        recording.events.append(SensorEvent(off, name, False, place, number))
     recording.events.sort(key=lambda event: (event.ts, event.active))  # off before on
     return recording
 
 
 def _merged(
-    spans: list[tuple[str, str, float, float, str]],
-) -> Iterator[tuple[str, str, float, float, str]]:
+    spans: list[tuple[str, str, float, float, int]],
+) -> Iterator[tuple[str, str, float, float, int]]:
     """One sensor's overlapping activations (a recording quirk) as one activation."""
-    current: list[tuple[str, str, float, float, str]] = []
+    current: list[tuple[str, str, float, float, int]] = []
     for span in sorted(spans, key=lambda s: (s[0], s[1], s[2])):
         last = current[-1] if current else None
         if last and last[:2] == span[:2] and span[2] <= last[3]:
@@ -73,7 +74,8 @@ def read_activities(path: Path, zone: ZoneInfo, problems: Problems) -> list[Acti
     """The annotated activities of ``path``'s table, by start."""
     activities: list[Activity] = []
     previous: float | None = None
-    for where, start, end, rest in _rows(path, problems):
+    for number, start, end, rest in _rows(path, problems):
+        where = f"{path}:{number}"
         if not rest:
             problems.bad(where, "expected 'start end activity', the activity is missing")
             continue
@@ -87,7 +89,7 @@ def read_activities(path: Path, zone: ZoneInfo, problems: Problems) -> list[Acti
 
 
 def _rows(path: Path, problems: Problems) -> Iterator[Row]:
-    """``(file:line, start, end, other columns)`` of each row below the rule of dashes."""
+    """``(line number, start, end, other columns)`` of each row below the rule of dashes."""
     in_table = False
     with path.open(encoding="utf-8", errors="replace") as handle:
         for number, line in enumerate(handle, start=1):
@@ -97,12 +99,13 @@ def _rows(path: Path, problems: Problems) -> Iterator[Row]:
                 continue
             if not text:
                 continue
-            where = f"{path}:{number}"
             row = _split(text)
             if row is None:
-                problems.bad(where, f"expected a start and an end time first, got {text!r}")
+                problems.bad(
+                    f"{path}:{number}", f"expected a start and an end time first, got {text!r}"
+                )
                 continue
-            yield (where, *row)
+            yield (number, *row)
     if not in_table:
         problems.bad(f"{path}:1", "no rule of dashes under a header: not a sensor/activity table")
 

@@ -29,6 +29,7 @@ from carewatch.errors import BadData
 from carewatch.protocol.messages import ID_PATTERN
 
 SensorKind = Literal["bed", "chair", "tap", "toilet", "motion", "door", "ignore"]
+USED_KINDS = ("bed", "chair", "tap", "toilet", "motion", "door")
 Label = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z_]{0,63}$")]
 
 
@@ -64,6 +65,23 @@ class Mapping(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     def label(self, activity: str) -> str | None:
         """The label kind for ``activity`` (``"ignore"`` to drop it), ``None`` if unmapped."""
         return next((r.label for r in self.activity if _fits(activity, r.match)), None)
+
+
+def without(mapping: Mapping, kinds: list[str]) -> Mapping:
+    """``mapping`` with every sensor rule of ``kinds`` made ``ignore`` (a partial kit).
+
+    >>> rules = Mapping(sensor=[SensorRule("Bed*", "bed"), SensorRule("M*", "motion")])
+    >>> [r.kind for r in without(rules, ["bed"]).sensor]
+    ['ignore', 'motion']
+    """
+    unknown = sorted(set(kinds) - set(USED_KINDS))
+    if unknown:
+        raise BadData(f"--without {unknown[0]!r}: not one of {', '.join(USED_KINDS)}")
+    rules = [
+        msgspec.structs.replace(rule, kind="ignore") if rule.kind in kinds else rule
+        for rule in mapping.sensor
+    ]
+    return msgspec.structs.replace(mapping, sensor=rules)
 
 
 def sensor_id(rule: SensorRule, name: str, place: str) -> str:

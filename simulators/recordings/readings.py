@@ -37,8 +37,9 @@ class Tally:
 class Translator:
     """Turns one home's events (in time order) into readings; see the module docstring."""
 
-    def __init__(self, mapping: Mapping, home: str, problems: Problems) -> None:
+    def __init__(self, mapping: Mapping, home: str, problems: Problems, source: str) -> None:
         self.mapping = mapping
+        self.source = source  # the file the events' line numbers are in
         self.home = home
         self.problems = problems
         self.tally = Tally()
@@ -58,7 +59,7 @@ class Translator:
             return
         if event.active is None:
             self.problems.bad(
-                event.where,
+                f"{self.source}:{event.line}",
                 f"sensor {event.name} is mapped to {rule.kind} but sent {event.message!r}, "
                 "not an on/off state",
             )

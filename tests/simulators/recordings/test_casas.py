@@ -24,7 +24,8 @@ def test_the_fixture_reads_into_events_and_paired_activities() -> None:
     recording = read_casas(FIXTURE, LA, Problems(skip=False))
     assert len(recording.events) == 43
     first = recording.events[0]
-    assert (first.name, first.active, first.where) == ("M004", True, f"{FIXTURE}:1")
+    assert (first.name, first.active, first.line) == ("M004", True, 1)
+    assert recording.source == str(FIXTURE)
     assert first.ts == datetime(2021, 3, 2, 5, 58, 2, 120034, tzinfo=UTC).timestamp()
     assert [e.active for e in recording.events if e.name == "D001"] == [True, False, True, False]
     temperature = next(e for e in recording.events if e.name == "T001")

@@ -149,3 +149,17 @@ def test_a_bad_line_stops_the_import_unless_skipped(tmp_path: Path) -> None:
     )
     assert skipped.returncode == 0
     assert f"skipped 1 bad lines, e.g. {data}:6:" in skipped.stdout
+
+
+def test_without_leaves_a_kind_out_for_a_partial_kit(tmp_path: Path) -> None:
+    out = tmp_path / "no-bed"
+    home = FIXTURES / "kasteren-home"
+    args = ("--tz", "Europe/London", "--without", "bed", "--without", "door", "--out", out)
+    done = carewatch("import", "kasteren", home, *args)
+    assert done.returncode == 0, done.stderr
+    (entry,) = json.loads((out / "homes.json").read_text())
+    assert set(entry["sensors"].values()) == {"chair", "motion", "toilet"}
+    assert {r.kind for r in read_readings(out / "readings.jsonl")} == {"chair", "motion", "toilet"}
+    assert "Bed/Pressure (6)" in done.stdout and "Maindoor/Magnetic (4)" in done.stdout
+    wrong = carewatch("import", "kasteren", home, "--tz", "UTC", "--without", "sofa", "--out", out)
+    assert wrong.returncode == 2 and "--without 'sofa'" in wrong.stderr

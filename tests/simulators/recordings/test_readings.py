@@ -25,9 +25,9 @@ RULES = Mapping(
 
 
 def _run(*events: tuple[float, str, bool | None], rules: Mapping = RULES) -> Translator:
-    translator = Translator(rules, "home-1", Problems(skip=False))
+    translator = Translator(rules, "home-1", Problems(skip=False), "f.txt")
     for number, (ts, name, active) in enumerate(events, start=1):
-        translator.add(SensorEvent(ts, name, active, "kitchen", f"f.txt:{number}", "OFcF"))
+        translator.add(SensorEvent(ts, name, active, "kitchen", number, "OFcF"))
     return translator
 
 
@@ -110,6 +110,6 @@ def test_a_used_sensor_sending_no_state_is_a_bad_line() -> None:
     with pytest.raises(BadData, match=r"f.txt:2: sensor pir1 is mapped to motion but sent 'OFcF'"):
         _run((0, "pir1", True), (1, "pir1", None))
     problems = Problems(skip=True)
-    translator = Translator(RULES, "home-1", problems)
-    translator.add(SensorEvent(1, "pir1", None, "", "f.txt:9", "ONc"))
+    translator = Translator(RULES, "home-1", problems, "f.txt")
+    translator.add(SensorEvent(1, "pir1", None, "", 9, "ONc"))
     assert problems.count == 1 and translator.readings == []
