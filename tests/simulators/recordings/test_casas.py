@@ -100,3 +100,12 @@ def test_a_bad_line_is_an_error_naming_file_and_line(
     problems = Problems(skip=True)
     assert len(read_casas(path, ZoneInfo("UTC"), problems).events) == 1
     assert problems.count == 1 and problems.examples[0].startswith(f"{path}:3:")
+
+
+def test_a_file_running_through_the_repeated_autumn_hour_stays_in_order(tmp_path: Path) -> None:
+    walls = ("00:59:00", "01:30:00", "01:50:00", "01:10:00", "01:40:00", "02:10:00")
+    path = _file(tmp_path, *(f"2021-11-07 {wall} M001 ON" for wall in walls))
+    recording = read_casas(path, LA, Problems(skip=False))
+    assert recording.notes == []
+    minutes = [(e.ts - recording.events[0].ts) / 60 for e in recording.events]
+    assert minutes == [0, 31, 51, 71, 101, 131]  # PDT, PDT, PDT, PST, PST, PST
