@@ -1,5 +1,6 @@
 """``carewatch import casas FILE`` and ``carewatch import kasteren DIR``: recordings to files."""
 
+import re
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -7,7 +8,7 @@ from zoneinfo import ZoneInfo
 import typer
 
 from carewatch.errors import BadData
-from carewatch.protocol.messages import is_time_zone
+from carewatch.protocol.messages import ID_PATTERN, is_time_zone
 from simulators.recordings.casas import read_casas
 from simulators.recordings.events import Problems, Recording
 from simulators.recordings.folder import find_tables
@@ -101,7 +102,7 @@ def _checked(tz: str, home: str | None, name: str, out: Path) -> tuple[ZoneInfo,
             f"{tz!r} is not an IANA time zone such as Europe/Madrid", param_hint="--tz"
         )
     chosen = home if home is not None else slug(name)[:64].strip("-")
-    if not chosen or slug(chosen) != chosen:
+    if re.fullmatch(ID_PATTERN, chosen) is None:
         raise typer.BadParameter(
             f"{chosen!r} is not a home id (lower-case letters, digits, dashes)", param_hint="--home"
         )

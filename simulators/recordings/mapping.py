@@ -92,7 +92,12 @@ def sensor_id(rule: SensorRule, name: str, place: str) -> str:
     >>> sensor_id(SensorRule("*/PIR", "motion", "motion-{place}"), "Shower/PIR", "Bathroom")
     'motion-bathroom'
     """
-    made = rule.id.format(name=slug(name), place=slug(place) or "home")
+    try:
+        made = rule.id.format(name=slug(name), place=slug(place) or "home")
+    except (KeyError, IndexError, ValueError) as error:
+        raise BadData(
+            f"mapping rule {rule.match!r}: id {rule.id!r} may use only {{name}} and {{place}}"
+        ) from error
     if re.fullmatch(ID_PATTERN, made) is None:
         raise BadData(f"mapping rule {rule.match!r} gives sensor {name!r} the bad id {made!r}")
     return made

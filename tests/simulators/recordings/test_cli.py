@@ -114,6 +114,7 @@ def test_the_same_recording_gives_byte_identical_files(tmp_path: Path) -> None:
         (("kasteren", "nowhere", "--tz", "UTC"), "nowhere: no such folder"),
         (("casas", FIXTURES / "casas-home.txt", "--tz", "Europe/Madird"), "--tz"),
         (("casas", FIXTURES / "casas-home.txt", "--tz", "UTC", "--home", "Mrs Smith"), "--home"),
+        (("casas", FIXTURES / "casas-home.txt", "--tz", "UTC", "--home", "h" * 65), "--home"),
         (
             ("casas", FIXTURES / "casas-home.txt", "--tz", "UTC", "--mapping", "nope.toml"),
             "nope.toml: no such mapping file",

@@ -125,3 +125,8 @@ def test_a_mistyped_mapping_path_is_an_error(tmp_path: Path) -> None:
 def test_an_id_template_giving_a_bad_id_is_an_error() -> None:
     with pytest.raises(BadData, match="bad id"):
         sensor_id(SensorRule("*", "motion", "Motion {name}!"), "M1", "")
+
+
+def test_an_id_template_with_an_unknown_placeholder_is_an_error() -> None:
+    with pytest.raises(BadData, match=r"only \{name\} and \{place\}"):
+        sensor_id(SensorRule("*", "motion", "motion-{room}"), "M1", "")
