@@ -7,10 +7,10 @@ from fastapi import Path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from api.models import AlertState, Role
-from carewatch.protocol import ID_PATTERN, AlertKind, Kind, Severity
+from carewatch.protocol import ID_SCHEMA_PATTERN, AlertKind, Kind, Severity
 from carewatch.protocol.messages import is_time_zone
 
-PseudoId = Annotated[str, Field(pattern=ID_PATTERN, description="pseudonymous id [a-z0-9-]")]
+PseudoId = Annotated[str, Field(pattern=ID_SCHEMA_PATTERN, description="pseudonymous id [a-z0-9-]")]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Note = Annotated[str, Field(max_length=2000)]
 Username = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.@-]{1,64}$")]
