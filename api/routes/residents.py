@@ -7,9 +7,10 @@ from fastapi import APIRouter, HTTPException, Query, status
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from api import scope as scoped
 from api.access import resident_or_404, visible_resident_ids
 from api.deps import AdminDep, DbDep, ServicesDep, UserDep
-from api.models import Grant, Home, Resident, Sensor, SummaryRow, TeamResident
+from api.models import Grant, Home, Resident, Sensor, TeamResident
 from api.schemas import (
     AggregateOut,
     Epoch,
@@ -24,6 +25,7 @@ from api.schemas import (
     SensorOut,
     SummaryOut,
 )
+from api.scope import scope_of
 from api.services import Services
 from carewatch.errors import BadData, RetryLater
 from carewatch.protocol import Kind
@@ -199,14 +201,10 @@ def read_readings(
     resident = resident_or_404(session, user, resident_id)
     _check_consent(resident, kind)
     start, end = _span(services, start, end, MAX_READINGS_SPAN)
-    others = _others_sensors(session, resident)
-    readings = _call(lambda store: store.query(resident.home_id, kind, start, end), services)
+    scope = scope_of(session, resident)
+    found = _call(lambda store: scoped.readings(store, scope, kind, start, end), services)
     services.audit.record(session, user, "read", "readings", resident_id, kind.value)
-    return [
-        ReadingOut(sensor=r.sensor, kind=r.kind, ts=r.ts, value=r.value)
-        for r in readings
-        if r.sensor not in others and r.resident in (None, resident_id)
-    ]
+    return [ReadingOut(sensor=r.sensor, kind=r.kind, ts=r.ts, value=r.value) for r in found]
 
 
 @router.get("/residents/{resident_id}/aggregates")
@@ -224,10 +222,8 @@ def read_aggregates(
     resident = resident_or_404(session, user, resident_id)
     _check_consent(resident, kind)
     start, end = _span(services, start, end, MAX_AGGREGATE_SPAN)
-    tz = _tz(session, resident)
-    rows = _call(
-        lambda store: store.aggregate(resident.home_id, kind, start, end, window, tz), services
-    )
+    scope = scope_of(session, resident)
+    rows = _call(lambda store: scoped.aggregates(store, scope, kind, start, end, window), services)
     services.audit.record(session, user, "read", "aggregates", resident_id, kind.value)
     return [AggregateOut(**{f: getattr(r, f) for f in AggregateOut.model_fields}) for r in rows]
 
@@ -243,32 +239,7 @@ def read_summaries(
     """The latest daily summaries of the resident's home, oldest first."""
     resident = resident_or_404(session, user, resident_id)
     services.audit.record(session, user, "read", "summaries", resident_id)
-    return summaries_for(session, resident, days)
-
-
-def summaries_for(session: Session, resident: Resident, days: int) -> list[SummaryOut]:
-    """Daily summaries for a resident: their own where the detectors made one, else the home's."""
-    rows = session.scalars(
-        select(SummaryRow)
-        .where(
-            SummaryRow.home_id == resident.home_id,
-            SummaryRow.resident_key.in_([resident.id, ""]),
-        )
-        .order_by(SummaryRow.date.desc())
-    )
-    by_date: dict[str, SummaryRow] = {}
-    for row in rows:
-        if row.date not in by_date or row.resident_key == resident.id:
-            by_date[row.date] = row
-    latest = sorted(by_date)[-days:]
-    return [_summary_out(by_date[date].data) for date in latest]
-
-
-def _summary_out(data: dict[str, object]) -> SummaryOut:
-    episodes = data.get("night_episodes")
-    return SummaryOut.model_validate(
-        {**data, "night_episodes": len(episodes) if isinstance(episodes, list) else 0}
-    )
+    return scoped.summaries(session, scope_of(session, resident), days)
 
 
 def resident_out(session: Session, resident: Resident) -> ResidentOut:
@@ -292,16 +263,6 @@ def _check_consent(resident: Resident, kind: Kind) -> None:
         raise HTTPException(
             status.HTTP_403_FORBIDDEN, f"the resident has not consented to share {kind.value}"
         )
-
-
-def _others_sensors(session: Session, resident: Resident) -> set[str]:
-    """Personal sensors (wearables) in the home that belong to someone else."""
-    query = select(Sensor.id).where(
-        Sensor.home_id == resident.home_id,
-        Sensor.resident_id.is_not(None),
-        Sensor.resident_id != resident.id,
-    )
-    return set(session.scalars(query))
 
 
 def _span(
