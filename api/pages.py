@@ -88,7 +88,13 @@ def login_submit(
     password: Annotated[str, Form(max_length=256)],
 ) -> Response:
     """Check the password, set the session cookie, and go to the right dashboard."""
-    user = authenticate(session, username, password)
+    try:
+        user = authenticate(services, session, request, username, password)
+    except HTTPException as refused:  # held back: say so on the page, with how long to wait
+        context = {"error": f"{refused.detail[0].upper()}{refused.detail[1:]}."}
+        return templates.TemplateResponse(
+            request, "login.html", context, refused.status_code, refused.headers
+        )
     if user is None:
         context = {"error": "Wrong username or password."}
         return templates.TemplateResponse(request, "login.html", context, status_code=401)
