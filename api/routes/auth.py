@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from api.deps import DbDep, ServicesDep, UserDep
 from api.login import LoginRefused
 from api.models import User
+from api.responses import SIGNED_IN, Problem
 from api.schemas import TokenOut, UserOut
 from api.services import Services
 
@@ -32,9 +33,10 @@ def authenticate(
 @router.post(
     "/auth/token",
     responses={
-        401: {"description": "Wrong username or password"},
-        429: {"description": "Too many failed logins: wait ``Retry-After`` seconds"},
-        503: {"description": "Too many logins being checked: retry after ``Retry-After``"},
+        400: {"model": Problem, "description": "The form could not be parsed"},
+        401: {"model": Problem, "description": "Wrong username or password"},
+        429: {"model": Problem, "description": "Too many failed logins: wait Retry-After s"},
+        503: {"model": Problem, "description": "Too many logins being checked: retry later"},
     },
 )
 def login_for_token(
@@ -55,7 +57,7 @@ def login_for_token(
     return TokenOut(access_token=token, expires_in=services.tokens.seconds)
 
 
-@router.get("/me")
+@router.get("/me", responses=SIGNED_IN)
 def read_me(user: UserDep) -> UserOut:
     """The logged-in user."""
     return user_out(user)

@@ -11,6 +11,7 @@ from api import scope as scoped
 from api.access import resident_or_404, visible_resident_ids
 from api.deps import AdminDep, DbDep, ServicesDep, UserDep
 from api.models import Grant, Home, Resident, Sensor, TeamResident
+from api.responses import BODY, CONFLICT, FOUND, SIGNED_IN, STORE, invalid
 from api.schemas import (
     AggregateOut,
     Epoch,
@@ -32,18 +33,18 @@ from carewatch.protocol import Kind
 from carewatch.store import Store, Window
 
 T = TypeVar("T")
-router = APIRouter(prefix="/api/v1", tags=["residents"])
+router = APIRouter(prefix="/api/v1", tags=["residents"], responses=SIGNED_IN | FOUND)
 MAX_READINGS_SPAN = 31 * 86_400.0
 MAX_AGGREGATE_SPAN = 400 * 86_400.0
 
 
-@router.put("/homes/{home_id}")
+@router.put("/homes/{home_id}", responses=BODY)
 def put_home(
     home_id: PseudoId, body: HomeIn, session: DbDep, admin: AdminDep, services: ServicesDep
 ) -> HomeOut:
     """Create or update a home (admin); ``body.id`` must equal the path's id."""
     if body.id != home_id:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "id: must match the path")
+        raise invalid("body", "id", "must match the path")
     home = session.merge(Home(id=home_id, label=body.label, tz=body.tz))
     services.audit.record(session, admin, "update", "home", detail=f"home {home_id}")
     return HomeOut.model_validate(home)
@@ -55,7 +56,7 @@ def list_homes(session: DbDep, _admin: AdminDep) -> list[HomeOut]:
     return [HomeOut.model_validate(h) for h in session.scalars(select(Home).order_by(Home.id))]
 
 
-@router.delete("/homes/{home_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/homes/{home_id}", status_code=status.HTTP_204_NO_CONTENT, responses=CONFLICT)
 def delete_home(home_id: PseudoId, session: DbDep, admin: AdminDep, services: ServicesDep) -> None:
     """Remove a home and its sensors (admin); refused while residents still live there."""
     if session.get(Home, home_id) is None:
@@ -80,7 +81,7 @@ def delete_sensor(
     services.audit.record(session, admin, "delete", "sensor", detail=f"{home_id}/{sensor_id}")
 
 
-@router.put("/homes/{home_id}/sensors/{sensor_id}")
+@router.put("/homes/{home_id}/sensors/{sensor_id}", responses=BODY)
 def put_sensor(
     home_id: PseudoId,
     sensor_id: PseudoId,
@@ -95,9 +96,7 @@ def put_sensor(
     if body.resident_id is not None:
         owner = session.get(Resident, body.resident_id)
         if owner is None or owner.home_id != home_id:
-            raise HTTPException(
-                status.HTTP_422_UNPROCESSABLE_CONTENT, "resident_id: no such resident in this home"
-            )
+            raise invalid("body", "resident_id", "no such resident in this home")
     sensor = session.merge(
         Sensor(home_id=home_id, id=sensor_id, kind=body.kind, resident_id=body.resident_id)
     )
@@ -112,13 +111,13 @@ def list_sensors(home_id: PseudoId, session: DbDep, _admin: AdminDep) -> list[Se
     return [SensorOut.model_validate(sensor) for sensor in session.scalars(query)]
 
 
-@router.post("/residents", status_code=status.HTTP_201_CREATED)
+@router.post("/residents", status_code=status.HTTP_201_CREATED, responses=CONFLICT | BODY)
 def create_resident(
     body: ResidentIn, session: DbDep, admin: AdminDep, services: ServicesDep
 ) -> ResidentOut:
     """Add a resident to a home (admin)."""
     if session.get(Home, body.home_id) is None:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "home_id: no such home")
+        raise invalid("body", "home_id", "no such home")
     if session.get(Resident, body.id) is not None:
         raise HTTPException(status.HTTP_409_CONFLICT, f"resident {body.id!r} exists")
     resident = Resident(
@@ -155,7 +154,7 @@ def read_resident(
     return resident_out(session, resident)
 
 
-@router.patch("/residents/{resident_id}")
+@router.patch("/residents/{resident_id}", responses=BODY)
 def update_resident(
     resident_id: PseudoId,
     body: ResidentPatch,
@@ -187,7 +186,7 @@ def delete_resident(
     services.audit.record(session, admin, "delete", "resident", resident_id)
 
 
-@router.get("/residents/{resident_id}/readings")
+@router.get("/residents/{resident_id}/readings", responses=STORE)
 def read_readings(
     resident_id: PseudoId,
     kind: Kind,
@@ -207,7 +206,7 @@ def read_readings(
     return [ReadingOut(sensor=r.sensor, kind=r.kind, ts=r.ts, value=r.value) for r in found]
 
 
-@router.get("/residents/{resident_id}/aggregates")
+@router.get("/residents/{resident_id}/aggregates", responses=STORE)
 def read_aggregates(
     resident_id: PseudoId,
     kind: Kind,
@@ -271,11 +270,9 @@ def _span(
     end = services.clock() if end is None else end
     start = end - 86_400.0 if start is None else start
     if start >= end:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "start: must be before end")
+        raise invalid("query", "start", "must be before end")
     if end - start > longest:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT, f"end - start: at most {longest / 86_400:g} days"
-        )
+        raise invalid("query", "end", f"end - start: at most {longest / 86_400:g} days")
     return start, end
 
 
@@ -287,4 +284,4 @@ def _call(read: Callable[[Store], T], services: Services) -> T:
     except RetryLater as error:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(error)) from None
     except BadData as error:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from None
+        raise invalid("query", "kind", str(error)) from None
