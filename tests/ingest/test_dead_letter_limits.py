@@ -158,3 +158,33 @@ def test_twenty_thousand_junk_messages_leave_disk_and_memory_bounded(
     listed = CliRunner().invoke(app, ["dead-letters", "--limit", "1"])
     assert listed.exit_code == 0, listed.output
     assert f"from 'home-1/gw-flood': {int(dropped)} dead letters" in listed.output
+
+
+def test_ids_with_a_trailing_newline_are_dead_letters_not_new_sensors(
+    mosquitto: Mosquitto, store: Store, tmp_path: Path
+) -> None:
+    """Issue 14, attack 7, through a real broker: nothing stored under a spoiled id.
+    (Mosquitto itself disconnects a client publishing to a topic with a control
+    character; ingest's own refusal of such a topic is in tests/carewatch/protocol.)"""
+    from carewatch.protocol import Kind, Reading, ReadingsBatch, encode
+
+    def batch(sensor: str, seq: int) -> bytes:
+        reading = Reading(sensor=sensor, kind=Kind.HEART_RATE, ts=1_700_000_000.0, value=70)
+        return encode(ReadingsBatch("gw-1", seq, 1_700_000_000.0, [reading]))
+
+    settings = settings_for(mosquitto.url, tmp_path)
+    publisher = Publisher(mosquitto.port)
+    with running(settings, store) as service:
+        for seq, sensor in enumerate(["hr-1\n", "hr-1\r", "hr-1\x00", "hr-1", "hr-１"]):
+            publisher.publish(readings_topic(HOME, "gw-1"), batch(sensor, seq))
+        publisher.close()
+        wait_until(lambda: metric(service, "carewatch_ingest_dead_letters_total") == 4)
+        wait_until(lambda: metric(service, "carewatch_ingest_readings_written_total") == 1)
+
+    assert [(s.home, s.sensor) for s in store.sensors()] == [(HOME, "hr-1")]
+    state = IngestState(settings.state_path)
+    reasons = {d.reason for d in state.dead_letters()}
+    state.close()
+    assert reasons == {
+        "readings[0].sensor: Expected `str` matching regex '^[a-z0-9][a-z0-9-]{0,63}$'"
+    }
