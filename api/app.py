@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Response
+from fastapi.responses import PlainTextResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
@@ -61,8 +62,21 @@ def create_app(
     for router in (auth.router, people.router, residents.router, alerts.router, events.router):
         app.include_router(router)
     app.include_router(pages.router)
-    app.add_api_route("/health", health, methods=["GET"], tags=["service"])
-    app.add_api_route("/metrics", metrics, methods=["GET"], tags=["service"])
+    app.add_api_route(
+        "/health",
+        health,
+        methods=["GET"],
+        tags=["service"],
+        responses={503: {"model": Health, "description": "The database is not reachable"}},
+    )
+    app.add_api_route(
+        "/metrics",
+        metrics,
+        methods=["GET"],
+        tags=["service"],
+        response_class=PlainTextResponse,
+        responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+    )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 

@@ -21,6 +21,14 @@ class ApiMetrics:
             registry=self.registry,
         )
 
+        self.logins = Counter(
+            "carewatch_api_logins",
+            "Login attempts, by outcome (ok, wrong, locked: refused while backing off, "
+            "busy: too many password checks running)",
+            ["outcome"],
+            registry=self.registry,
+        )
+
     def render(self) -> bytes:
         """The text exposition format."""
         return generate_latest(self.registry)

@@ -23,12 +23,13 @@ from api.access import alert_or_404, resident_or_404, visible_resident_ids
 from api.charts import bar_chart
 from api.deps import COOKIE, DbDep, ServicesDep, user_for
 from api.family import MEASURES, compare, measure
-from api.models import AlertRow, AlertState, Home, Resident, Role, Sensor, User
+from api.models import AlertRow, AlertState, Home, Resident, Role, User
 from api.routes.alerts import acknowledge, feedback, resolve, visible_alerts
 from api.routes.auth import authenticate
 from api.routes.events import change_stream
-from api.routes.residents import summaries_for
 from api.schemas import FeedbackIn, Note, PseudoId, RowId
+from api.scope import ResidentScope, scope_of
+from api.scope import summaries as resident_summaries
 from api.services import Services
 from api.today import SoFar, so_far
 from carewatch.protocol import Kind
@@ -87,7 +88,13 @@ def login_submit(
     password: Annotated[str, Form(max_length=256)],
 ) -> Response:
     """Check the password, set the session cookie, and go to the right dashboard."""
-    user = authenticate(session, username, password)
+    try:
+        user = authenticate(services, session, request, username, password)
+    except HTTPException as refused:  # held back: say so on the page, with how long to wait
+        context = {"error": f"{refused.detail[0].upper()}{refused.detail[1:]}."}
+        return templates.TemplateResponse(
+            request, "login.html", context, refused.status_code, refused.headers
+        )
     if user is None:
         context = {"error": "Wrong username or password."}
         return templates.TemplateResponse(request, "login.html", context, status_code=401)
@@ -203,9 +210,9 @@ def family_context(
     session: Session, services: Services, user: User, resident: Resident
 ) -> dict[str, Any]:
     """Everything the family page shows about ``resident``."""
-    summaries = summaries_for(session, resident, 28)
-    home = session.get(Home, resident.home_id)
-    tz = home.tz if home else "UTC"
+    scope = scope_of(session, resident)
+    summaries = resident_summaries(session, scope, 28)
+    tz = scope.tz
     since = services.clock() - 14 * 86_400
     alerts = visible_alerts(session, user, resident_id=resident.id, since=since, limit=20)
     alerts += [
@@ -218,7 +225,7 @@ def family_context(
         for name, label, unit in MEASURES
     ]
     return {
-        "today": _today(session, services, resident, tz),
+        "today": _today(services, scope, resident),
         "resident": resident,
         "latest_date": summaries[-1].date if summaries else None,
         "comparisons": compare(summaries),
@@ -234,24 +241,11 @@ def family_context(
     }
 
 
-def _today(session: Session, services: Services, resident: Resident, tz: str) -> SoFar | None:
+def _today(services: Services, scope: ResidentScope, resident: Resident) -> SoFar | None:
     if services.store is None:
         return None
     allowed = {kind for kind in Kind if resident.consent.get(kind.value, True)}
-    others = select(Sensor.id).where(
-        Sensor.home_id == resident.home_id,
-        Sensor.resident_id.is_not(None),
-        Sensor.resident_id != resident.id,
-    )
-    shared = session.scalars(others).first() is not None
-    return so_far(
-        services.store,
-        resident.home_id,
-        tz,
-        services.clock(),
-        allowed=allowed,
-        shared_wearables=shared,
-    )
+    return so_far(services.store, scope, services.clock(), allowed=allowed)
 
 
 @dataclass(frozen=True)

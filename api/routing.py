@@ -37,8 +37,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from carewatch.errors import ConfigError
 from carewatch.protocol import AlertKind, Severity
 
-_TARGET = re.compile(r"^((user|team|lead):[A-Za-z0-9_.@-]{1,64}|carers|family)$")
-_HOURS = re.compile(r"^(\d\d):(\d\d)-(\d\d):(\d\d)$")
+# matched whole (fullmatch): "$" would let a trailing newline through
+_TARGET = re.compile(r"(user|team|lead):[A-Za-z0-9_.@-]{1,64}|carers|family")
+_HOURS = re.compile(r"([0-9]{2}):([0-9]{2})-([0-9]{2}):([0-9]{2})")
 
 
 class Step(BaseModel):
@@ -52,7 +53,7 @@ class Step(BaseModel):
     @classmethod
     def _targets(cls, targets: list[str]) -> list[str]:
         for target in targets:
-            if not _TARGET.match(target):
+            if not _TARGET.fullmatch(target):
                 raise ValueError(
                     f"target {target!r} must be user:<name>, team:<name>, lead:<team>, "
                     "carers or family"
@@ -116,7 +117,7 @@ class RoutingRules(BaseModel):
 
 
 def _parse_hours(hours: str) -> tuple[time, time]:
-    found = _HOURS.match(hours)
+    found = _HOURS.fullmatch(hours)
     if not found:
         raise ValueError(f"hours {hours!r} must look like 22:00-07:00")
     h1, m1, h2, m2 = (int(part) for part in found.groups())

@@ -4,19 +4,28 @@ from typing import Annotated, Any
 
 import apprise
 from fastapi import Path
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    field_validator,
+)
 
 from api.models import AlertState, Role
-from carewatch.protocol import ID_PATTERN, AlertKind, Kind, Severity
+from carewatch.protocol import ID_SCHEMA_PATTERN, AlertKind, Kind, Severity
 from carewatch.protocol.messages import is_time_zone
 
-PseudoId = Annotated[str, Field(pattern=ID_PATTERN, description="pseudonymous id [a-z0-9-]")]
+PseudoId = Annotated[str, Field(pattern=ID_SCHEMA_PATTERN, description="pseudonymous id [a-z0-9-]")]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Note = Annotated[str, Field(max_length=2000)]
 Username = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.@-]{1,64}$")]
 Password = Annotated[str, Field(min_length=12, max_length=256)]
 MAX_ID = 2**53  # beyond any real row, and below SQLite's 64-bit integer limit
-BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]
+# Strict where lax parsing would take what the schema forbids ("5" for 5, "yes" for true).
+BodyId = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 """A row id in a URL path."""
 
@@ -59,12 +68,13 @@ class UserIn(_In):
 
 
 class UserPatch(_In):
-    """Changes to a user; omitted fields stay as they are."""
+    """Changes to a user; omitted (or null) fields stay as they are; a null
+    ``notify_url`` removes it."""
 
     display_name: Name | None = None
     password: Password | None = None
     notify_url: NotifyUrl = None
-    active: bool | None = None
+    active: StrictBool | None = None
 
 
 class UserOut(_Out):
@@ -141,7 +151,7 @@ class SensorOut(_Out):
     resident_id: str | None
 
 
-Consent = dict[Kind, bool]
+Consent = dict[Kind, StrictBool]
 
 
 class ResidentIn(_In):
@@ -203,7 +213,7 @@ class NoteIn(_In):
 class FeedbackIn(_In):
     """Was this alert useful? Kept for the detectors to learn from."""
 
-    useful: bool
+    useful: StrictBool
     note: Note = ""
 
 

@@ -12,6 +12,7 @@ from api.consumer import Ingestor, MqttConsumer
 from api.db import make_engine, migrate, session_factory
 from api.escalation import Escalator
 from api.events import EventHub
+from api.login import LoginGuard
 from api.metrics import ApiMetrics
 from api.notify import Notifier
 from api.routing import RoutingRules, load_rules
@@ -37,6 +38,7 @@ class Services:
     metrics: ApiMetrics
     escalator: Escalator
     ingestor: Ingestor
+    logins: LoginGuard
     store: Store | None
     consumer: MqttConsumer | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -97,6 +99,7 @@ def build_services(
     )
     metrics = ApiMetrics()
     hub = EventHub()
+    audit = Audit(clock)
     escalator = Escalator(sessions, rules, notifier, clock, metrics)
     return Services(
         settings=settings,
@@ -106,10 +109,11 @@ def build_services(
         tokens=Tokens(
             settings.jwt_secret.get_secret_value(), minutes=settings.token_minutes, clock=clock
         ),
-        audit=Audit(clock),
+        audit=audit,
         hub=hub,
         metrics=metrics,
         escalator=escalator,
         ingestor=Ingestor(sessions, escalator, hub, metrics, clock),
+        logins=LoginGuard(settings, clock, sessions, audit, metrics),
         store=store,
     )

@@ -48,5 +48,18 @@ class ApiSettings(ApiDatabaseSettings):
     """An event stream ends after this long; the browser reconnects with a fresh check."""
     secure_cookies: bool = True
     """Mark the session cookie ``Secure``; turn off only for plain-HTTP local demos."""
+    login_account_failures: PositiveInt = 5
+    """Failed logins allowed per account before each further one locks it (backing off)."""
+    login_address_failures: PositiveInt = 20
+    """The same per client address (behind a proxy, run uvicorn with ``--proxy-headers``)."""
+    login_backoff_seconds: PositiveFloat = 30.0
+    """The first lockout; each further failure doubles it, up to ``login_max_backoff_seconds``."""
+    login_max_backoff_seconds: PositiveFloat = 900.0
+    login_memory_seconds: PositiveFloat = 3600.0
+    """Failures are forgotten this long after the last one."""
+    login_hash_concurrency: Annotated[PositiveInt, Field(le=64)] = 2
+    """Password checks running at once: argon2id takes 64 MB each, so 2 is 128 MB."""
+    login_hash_wait_seconds: PositiveFloat = 10.0
+    """How long a login waits for a free check before a 503 asking to retry."""
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535)] = 8000

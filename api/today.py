@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from api.scope import ResidentScope, aggregates
 from carewatch.errors import CareWatchError
 from carewatch.protocol import Kind
 from carewatch.store import Store, Window
@@ -18,19 +19,10 @@ class SoFar:
     mean_heart_rate: float | None
 
 
-def so_far(
-    store: Store,
-    home: str,
-    tz: str,
-    now: float,
-    *,
-    allowed: set[Kind],
-    shared_wearables: bool,
-) -> SoFar | None:
-    """Today's drinking, toilet visits and mean heart rate in ``home``, or ``None`` if the
-    store cannot answer. Heart rate is left out where another resident's wearable would
-    be mixed in (``shared_wearables``)."""
-    midnight = datetime.fromtimestamp(now, ZoneInfo(tz)).replace(
+def so_far(store: Store, scope: ResidentScope, now: float, *, allowed: set[Kind]) -> SoFar | None:
+    """Today's drinking, toilet visits and mean heart rate from the resident's own sensors
+    (:mod:`api.scope`), or ``None`` if the store cannot answer."""
+    midnight = datetime.fromtimestamp(now, ZoneInfo(scope.tz)).replace(
         hour=0, minute=0, second=0, microsecond=0
     )
     start = midnight.timestamp()
@@ -40,13 +32,13 @@ def so_far(
     def total(kind: Kind) -> tuple[float, int] | None:
         if kind not in allowed:
             return None
-        rows = store.aggregate(home, kind, start, now, Window.DAY, tz)
+        rows = aggregates(store, scope, kind, start, now, Window.DAY)
         return sum(r.sum for r in rows), sum(r.count for r in rows)
 
     try:
         tap = total(Kind.TAP)
         toilet = total(Kind.TOILET)
-        heart = None if shared_wearables else total(Kind.HEART_RATE)
+        heart = total(Kind.HEART_RATE)
     except CareWatchError:  # the store is down: the page still shows the summaries
         return None
     return SoFar(

@@ -18,7 +18,7 @@ from carewatch.errors import BadData
 from carewatch.protocol.kinds import Kind, value_problem
 from carewatch.protocol.messages import Id
 
-LabelKind = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z_]{0,63}$")]
+LabelKind = Annotated[str, msgspec.Meta(pattern=r"\A[a-z][a-z_]{0,63}\Z")]
 
 
 class ReadingRecord(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):

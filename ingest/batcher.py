@@ -3,9 +3,10 @@
 The MQTT thread adds what each message carries (readings, a status, a dead
 letter, and always its acknowledgement); the writer takes sealed batches. A
 batch is sealed when it holds ``size`` readings or is ``max_age_s`` old by the
-injected clock. Once ``limit`` readings wait in memory (the store is down or
-slow), :meth:`Batcher.add` blocks the MQTT thread: the broker then queues
-messages for us instead, which is the backpressure.
+injected clock. Once ``limit`` readings, or ``dead_letter_bytes`` of dead letters
+(a gateway flooding junk), wait in memory (the store is down or slow),
+:meth:`Batcher.add` blocks the MQTT thread: the broker then queues messages for us
+instead, which is the backpressure.
 """
 
 import threading
@@ -51,6 +52,7 @@ class Batch:
     newest_ts: list[float] = field(default_factory=list)  # per readings message, for lag
     statuses: list[StatusEvent] = field(default_factory=list)
     dead_letters: list[DeadLetter] = field(default_factory=list)
+    dead_bytes: int = 0  # sizes of ``dead_letters``
     sequences: dict[GatewayKey, SequenceState] = field(default_factory=dict)
 
     @property
@@ -79,10 +81,19 @@ class Batcher:
     [Ack(generation=0, mid=1, qos=1)]
     """
 
-    def __init__(self, size: int, max_age_s: float, limit: int, clock: Clock) -> None:
+    def __init__(
+        self,
+        size: int,
+        max_age_s: float,
+        limit: int,
+        clock: Clock,
+        dead_letter_bytes: int = 16 * 2**20,
+    ) -> None:
         self._size = size
         self._max_age_s = max_age_s
         self._limit = max(limit, size)
+        self._dead_limit = dead_letter_bytes
+        self._dead_bytes = 0  # dead letters' bytes added and not yet done
         self._clock = clock
         self._open: Batch | None = None
         self._sealed: deque[Batch] = deque()
@@ -122,11 +133,13 @@ class Batcher:
                 batch.statuses.append(status)
             if dead_letter is not None:
                 batch.dead_letters.append(dead_letter)
-            if batch.count >= self._size:
+                batch.dead_bytes += dead_letter.size
+                self._dead_bytes += dead_letter.size
+            if batch.count >= self._size or batch.dead_bytes >= self._dead_limit // 2:
                 self._seal()
-            if self._buffered >= self._limit:
+            if self._full():
                 self._seal()  # so the writer can drain everything we hold
-                self._changed.wait_for(lambda: self._buffered < self._limit or self._closed)
+                self._changed.wait_for(lambda: not self._full() or self._closed)
 
     def take(self, timeout: float) -> Batch | None:
         """The next sealed batch (sealing the open one if old enough), or ``None``."""
@@ -142,6 +155,7 @@ class Batcher:
         """The writer has made ``batch`` durable: room for more."""
         with self._changed:
             self._buffered -= batch.count
+            self._dead_bytes -= batch.dead_bytes
             self._changed.notify_all()
 
     def close(self) -> None:
@@ -155,6 +169,9 @@ class Batcher:
         """Nothing open or sealed is waiting."""
         with self._changed:
             return self._open is None and not self._sealed
+
+    def _full(self) -> bool:
+        return self._buffered >= self._limit or self._dead_bytes >= self._dead_limit
 
     def _seal_if_due(self) -> None:
         batch = self._open

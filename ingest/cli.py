@@ -73,12 +73,19 @@ def dead_letters(
     try:
         letters = state.dead_letters(limit)
         total = state.dead_letter_count()
+        drops = state.drop_counts()
     finally:
         state.close()
     for letter in letters:
         typer.echo(_as_json(letter) if as_json else _as_line(letter))
     if not as_json:
         typer.echo(f"{len(letters)} of {total} dead letters shown", err=True)
+    for drop in drops:  # a flooding gateway: its oldest were deleted to stay within limits
+        typer.echo(
+            f"dropped (oldest first, over the limits) from {drop.source!r}: {drop.letters} "
+            f"dead letters, {drop.bytes / 2**20:.1f} MB, last at {_when(drop.last_at)}",
+            err=True,
+        )
 
 
 def _open_store(settings: IngestSettings) -> Store:
@@ -127,11 +134,15 @@ def _preview(payload: bytes) -> str:
     return text + ("…" if len(payload) > PREVIEW_BYTES else "")
 
 
-def _as_line(letter: DeadLetter) -> str:
+def _when(ts: float) -> str:
     from datetime import UTC, datetime
 
-    when = datetime.fromtimestamp(letter.received_at, UTC).isoformat(timespec="seconds")
-    return f"{when}  {letter.topic}  {letter.reason}  {_preview(letter.payload)!r}"
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds")
+
+
+def _as_line(letter: DeadLetter) -> str:
+    preview = _preview(letter.payload)
+    return f"{_when(letter.received_at)}  {letter.topic}  {letter.reason}  {preview!r}"
 
 
 def _as_json(letter: DeadLetter) -> str:

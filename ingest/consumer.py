@@ -6,17 +6,20 @@ acknowledged in the order they arrived, and only once the batch is durable.
 """
 
 import logging
+from collections import OrderedDict
 
 from carewatch.clock import Clock
 from carewatch.protocol import GatewayStatus, ProtocolError, Topic, decode, parse_topic
 from carewatch.protocol.codec import decode_readings
 from ingest.batcher import Ack, Batcher, StatusEvent
+from ingest.dead_letters import MAX_SOURCES, source_of
 from ingest.gateways import GatewayBoard
 from ingest.metrics import IngestMetrics
 from ingest.sequences import SequenceTracker, Verdict
 from ingest.state import DeadLetter
 
 log = logging.getLogger(__name__)
+DEAD_LOG_EVERY_S = 10.0  # per gateway: a flood must not flood the log too (all are counted)
 
 
 class Consumer:
@@ -38,6 +41,7 @@ class Consumer:
         self._readings_messages = metrics.messages_received.labels("readings")
         self._status_messages = metrics.messages_received.labels("status")
         self._other_messages = metrics.messages_received.labels("other")
+        self._dead_logged: OrderedDict[str, float] = OrderedDict()
 
     def handle(self, topic: str, payload: bytes, ack: Ack) -> None:
         """Handle one message; never raises for any topic or bytes."""
@@ -93,7 +97,14 @@ class Consumer:
         self._batcher.add(ack=ack, status=StatusEvent(topic.home, status, received_at))
 
     def _dead(self, topic: str, payload: bytes, reason: str, ack: Ack, received_at: float) -> None:
-        log.info("dead letter from %s: %s", topic, reason)
+        source = source_of(topic)
+        last = self._dead_logged.pop(source, None)
+        if last is None or received_at - last >= DEAD_LOG_EVERY_S:
+            log.info("dead letter from %r: %s (at most one logged per 10 s)", topic, reason)
+            last = received_at
+        self._dead_logged[source] = last
+        if len(self._dead_logged) > MAX_SOURCES:
+            self._dead_logged.popitem(last=False)
         self._batcher.add(ack=ack, dead_letter=DeadLetter(topic, payload, reason, received_at))
 
 

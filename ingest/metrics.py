@@ -34,6 +34,11 @@ class IngestMetrics:
         self.dead_letters = Counter(
             "carewatch_ingest_dead_letters", "Messages set aside as invalid", registry=r
         )
+        self.dead_letters_dropped = Counter(
+            "carewatch_ingest_dead_letters_dropped",
+            "Oldest dead letters deleted to keep within the per-gateway and total limits",
+            registry=r,
+        )
         self.duplicate_messages = Counter(
             "carewatch_ingest_duplicate_messages",
             "Readings messages whose sequence number was already seen",

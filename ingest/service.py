@@ -21,6 +21,7 @@ from carewatch.protocol import READINGS_SUBSCRIPTION, STATUS_SUBSCRIPTION
 from carewatch.store import Store
 from ingest.batcher import Ack, Batcher
 from ingest.consumer import Consumer
+from ingest.dead_letters import FloodWatch
 from ingest.endpoint import Endpoint
 from ingest.gateways import GatewayBoard
 from ingest.metrics import IngestMetrics
@@ -66,7 +67,14 @@ class IngestService:
         self._generation = 0  # bumped on disconnect: older message ids are void
         self._closing = False
         self._batcher = Batcher(
-            settings.batch_size, settings.batch_max_age_s, settings.buffer_limit, clock
+            settings.batch_size,
+            settings.batch_max_age_s,
+            settings.buffer_limit,
+            clock,
+            dead_letter_bytes=round(settings.dead_letter_buffer_mb * 2**20),
+        )
+        self.floods = FloodWatch(
+            settings.dead_letter_limits(), self.metrics.dead_letters_dropped, clock
         )
         self._consumer = Consumer(
             self._batcher, SequenceTracker(_load_sequences(settings)), self.gateways,
@@ -84,6 +92,7 @@ class IngestService:
             clock=clock,
             retry_max_wait_s=settings.retry_max_wait_s,
             tick_interval_s=settings.tick_interval_s,
+            flood_watch=self.floods,
         )
         self._writer_thread = threading.Thread(target=self._writer.run, name="ingest-writer")
         self._endpoint = (
@@ -160,6 +169,7 @@ class IngestService:
             "buffer_depth": self._batcher.depth,
             "buffer_limit": self.settings.buffer_limit,
             "gateways": self.gateways.by_state(),
+            "dead_letter_floods": self.floods.recent(),  # gateways whose junk is being dropped
         }
         healthy = connected and writing and self._writer.store_ok and self._writer.sink_ok
         return healthy, details

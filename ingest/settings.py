@@ -9,6 +9,7 @@ from pydantic_settings import SettingsConfigDict
 from carewatch.errors import ConfigError
 from carewatch.mqtt import BrokerAddress
 from carewatch.settings import CareWatchSettings
+from ingest.dead_letters import DeadLetterLimits
 
 Port = Annotated[int, Field(ge=0, le=65535)]
 
@@ -57,6 +58,17 @@ than 0 (got 0)
     least three batches, so decoding goes on while two batches are being written."""
     state_path: Path = Path("carewatch-data/ingest.db")
     """SQLite file for dead letters and per-gateway sequence numbers."""
+    dead_letters_per_gateway: PositiveInt = 1_000
+    """Dead letters kept per gateway (``home/gateway`` of the topic); the oldest go first."""
+    dead_letter_mb_per_gateway: PositiveFloat = 16.0
+    """Megabytes of dead letters kept per gateway."""
+    dead_letters_total: PositiveInt = 20_000
+    """Dead letters kept from all gateways together."""
+    dead_letter_mb_total: PositiveFloat = 256.0
+    """Megabytes of dead letters kept from all gateways together."""
+    dead_letter_buffer_mb: PositiveFloat = 16.0
+    """Megabytes of dead letters held in memory before they are written; consuming pauses
+    beyond it, as for readings (``buffer_limit``)."""
     http_host: str = "127.0.0.1"
     http_port: Port | None = 9108
     """``/metrics`` and ``/health``; 0 picks a free port, ``off`` disables."""
@@ -94,6 +106,29 @@ than 0 (got 0)
                 f"CAREWATCH_INGEST_BATCH_SIZE ({self.batch_size})"
             )
         return self
+
+    @model_validator(mode="after")
+    def _gateway_share_fits_the_total(self) -> Self:
+        if self.dead_letters_per_gateway > self.dead_letters_total:
+            raise ValueError(
+                f"CAREWATCH_INGEST_DEAD_LETTERS_PER_GATEWAY ({self.dead_letters_per_gateway}) "
+                f"must be at most CAREWATCH_INGEST_DEAD_LETTERS_TOTAL ({self.dead_letters_total})"
+            )
+        if self.dead_letter_mb_per_gateway > self.dead_letter_mb_total:
+            raise ValueError(
+                "CAREWATCH_INGEST_DEAD_LETTER_MB_PER_GATEWAY must be at most "
+                "CAREWATCH_INGEST_DEAD_LETTER_MB_TOTAL"
+            )
+        return self
+
+    def dead_letter_limits(self) -> DeadLetterLimits:
+        """The dead-letter bounds in counts and bytes."""
+        return DeadLetterLimits(
+            per_gateway=self.dead_letters_per_gateway,
+            per_gateway_bytes=round(self.dead_letter_mb_per_gateway * 2**20),
+            total=self.dead_letters_total,
+            total_bytes=round(self.dead_letter_mb_total * 2**20),
+        )
 
     def checkpoint_path(self) -> Path:
         """Where the detectors' checkpoint lives (by default beside the state file)."""

@@ -1,8 +1,9 @@
 """Ingest's own durable state: dead letters and each gateway's sequence numbers.
 
 One SQLite file (WAL). Dead letters keep the exact bytes with the reason, so
-nothing invalid is dropped silently; sequence state survives a restart so a
-restart reports no false gaps.
+nothing invalid is dropped silently; they are bounded per gateway and in total, the
+oldest going first and every drop counted (:mod:`ingest.dead_letters`). Sequence
+state survives a restart so a restart reports no false gaps.
 """
 
 import sqlite3
@@ -14,15 +15,26 @@ import msgspec
 
 from carewatch.errors import ConfigError
 from carewatch.sqlite import immediate_transaction
+from ingest.dead_letters import DeadLetterLimits, Dropped, FloodWatch, prune, source_of
 from ingest.sequences import GatewayKey, SequenceState
 
+# The payload is the last column, so counting and pruning never read it.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS dead_letters (
     id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL DEFAULT '',
+    bytes INTEGER NOT NULL DEFAULT 0,
     topic TEXT NOT NULL,
-    payload BLOB NOT NULL,
     reason TEXT NOT NULL,
-    received_at REAL NOT NULL
+    received_at REAL NOT NULL,
+    payload BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS dead_letter_drops (
+    source TEXT PRIMARY KEY,
+    letters INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    first_at REAL NOT NULL,
+    last_at REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS sequences (
     home TEXT NOT NULL,
@@ -33,6 +45,11 @@ CREATE TABLE IF NOT EXISTS sequences (
 );
 """
 
+_INDEX = "CREATE INDEX IF NOT EXISTS dead_letters_by_source ON dead_letters (source, id)"
+_INSERT = (
+    "INSERT INTO dead_letters (source, bytes, topic, reason, received_at, payload) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
 _MISSING = msgspec.json.Decoder(list[tuple[int, int]])
 
 
@@ -43,6 +60,21 @@ class DeadLetter(NamedTuple):
     payload: bytes
     reason: str
     received_at: float
+
+    @property
+    def size(self) -> int:
+        """Bytes it takes in the state file (what the byte limits count)."""
+        return len(self.payload) + len(self.topic.encode()) + len(self.reason.encode())
+
+
+class DropCount(NamedTuple):
+    """Dead letters of one gateway dropped so far to stay within the limits."""
+
+    source: str
+    letters: int
+    bytes: int
+    first_at: float
+    last_at: float
 
 
 class IngestState:
@@ -62,12 +94,17 @@ class IngestState:
     {('h', 'g'): SequenceState(high=7, missing=())}
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, watch: FloodWatch | None = None) -> None:
+        self._watch = watch
+        self._limits = watch.limits if watch else DeadLetterLimits()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
             self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA journal_size_limit=67108864")  # WAL back to 64 MB
             self._db.executescript(_SCHEMA)
+            _upgrade(self._db)
+            self._db.execute(_INDEX)
         except (OSError, sqlite3.Error) as error:
             raise ConfigError(
                 f"CAREWATCH_INGEST_STATE_PATH: cannot use {path} as ingest's state file: {error}"
@@ -85,11 +122,14 @@ class IngestState:
         """
         sync = "FULL" if dead_letters else "NORMAL"
         self._db.execute(f"PRAGMA synchronous={sync}")
+        drops: list[Dropped] = []
         with immediate_transaction(self._db):
-            self._db.executemany(
-                "INSERT INTO dead_letters (topic, payload, reason, received_at) VALUES (?,?,?,?)",
-                dead_letters,
-            )
+            rows = [(source_of(d.topic), d.size, d.topic, d.reason, d.received_at, d.payload)
+                    for d in dead_letters]  # fmt: skip
+            self._db.executemany(_INSERT, rows)
+            if rows:
+                now = max(d.received_at for d in dead_letters)
+                drops = prune(self._db, {row[0] for row in rows}, self._limits, now)
             self._db.executemany(
                 "INSERT OR REPLACE INTO sequences (home, gateway, high, missing) VALUES (?,?,?,?)",
                 [
@@ -97,6 +137,8 @@ class IngestState:
                     for (home, gateway), state in sequences.items()
                 ],
             )
+        if drops and self._watch is not None:
+            self._watch.report(drops)
 
     def dead_letters(self, limit: int | None = None) -> list[DeadLetter]:
         """Dead letters, newest first."""
@@ -110,6 +152,14 @@ class IngestState:
         """How many dead letters are kept."""
         return int(self._db.execute("SELECT count(*) FROM dead_letters").fetchone()[0])
 
+    def drop_counts(self) -> list[DropCount]:
+        """Gateways whose oldest dead letters were dropped, most recent first."""
+        rows = self._db.execute(
+            "SELECT source, letters, bytes, first_at, last_at FROM dead_letter_drops "
+            "ORDER BY last_at DESC"
+        )
+        return [DropCount(*row) for row in rows]
+
     def load_sequences(self) -> dict[GatewayKey, SequenceState]:
         """Each gateway's last durably written sequence state."""
         rows = self._db.execute("SELECT home, gateway, high, missing FROM sequences")
@@ -121,3 +171,19 @@ class IngestState:
     def close(self) -> None:
         """Close the file."""
         self._db.close()
+
+
+def _upgrade(db: sqlite3.Connection) -> None:
+    """Give a state file from before the limits its ``source`` and ``bytes`` columns."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(dead_letters)")}
+    if "source" in columns:
+        return
+    db.create_function("source_of", 1, source_of, deterministic=True)
+    with immediate_transaction(db):
+        db.execute("ALTER TABLE dead_letters ADD COLUMN source TEXT NOT NULL DEFAULT ''")
+        db.execute("ALTER TABLE dead_letters ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0")
+        db.execute(
+            "UPDATE dead_letters SET source = source_of(topic), "
+            "bytes = length(CAST(payload AS BLOB)) + length(CAST(topic AS BLOB)) "
+            "+ length(CAST(reason AS BLOB))"
+        )

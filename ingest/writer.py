@@ -30,6 +30,7 @@ from carewatch.errors import BadData, RetryLater
 from carewatch.protocol import Alert, alerts_topic, encode, summaries_topic
 from carewatch.store import Store
 from ingest.batcher import Ack, Batch, Batcher, HomeReadings
+from ingest.dead_letters import FloodWatch
 from ingest.metrics import IngestMetrics
 from ingest.sink import NullSink, Output, Sink
 from ingest.state import DeadLetter, IngestState
@@ -77,9 +78,11 @@ class Writer:
         clock: Clock,
         retry_max_wait_s: float,
         tick_interval_s: float,
+        flood_watch: FloodWatch | None = None,
     ) -> None:
         self._store = store
         self._state_path = state_path
+        self._flood_watch = flood_watch  # bounds the dead letters kept, reports drops
         self._batcher = batcher
         self._sink = sink
         self._sink_wants_readings = not isinstance(sink, NullSink)  # records cost ~1 µs each
@@ -98,7 +101,7 @@ class Writer:
 
     def run(self) -> None:
         """Write batches until closing and drained, or aborted."""
-        state = IngestState(self._state_path)
+        state = IngestState(self._state_path, self._flood_watch)
         # One worker: writes reach the store in the order the batches were taken.
         storing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-store")
         pending: Pending = deque()

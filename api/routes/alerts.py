@@ -10,6 +10,7 @@ from api.access import alert_filter, alert_or_404, require_role
 from api.deps import AdminDep, DbDep, ServicesDep, UserDep
 from api.events import Change
 from api.models import AlertRow, AlertState, Delivery, Feedback, Role, User
+from api.responses import BODY, CONFLICT, FOUND, SIGNED_IN
 from api.schemas import (
     AlertOut,
     DeliveryOut,
@@ -24,7 +25,7 @@ from api.schemas import (
 from api.services import Services
 from carewatch.protocol import AlertKind
 
-router = APIRouter(prefix="/api/v1", tags=["alerts"])
+router = APIRouter(prefix="/api/v1", tags=["alerts"], responses=SIGNED_IN | FOUND)
 
 
 @router.get("/alerts")
@@ -111,7 +112,7 @@ def read_alert(alert_id: RowId, session: DbDep, user: UserDep, services: Service
     return AlertOut.model_validate(alert)
 
 
-@router.post("/alerts/{alert_id}/acknowledge")
+@router.post("/alerts/{alert_id}/acknowledge", responses=CONFLICT | BODY)
 def acknowledge_alert(
     alert_id: RowId, body: NoteIn, session: DbDep, user: UserDep, services: ServicesDep
 ) -> AlertOut:
@@ -121,7 +122,7 @@ def acknowledge_alert(
     return AlertOut.model_validate(alert)
 
 
-@router.post("/alerts/{alert_id}/resolve")
+@router.post("/alerts/{alert_id}/resolve", responses=CONFLICT | BODY)
 def resolve_alert(
     alert_id: RowId, body: NoteIn, session: DbDep, user: UserDep, services: ServicesDep
 ) -> AlertOut:
@@ -131,7 +132,7 @@ def resolve_alert(
     return AlertOut.model_validate(alert)
 
 
-@router.post("/alerts/{alert_id}/feedback", status_code=status.HTTP_201_CREATED)
+@router.post("/alerts/{alert_id}/feedback", status_code=status.HTTP_201_CREATED, responses=BODY)
 def give_feedback(
     alert_id: RowId, body: FeedbackIn, session: DbDep, user: UserDep, services: ServicesDep
 ) -> FeedbackOut:

@@ -2,32 +2,51 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.deps import DbDep, ServicesDep, UserDep
+from api.login import LoginRefused
 from api.models import User
+from api.responses import SIGNED_IN, Problem
 from api.schemas import TokenOut, UserOut
-from api.security import verify_password
+from api.services import Services
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
 
 
-def authenticate(session: Session, username: str, password: str) -> User | None:
-    """The active user with these credentials; unknown users cost the same time."""
-    user = session.scalars(select(User).where(User.username == username)).first()
-    ok = verify_password(user.password_hash if user else None, password)
-    return user if ok and user is not None and user.active else None
+def authenticate(
+    services: Services, session: Session, request: Request, username: str, password: str
+) -> User | None:
+    """The active user with these credentials (unknown users cost the same time), or
+    ``None``; an HTTP 429 or 503 with ``Retry-After`` while logins are held back."""
+    address = request.client.host if request.client else "unknown"
+    try:
+        return services.logins.login(session, username, password, address)
+    except LoginRefused as refused:
+        raise HTTPException(
+            refused.status, refused.detail, headers={"Retry-After": str(refused.retry_after)}
+        ) from None
 
 
-@router.post("/auth/token")
+@router.post(
+    "/auth/token",
+    responses={
+        400: {"model": Problem, "description": "The form could not be parsed"},
+        401: {"model": Problem, "description": "Wrong username or password"},
+        429: {"model": Problem, "description": "Too many failed logins: wait Retry-After s"},
+        503: {"model": Problem, "description": "Too many logins being checked: retry later"},
+    },
+)
 def login_for_token(
-    services: ServicesDep, session: DbDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]
+    services: ServicesDep,
+    session: DbDep,
+    request: Request,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
 ) -> TokenOut:
     """Exchange a username and password for a bearer token."""
-    user = authenticate(session, form.username, form.password)
+    user = authenticate(services, session, request, form.username, form.password)
     if user is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
@@ -38,7 +57,7 @@ def login_for_token(
     return TokenOut(access_token=token, expires_in=services.tokens.seconds)
 
 
-@router.get("/me")
+@router.get("/me", responses=SIGNED_IN)
 def read_me(user: UserDep) -> UserOut:
     """The logged-in user."""
     return user_out(user)

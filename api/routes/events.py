@@ -11,9 +11,10 @@ from api.access import visible_resident_ids
 from api.deps import ServicesDep, UserDep
 from api.events import Change
 from api.models import Resident, User
+from api.responses import SIGNED_IN
 from api.services import Services
 
-router = APIRouter(prefix="/api/v1", tags=["alerts"])
+router = APIRouter(prefix="/api/v1", tags=["alerts"], responses=SIGNED_IN)
 
 
 @router.get("/events", response_class=EventSourceResponse)

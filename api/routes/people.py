@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from api.deps import AdminDep, DbDep, ServicesDep
 from api.models import AuditEntry, Grant, Resident, Team, TeamMember, TeamResident, User
+from api.responses import BODY, CONFLICT, FOUND, SIGNED_IN
 from api.routes.auth import user_out
 from api.schemas import (
     AuditOut,
@@ -23,10 +24,10 @@ from api.schemas import (
 )
 from api.security import hash_password
 
-router = APIRouter(prefix="/api/v1", tags=["people"])
+router = APIRouter(prefix="/api/v1", tags=["people"], responses=SIGNED_IN | FOUND)
 
 
-@router.post("/users", status_code=status.HTTP_201_CREATED)
+@router.post("/users", status_code=status.HTTP_201_CREATED, responses=CONFLICT | BODY)
 def create_user(body: UserIn, session: DbDep, admin: AdminDep, services: ServicesDep) -> UserOut:
     """Create a user (admin)."""
     if session.scalars(select(User).where(User.username == body.username)).first():
@@ -51,13 +52,18 @@ def list_users(session: DbDep, _admin: AdminDep) -> list[UserOut]:
     return [user_out(user) for user in session.scalars(select(User).order_by(User.id))]
 
 
-@router.patch("/users/{user_id}")
+@router.patch("/users/{user_id}", responses=BODY)
 def update_user(
     user_id: RowId, body: UserPatch, session: DbDep, admin: AdminDep, services: ServicesDep
 ) -> UserOut:
     """Change a user's name, password, notification URL or active flag (admin)."""
     user = _user_or_404(session, user_id)
-    changes = body.model_dump(exclude_unset=True)
+    # null leaves a field as it is, except the notification URL, which it removes
+    changes = {
+        name: value
+        for name, value in body.model_dump(exclude_unset=True).items()
+        if value is not None or name == "notify_url"
+    }
     if "password" in changes:
         user.password_hash = hash_password(changes.pop("password"))
     for name, value in changes.items():
@@ -66,7 +72,7 @@ def update_user(
     return user_out(user)
 
 
-@router.post("/teams", status_code=status.HTTP_201_CREATED)
+@router.post("/teams", status_code=status.HTTP_201_CREATED, responses=CONFLICT | BODY)
 def create_team(body: TeamIn, session: DbDep, admin: AdminDep, services: ServicesDep) -> TeamOut:
     """Create a team (admin)."""
     if body.lead_id is not None:
@@ -114,7 +120,7 @@ def add_team_resident(
     return _team_out(session, team)
 
 
-@router.post("/grants", status_code=status.HTTP_201_CREATED)
+@router.post("/grants", status_code=status.HTTP_201_CREATED, responses=CONFLICT | BODY)
 def create_grant(body: GrantIn, session: DbDep, admin: AdminDep, services: ServicesDep) -> GrantIn:
     """Assign a resident to a carer or a relative to a family member (admin)."""
     _user_or_404(session, body.user_id)

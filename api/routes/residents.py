@@ -7,9 +7,11 @@ from fastapi import APIRouter, HTTPException, Query, status
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from api import scope as scoped
 from api.access import resident_or_404, visible_resident_ids
 from api.deps import AdminDep, DbDep, ServicesDep, UserDep
-from api.models import Grant, Home, Resident, Sensor, SummaryRow, TeamResident
+from api.models import Grant, Home, Resident, Sensor, TeamResident
+from api.responses import BODY, CONFLICT, FOUND, SIGNED_IN, STORE, invalid
 from api.schemas import (
     AggregateOut,
     Epoch,
@@ -24,24 +26,25 @@ from api.schemas import (
     SensorOut,
     SummaryOut,
 )
+from api.scope import scope_of
 from api.services import Services
 from carewatch.errors import BadData, RetryLater
 from carewatch.protocol import Kind
 from carewatch.store import Store, Window
 
 T = TypeVar("T")
-router = APIRouter(prefix="/api/v1", tags=["residents"])
+router = APIRouter(prefix="/api/v1", tags=["residents"], responses=SIGNED_IN | FOUND)
 MAX_READINGS_SPAN = 31 * 86_400.0
 MAX_AGGREGATE_SPAN = 400 * 86_400.0
 
 
-@router.put("/homes/{home_id}")
+@router.put("/homes/{home_id}", responses=BODY)
 def put_home(
     home_id: PseudoId, body: HomeIn, session: DbDep, admin: AdminDep, services: ServicesDep
 ) -> HomeOut:
     """Create or update a home (admin); ``body.id`` must equal the path's id."""
     if body.id != home_id:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "id: must match the path")
+        raise invalid("body", "id", "must match the path")
     home = session.merge(Home(id=home_id, label=body.label, tz=body.tz))
     services.audit.record(session, admin, "update", "home", detail=f"home {home_id}")
     return HomeOut.model_validate(home)
@@ -53,7 +56,7 @@ def list_homes(session: DbDep, _admin: AdminDep) -> list[HomeOut]:
     return [HomeOut.model_validate(h) for h in session.scalars(select(Home).order_by(Home.id))]
 
 
-@router.delete("/homes/{home_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/homes/{home_id}", status_code=status.HTTP_204_NO_CONTENT, responses=CONFLICT)
 def delete_home(home_id: PseudoId, session: DbDep, admin: AdminDep, services: ServicesDep) -> None:
     """Remove a home and its sensors (admin); refused while residents still live there."""
     if session.get(Home, home_id) is None:
@@ -78,7 +81,7 @@ def delete_sensor(
     services.audit.record(session, admin, "delete", "sensor", detail=f"{home_id}/{sensor_id}")
 
 
-@router.put("/homes/{home_id}/sensors/{sensor_id}")
+@router.put("/homes/{home_id}/sensors/{sensor_id}", responses=BODY)
 def put_sensor(
     home_id: PseudoId,
     sensor_id: PseudoId,
@@ -93,9 +96,7 @@ def put_sensor(
     if body.resident_id is not None:
         owner = session.get(Resident, body.resident_id)
         if owner is None or owner.home_id != home_id:
-            raise HTTPException(
-                status.HTTP_422_UNPROCESSABLE_CONTENT, "resident_id: no such resident in this home"
-            )
+            raise invalid("body", "resident_id", "no such resident in this home")
     sensor = session.merge(
         Sensor(home_id=home_id, id=sensor_id, kind=body.kind, resident_id=body.resident_id)
     )
@@ -110,13 +111,13 @@ def list_sensors(home_id: PseudoId, session: DbDep, _admin: AdminDep) -> list[Se
     return [SensorOut.model_validate(sensor) for sensor in session.scalars(query)]
 
 
-@router.post("/residents", status_code=status.HTTP_201_CREATED)
+@router.post("/residents", status_code=status.HTTP_201_CREATED, responses=CONFLICT | BODY)
 def create_resident(
     body: ResidentIn, session: DbDep, admin: AdminDep, services: ServicesDep
 ) -> ResidentOut:
     """Add a resident to a home (admin)."""
     if session.get(Home, body.home_id) is None:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "home_id: no such home")
+        raise invalid("body", "home_id", "no such home")
     if session.get(Resident, body.id) is not None:
         raise HTTPException(status.HTTP_409_CONFLICT, f"resident {body.id!r} exists")
     resident = Resident(
@@ -153,7 +154,7 @@ def read_resident(
     return resident_out(session, resident)
 
 
-@router.patch("/residents/{resident_id}")
+@router.patch("/residents/{resident_id}", responses=BODY)
 def update_resident(
     resident_id: PseudoId,
     body: ResidentPatch,
@@ -185,7 +186,7 @@ def delete_resident(
     services.audit.record(session, admin, "delete", "resident", resident_id)
 
 
-@router.get("/residents/{resident_id}/readings")
+@router.get("/residents/{resident_id}/readings", responses=STORE)
 def read_readings(
     resident_id: PseudoId,
     kind: Kind,
@@ -199,17 +200,13 @@ def read_readings(
     resident = resident_or_404(session, user, resident_id)
     _check_consent(resident, kind)
     start, end = _span(services, start, end, MAX_READINGS_SPAN)
-    others = _others_sensors(session, resident)
-    readings = _call(lambda store: store.query(resident.home_id, kind, start, end), services)
+    scope = scope_of(session, resident)
+    found = _call(lambda store: scoped.readings(store, scope, kind, start, end), services)
     services.audit.record(session, user, "read", "readings", resident_id, kind.value)
-    return [
-        ReadingOut(sensor=r.sensor, kind=r.kind, ts=r.ts, value=r.value)
-        for r in readings
-        if r.sensor not in others and r.resident in (None, resident_id)
-    ]
+    return [ReadingOut(sensor=r.sensor, kind=r.kind, ts=r.ts, value=r.value) for r in found]
 
 
-@router.get("/residents/{resident_id}/aggregates")
+@router.get("/residents/{resident_id}/aggregates", responses=STORE)
 def read_aggregates(
     resident_id: PseudoId,
     kind: Kind,
@@ -224,10 +221,8 @@ def read_aggregates(
     resident = resident_or_404(session, user, resident_id)
     _check_consent(resident, kind)
     start, end = _span(services, start, end, MAX_AGGREGATE_SPAN)
-    tz = _tz(session, resident)
-    rows = _call(
-        lambda store: store.aggregate(resident.home_id, kind, start, end, window, tz), services
-    )
+    scope = scope_of(session, resident)
+    rows = _call(lambda store: scoped.aggregates(store, scope, kind, start, end, window), services)
     services.audit.record(session, user, "read", "aggregates", resident_id, kind.value)
     return [AggregateOut(**{f: getattr(r, f) for f in AggregateOut.model_fields}) for r in rows]
 
@@ -243,32 +238,7 @@ def read_summaries(
     """The latest daily summaries of the resident's home, oldest first."""
     resident = resident_or_404(session, user, resident_id)
     services.audit.record(session, user, "read", "summaries", resident_id)
-    return summaries_for(session, resident, days)
-
-
-def summaries_for(session: Session, resident: Resident, days: int) -> list[SummaryOut]:
-    """Daily summaries for a resident: their own where the detectors made one, else the home's."""
-    rows = session.scalars(
-        select(SummaryRow)
-        .where(
-            SummaryRow.home_id == resident.home_id,
-            SummaryRow.resident_key.in_([resident.id, ""]),
-        )
-        .order_by(SummaryRow.date.desc())
-    )
-    by_date: dict[str, SummaryRow] = {}
-    for row in rows:
-        if row.date not in by_date or row.resident_key == resident.id:
-            by_date[row.date] = row
-    latest = sorted(by_date)[-days:]
-    return [_summary_out(by_date[date].data) for date in latest]
-
-
-def _summary_out(data: dict[str, object]) -> SummaryOut:
-    episodes = data.get("night_episodes")
-    return SummaryOut.model_validate(
-        {**data, "night_episodes": len(episodes) if isinstance(episodes, list) else 0}
-    )
+    return scoped.summaries(session, scope_of(session, resident), days)
 
 
 def resident_out(session: Session, resident: Resident) -> ResidentOut:
@@ -294,27 +264,15 @@ def _check_consent(resident: Resident, kind: Kind) -> None:
         )
 
 
-def _others_sensors(session: Session, resident: Resident) -> set[str]:
-    """Personal sensors (wearables) in the home that belong to someone else."""
-    query = select(Sensor.id).where(
-        Sensor.home_id == resident.home_id,
-        Sensor.resident_id.is_not(None),
-        Sensor.resident_id != resident.id,
-    )
-    return set(session.scalars(query))
-
-
 def _span(
     services: Services, start: float | None, end: float | None, longest: float
 ) -> tuple[float, float]:
     end = services.clock() if end is None else end
     start = end - 86_400.0 if start is None else start
     if start >= end:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "start: must be before end")
+        raise invalid("query", "start", "must be before end")
     if end - start > longest:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT, f"end - start: at most {longest / 86_400:g} days"
-        )
+        raise invalid("query", "end", f"end - start: at most {longest / 86_400:g} days")
     return start, end
 
 
@@ -326,4 +284,4 @@ def _call(read: Callable[[Store], T], services: Services) -> T:
     except RetryLater as error:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(error)) from None
     except BadData as error:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from None
+        raise invalid("query", "kind", str(error)) from None

@@ -11,6 +11,7 @@ from carewatch.protocol.codec import (
 from carewatch.protocol.kinds import AlertKind, Kind, Severity, value_problem
 from carewatch.protocol.messages import (
     ID_PATTERN,
+    ID_SCHEMA_PATTERN,
     MAX_READINGS_PER_BATCH,
     Alert,
     DailySummary,
@@ -35,6 +36,7 @@ from carewatch.protocol.topics import (
 __all__ = [
     "ALERTS_SUBSCRIPTION",
     "ID_PATTERN",
+    "ID_SCHEMA_PATTERN",
     "MAX_MESSAGE_BYTES",
     "MAX_READINGS_PER_BATCH",
     "READINGS_SUBSCRIPTION",

@@ -15,6 +15,7 @@ from carewatch.clock import Clock, system_clock
 from carewatch.errors import BadData
 from carewatch.protocol.messages import (
     ID_PATTERN,
+    ID_SCHEMA_PATTERN,
     Alert,
     DailySummary,
     GatewayStatus,
@@ -124,7 +125,7 @@ def check_readings(readings: Sequence[Reading], now: float, field: str = "readin
         if not _ID.match(sensor):
             index = next(i for i, r in enumerate(readings) if r.sensor == sensor)
             raise ProtocolError(
-                f"{field}[{index}].sensor", f"Expected `str` matching regex {ID_PATTERN!r}"
+                f"{field}[{index}].sensor", f"Expected `str` matching regex {ID_SCHEMA_PATTERN!r}"
             )
     if len(_GOOD_SENSORS) + len(unchecked) > _MAX_GOOD_SENSORS:
         _GOOD_SENSORS.clear()

@@ -18,7 +18,12 @@ from carewatch.protocol.kinds import (
     value_problem,
 )
 
-ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+# Whole-text anchors: in Python's re (msgspec's patterns too, searched) ``$`` also matches
+# before a final newline, so ``^...$`` let "hr-1\n" through as a new sensor.
+ID_PATTERN = r"\A[a-z0-9][a-z0-9-]{0,63}\Z"
+# The same rule for JSON Schema and pydantic (ECMA and Rust regex: ``$`` is the very end,
+# and neither knows ``\Z``).
+ID_SCHEMA_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 EARLIEST_TS = 946_684_800.0  # 2000-01-01: anything earlier is an unset clock
 LATEST_TS = 4_102_444_800.0  # 2100-01-01: a hard bound; "too far ahead of now" is checked on decode
 MAX_READINGS_PER_BATCH = 1_000
@@ -116,7 +121,7 @@ class DailySummary(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit
     """One home's day in the home's local time, for families' dashboards."""
 
     home: Id
-    date: Annotated[str, msgspec.Meta(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+    date: Annotated[str, msgspec.Meta(pattern=r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")]
     tap_litres: Annotated[float, msgspec.Meta(ge=0)]
     tap_uses: Count
     toilet_day: Count

@@ -19,7 +19,7 @@ ALERTS_SUBSCRIPTION: Final = f"{PREFIX}/+/alerts"
 SUMMARIES_SUBSCRIPTION: Final = f"{PREFIX}/+/summaries"
 
 Channel = Literal["readings", "status", "alerts", "summaries"]
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")  # fullmatch: "home-1\n" is not a home
 _GATEWAY_CHANNELS: Final = ("readings", "status")
 _HOME_CHANNELS: Final = ("alerts", "summaries")
 
@@ -81,6 +81,6 @@ def parse_topic(topic: str) -> Topic:
 
 
 def _checked(value: str, what: str) -> str:
-    if not _ID.match(value):
+    if not _ID.fullmatch(value):
         raise ProtocolError("topic", f"{what} {value!r} must match [a-z0-9-]")
     return value

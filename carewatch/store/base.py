@@ -5,7 +5,7 @@ Backends: :mod:`carewatch.store.sqlite` (embedded default) and
 Both pass the same contract tests in ``tests/carewatch/store/``.
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from enum import StrEnum
 from typing import Protocol
 
@@ -55,13 +55,31 @@ class Store(Protocol):
         Retries briefly with backoff inside, then raises RetryLater so the caller
         keeps the batch and applies backpressure."""
 
-    def query(self, home: str, kind: Kind, start: float, end: float) -> list[ReadingRecord]:
-        """One home's readings of ``kind`` with ``start <= ts < end``, oldest first."""
+    def query(
+        self,
+        home: str,
+        kind: Kind,
+        start: float,
+        end: float,
+        *,
+        sensors: Collection[str] | None = None,
+    ) -> list[ReadingRecord]:
+        """One home's readings of ``kind`` with ``start <= ts < end``, oldest first;
+        only from ``sensors`` when given (one resident's view of a shared home)."""
 
     def aggregate(
-        self, home: str, kind: Kind, start: float, end: float, window: Window, tz: str = "UTC"
+        self,
+        home: str,
+        kind: Kind,
+        start: float,
+        end: float,
+        window: Window,
+        tz: str = "UTC",
+        *,
+        sensors: Collection[str] | None = None,
     ) -> list[WindowAggregate]:
-        """Per-window statistics over ``[start, end)``; empty windows are left out."""
+        """Per-window statistics over ``[start, end)``; empty windows are left out.
+        Only readings from ``sensors`` count when given."""
 
     def sensors(self, home: str | None = None) -> list[SensorSeen]:
         """Every sensor seen (in one home, or all), with its last reading time."""

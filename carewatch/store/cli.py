@@ -25,7 +25,7 @@ from carewatch.store import Store, Window, open_store
 app = typer.Typer(name="store", help="Query and prune the readings store.", no_args_is_help=True)
 
 _UNITS_S = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-_DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smhdw])$")
+_DURATION = re.compile(r"([0-9]+(?:\.[0-9]+)?)([smhdw])")  # fullmatch
 
 StoreUrl = Annotated[
     str | None,
@@ -51,7 +51,7 @@ def parse_duration(text: str) -> float:
     ...
     ValueError: 'a month' is not a duration such as 90s, 15m, 12h, 30d or 2w
     """
-    match = _DURATION.match(text.strip())
+    match = _DURATION.fullmatch(text.strip())
     if match is None:
         raise ValueError(f"{text!r} is not a duration such as 90s, 15m, 12h, 30d or 2w")
     return float(match.group(1)) * _UNITS_S[match.group(2)]
@@ -78,7 +78,7 @@ def parse_time(text: str, now: float) -> float:
         return float(text)
     except ValueError:
         pass
-    if _DURATION.match(text):
+    if _DURATION.fullmatch(text):
         return now - parse_duration(text)
     try:
         moment = datetime.fromisoformat(text)

@@ -15,7 +15,7 @@ value and integer time are appended per reading.
 
 import json
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -40,7 +40,7 @@ from carewatch.store.windows import WIDTH_S, Partial, merge, segments, window_st
 
 MEASUREMENT = "reading"
 US = 1_000_000  # write precision: microseconds
-_DB_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+_DB_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")  # fullmatch
 _ID = re.compile(ID_PATTERN)
 _KINDS = {kind.value: kind for kind in Kind}
 _MAX_PREFIXES = 100_000  # cached series; cleared when exceeded (ids are bounded in practice)
@@ -101,7 +101,7 @@ as the path, e.g. influxdb://host:8086/carewatch
                 f"store URL {shown!r}: name the database as the path, "
                 "e.g. influxdb://host:8086/carewatch"
             )
-        if not _DB_NAME.match(database):
+        if not _DB_NAME.fullmatch(database):
             raise ConfigError(f"store URL {shown!r}: database name may use A-Z a-z 0-9 _ . -")
         options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         unknown = set(options) - {"token", "rp", "timeout", "retry"}
@@ -208,11 +208,22 @@ class InfluxStore:
     def _write_lines(self, lines: list[str]) -> None:
         self.write_body("\n".join(lines).encode())
 
-    def query(self, home: str, kind: Kind, start: float, end: float) -> list[ReadingRecord]:
-        """One home's readings of ``kind`` with ``start <= ts < end``, oldest first."""
+    def query(
+        self,
+        home: str,
+        kind: Kind,
+        start: float,
+        end: float,
+        *,
+        sensors: Collection[str] | None = None,
+    ) -> list[ReadingRecord]:
+        """One home's readings of ``kind`` with ``start <= ts < end``, oldest first
+        (only from ``sensors`` when given)."""
+        if sensors is not None and not sensors:
+            return []
         statement = (
             f'SELECT "value", "resident", "sensor" FROM "{MEASUREMENT}" '  # noqa: S608
-            f"WHERE {_where(home, kind, start, end)}"
+            f"WHERE {_where(home, kind, start, end, sensors)}"
         )
         readings = [
             ReadingRecord(
@@ -225,19 +236,32 @@ class InfluxStore:
         return sorted(readings, key=lambda r: (r.ts, r.sensor))
 
     def aggregate(
-        self, home: str, kind: Kind, start: float, end: float, window: Window, tz: str = "UTC"
+        self,
+        home: str,
+        kind: Kind,
+        start: float,
+        end: float,
+        window: Window,
+        tz: str = "UTC",
+        *,
+        sensors: Collection[str] | None = None,
     ) -> list[WindowAggregate]:
-        """count, sum, mean, min and max per window of ``[start, end)``; empty ones left out."""
+        """count, sum, mean, min and max per window of ``[start, end)``; empty ones left out
+        (only ``sensors``' readings count when given)."""
         zone_info = zone(tz)
         width = WIDTH_S[window]
-        bounds = self._time_bounds(home, kind, max(start, EARLIEST_TS), min(end, LATEST_TS))
+        if sensors is not None and not sensors:
+            return []
+        bounds = self._time_bounds(
+            home, kind, max(start, EARLIEST_TS), min(end, LATEST_TS), sensors
+        )
         if bounds is None:
             return []
         parts = segments(*bounds, zone_info)
         # one statement per constant-offset segment, shifted so windows start at local time
         statements = ";".join(
             'SELECT count("value"), sum("value"), min("value"), max("value") '  # noqa: S608
-            f'FROM "{MEASUREMENT}" WHERE {_where(home, kind, seg.start, seg.end)} '
+            f'FROM "{MEASUREMENT}" WHERE {_where(home, kind, seg.start, seg.end, sensors)} '
             f"GROUP BY time({width}s, {(-seg.offset) % width}s) fill(none)"
             for seg in parts
         )
@@ -259,12 +283,12 @@ class InfluxStore:
         return merge(partials)
 
     def _time_bounds(
-        self, home: str, kind: Kind, start: float, end: float
+        self, home: str, kind: Kind, start: float, end: float, sensors: Collection[str] | None
     ) -> tuple[float, float] | None:
         """First and just after the last reading in ``[start, end)``: segments only span data."""
         if start >= end:
             return None
-        where = _where(home, kind, start, end)
+        where = _where(home, kind, start, end, sensors)
         statements = (
             f'SELECT first("value") FROM "{MEASUREMENT}" WHERE {where};'  # noqa: S608
             f'SELECT last("value") FROM "{MEASUREMENT}" WHERE {where}'
@@ -387,12 +411,18 @@ class InfluxStore:
         raise BadData(detail)
 
 
-def _where(home: str, kind: Kind, start: float, end: float) -> str:
+def _where(
+    home: str, kind: Kind, start: float, end: float, sensors: Collection[str] | None = None
+) -> str:
     """The filter every read uses; ids are checked and literals escaped (hence the noqa S608)."""
-    return (
+    where = (
         f'"home" = {_literal(_id(home, "home"))} AND "kind" = {_literal(kind.value)} '
         f"AND time >= {round(start * US)}u AND time < {round(end * US)}u"
     )
+    if sensors is None:
+        return where
+    chosen = " OR ".join(f'"sensor" = {_literal(_id(s, "sensor"))}' for s in sorted(sensors))
+    return f"{where} AND ({chosen})"
 
 
 def _id(value: str, name: str) -> str:

@@ -21,7 +21,7 @@ wait for each other.
 
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -185,40 +185,58 @@ class SQLiteStore:
         db.executemany(_INSERT, rows)
         db.executemany(_SEEN, _last_seen(rows))
 
-    def query(self, home: str, kind: Kind, start: float, end: float) -> list[ReadingRecord]:
-        """One home's readings of ``kind`` with ``start <= ts < end``, oldest first."""
+    def query(
+        self,
+        home: str,
+        kind: Kind,
+        start: float,
+        end: float,
+        *,
+        sensors: Collection[str] | None = None,
+    ) -> list[ReadingRecord]:
+        """One home's readings of ``kind`` with ``start <= ts < end``, oldest first
+        (only from ``sensors`` when given)."""
         with self._session() as db:
-            home_id, sensors = _series_of(db, home, kind)
-            if not sensors:
+            home_id, series = _series_of(db, home, kind, sensors)
+            if not series:
                 return []
-            marks = ", ".join("?" * len(sensors))
+            marks = ", ".join("?" * len(series))
             rows = db.execute(
                 "SELECT ts, series, value, resident FROM readings "  # noqa: S608 (marks are "?")
                 f"WHERE home = ? AND ts >= ? AND ts < ? AND series IN ({marks})",
-                (home_id, _us(start), _us(end), *sensors),
+                (home_id, _us(start), _us(end), *series),
             ).fetchall()
         readings = [
-            ReadingRecord(home=home, sensor=sensors[s], kind=kind, ts=ts / US, value=v, resident=r)
+            ReadingRecord(home=home, sensor=series[s], kind=kind, ts=ts / US, value=v, resident=r)
             for ts, s, v, r in rows
         ]
         readings.sort(key=lambda r: (r.ts, r.sensor))
         return readings
 
     def aggregate(
-        self, home: str, kind: Kind, start: float, end: float, window: Window, tz: str = "UTC"
+        self,
+        home: str,
+        kind: Kind,
+        start: float,
+        end: float,
+        window: Window,
+        tz: str = "UTC",
+        *,
+        sensors: Collection[str] | None = None,
     ) -> list[WindowAggregate]:
-        """count, sum, mean, min and max per window of ``[start, end)``; empty ones left out."""
+        """count, sum, mean, min and max per window of ``[start, end)``; empty ones left out
+        (only ``sensors``' readings count when given)."""
         zone_info = zone(tz)
         width = WIDTH_S[window] * US
         with self._session() as db:
-            home_id, sensors = _series_of(db, home, kind)
-            if not sensors:
+            home_id, series = _series_of(db, home, kind, sensors)
+            if not series:
                 return []
-            marks = ", ".join("?" * len(sensors))
+            marks = ", ".join("?" * len(series))
             where = f"home = ? AND ts >= ? AND ts < ? AND series IN ({marks})"
             low, high = db.execute(
                 f"SELECT min(ts), max(ts) FROM readings WHERE {where}",  # noqa: S608
-                (home_id, _us(start), _us(end), *sensors),
+                (home_id, _us(start), _us(end), *series),
             ).fetchone()
             if low is None:
                 return []
@@ -227,7 +245,7 @@ class SQLiteStore:
                 rows = db.execute(
                     "SELECT (ts + ?) / ? AS g, count(*), sum(value), min(value), max(value) "  # noqa: S608
                     f"FROM readings WHERE {where} GROUP BY g ORDER BY g",
-                    (seg.offset * US, width, home_id, _us(seg.start), _us(seg.end), *sensors),
+                    (seg.offset * US, width, home_id, _us(seg.start), _us(seg.end), *series),
                 )
                 parts.extend(
                     Partial(window_start(g, window, seg.offset, zone_info), n, s, lo, hi)
@@ -330,14 +348,19 @@ def _create_schema(db: sqlite3.Connection) -> None:
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
-def _series_of(db: sqlite3.Connection, home: str, kind: Kind) -> tuple[int, dict[int, str]]:
-    """The home's id and its series of ``kind`` as {series id: sensor}."""
+def _series_of(
+    db: sqlite3.Connection, home: str, kind: Kind, wanted: Collection[str] | None = None
+) -> tuple[int, dict[int, str]]:
+    """The home's id and its series of ``kind`` as {series id: sensor}, only ``wanted``
+    sensors when given."""
     rows = db.execute(
         "SELECT s.home, s.id, s.sensor FROM series s JOIN homes h ON h.id = s.home "
         "WHERE h.name = ? AND s.kind = ?",
         (home, KIND_CODES[kind]),
     ).fetchall()
-    return (rows[0][0] if rows else -1), {series: sensor for _, series, sensor in rows}
+    return (rows[0][0] if rows else -1), {
+        series: sensor for _, series, sensor in rows if wanted is None or sensor in wanted
+    }
 
 
 def _last_seen(rows: list[Row]) -> list[tuple[int, int]]:

@@ -209,3 +209,71 @@ def world(tmp_path: Path, world_template: tuple[Path, World]) -> Iterator[World]
     w = open_world(tmp_path, template)
     yield w
     close_world(w)
+
+
+# Rose (r-1) shares home h-1 with Cyril (r-3): each has a registered wristband, a third
+# wristband nobody registered lies about, and the tap is everyone's.
+ROSE_HR = (72.0, 74.0)  # hr-rose
+CYRIL_HR = (150.0, 140.0, 145.0)  # hr-cyril
+LOOSE_HR = (99.0,)  # hr-loose: unregistered, tagged as Cyril's
+
+
+@pytest.fixture
+def shared_home(world: World) -> World:
+    """``world`` with a second resident in Rose's home, wristbands and a day of readings."""
+    from carewatch.protocol import DailySummary, encode, summaries_topic
+    from carewatch.records import ReadingRecord
+
+    admin = world.auth("admin")
+    r = world.client.post(
+        "/api/v1/residents",
+        json={"id": "r-3", "home_id": "h-1", "display_name": "Cyril Cole"},
+        headers=admin,
+    )
+    assert r.status_code == 201, r.text
+    for sensor, owner in (("hr-rose", "r-1"), ("hr-cyril", "r-3")):
+        r = world.client.put(
+            f"/api/v1/homes/h-1/sensors/{sensor}",
+            json={"kind": "heart_rate", "resident_id": owner},
+            headers=admin,
+        )
+        assert r.status_code == 200, r.text
+    start = NOW - 3 * 3600
+
+    def hearts(sensor: str, values: tuple[float, ...], resident: str | None) -> list[Any]:
+        return [
+            ReadingRecord(
+                home="h-1",
+                sensor=sensor,
+                kind="heart_rate",
+                ts=start + 600 * i,
+                value=v,
+                resident=resident,
+            )
+            for i, v in enumerate(values)
+        ]
+
+    world.store.write(
+        [
+            *hearts("hr-rose", ROSE_HR, "r-1"),
+            *hearts("hr-cyril", CYRIL_HR, None),
+            *hearts("hr-loose", LOOSE_HR, "r-3"),
+            ReadingRecord(home="h-1", sensor="tap-1", kind="tap", ts=start + 60, value=0.25),
+            ReadingRecord(home="h-1", sensor="tap-1", kind="tap", ts=start + 120, value=0.5),
+        ]
+    )
+    ingestor = world.app.state.services.ingestor
+    for resident, resting in ((None, 88.0), ("r-3", 130.0)):  # the home's day, Cyril's day
+        summary = DailySummary(
+            home="h-1",
+            date="2025-11-14",
+            tap_litres=0.75,
+            tap_uses=2,
+            toilet_day=4,
+            toilet_night=1,
+            chair_minutes=200.0,
+            resting_hr=resting,
+            resident=resident,
+        )
+        assert ingestor.handle(summaries_topic("h-1"), encode(summary)) == "stored"
+    return world

@@ -117,3 +117,15 @@ def test_a_notification_url_apprise_cannot_use_is_refused(world: World) -> None:
     r = world.client.post("/api/v1/users", json=body, headers=world.auth("admin"))
     assert r.status_code == 201 and r.json()["has_notify_url"] is True
     assert "example.org" not in r.text  # the URL (a secret) is never returned
+
+
+def test_null_in_a_user_patch_leaves_the_field_as_it_is(world: World) -> None:
+    user_id = world.user_ids["family-a"]
+    r = world.client.patch(
+        f"/api/v1/users/{user_id}",
+        json={"password": None, "active": None, "display_name": None},
+        headers=world.auth("admin"),
+    )
+    assert r.status_code == 200, r.text
+    assert (r.json()["active"], r.json()["display_name"]) == (True, "Family-A")
+    assert world.login("family-a")  # the password is unchanged

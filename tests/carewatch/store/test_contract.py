@@ -101,6 +101,23 @@ def test_aggregate_respects_the_range(store: Store) -> None:
     assert store.aggregate("h-2", Kind.HEART_RATE, T0, T0 + 600, Window.DAY) == []
 
 
+def test_reads_can_be_limited_to_some_sensors(store: Store) -> None:
+    """One resident's view of a shared home: another's wearable never counts."""
+    store.write([hr(T0 + i, 60, sensor="hr-mine") for i in range(3)])
+    store.write([hr(T0 + i, 150, sensor="hr-theirs") for i in range(3)])
+    store.write([hr(T0, 70, sensor="hr-else", home="h-2")])
+
+    mine = store.aggregate("h-1", Kind.HEART_RATE, T0, T0 + 60, Window.DAY, sensors={"hr-mine"})
+    readings = store.query("h-1", Kind.HEART_RATE, T0, T0 + 60, sensors=["hr-mine", "hr-else"])
+
+    assert [(a.count, a.max) for a in mine] == [(3, 60.0)]
+    assert {r.sensor for r in readings} == {"hr-mine"}
+    assert store.aggregate("h-1", Kind.HEART_RATE, T0, T0 + 60, Window.DAY, sensors=()) == []
+    assert store.query("h-1", Kind.HEART_RATE, T0, T0 + 60, sensors=set()) == []
+    everyone = store.aggregate("h-1", Kind.HEART_RATE, T0, T0 + 60, Window.HOUR)
+    assert [a.count for a in everyone] == [6]
+
+
 def test_days_are_cut_at_local_midnight(store: Store) -> None:
     # 2024-07-01 23:30 BST is still the 1st in London, but the 2nd in UTC
     store.write([hr(local(2024, 7, 1, 23, 30), 60), hr(local(2024, 7, 2, 0, 30), 80)])
