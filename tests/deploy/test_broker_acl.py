@@ -112,10 +112,24 @@ def test_forbidden_writes_reach_no_subscriber(
     def account(name: str) -> Account:
         return gateways[name] if name.startswith("gw-") else broker.service(name)
 
-    observer = connected(peers, broker, account(reader), f"{reader}-observer")
+    # One session per account (use_username_as_clientid): when the forger is the
+    # observer's own account, it resumes the observer's persistent session, so anything
+    # routed to it would still be waiting there when the observer comes back.
+    same = writer == reader
+    observer = Peer(broker.port, account(reader), reader, persistent=True)
+    peers.append(observer)
+    assert observer.connect() is None
     assert observer.subscribe(subscription) == [1]
-    forger = connected(peers, broker, account(writer), f"{writer}-forger")
+    if same:
+        observer.close()
+    forger = Peer(broker.port, account(writer), f"{writer}-forger", persistent=same)
+    peers.append(forger)
+    assert forger.connect() is None
     forger.publish_forbidden(topic, b"forged")
+    if same:
+        observer = Peer(broker.port, account(reader), reader, persistent=True)
+        peers.append(observer)
+        assert observer.connect() is None
     legit = connected(peers, broker, account(permitted), f"{permitted}-legit")
     legit.publish(topic, b"genuine")
 

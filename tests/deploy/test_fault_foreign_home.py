@@ -4,7 +4,7 @@ A Pi whose account was made for home-x but whose ``gateway.toml`` claims home-b 
 first; once the broker has logged denying it (twice, so the will of its first dropped
 connection has been handled too), the real home-b gateway runs. The real ingest,
 logged in as `ingest` through the shipped ACL, stores home-b's readings and nothing
-from the impostor; an `ingest`-account observer never sees a message under its topics.
+from the impostor; an observer with ingest's rights never sees a message under its topics.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def test_gateway_under_another_homes_topic_is_rejected(
     noisy_broker: DeployedMosquitto, tmp_path: Path
 ) -> None:
     broker = noisy_broker
-    observer = Peer(broker.port, broker.service("ingest"), "observer")
+    observer = Peer(broker.port, broker.ingest_worker("ingest-observer"), "observer")
     assert observer.connect() is None
     assert observer.subscribe("carewatch/v1/home-b/#") == [1]
     store_url = f"sqlite:///{tmp_path / 'readings.db'}"
