@@ -18,6 +18,7 @@ from carewatch.protocol.messages import (
     NightEpisode,
     Reading,
     ReadingsBatch,
+    Receipt,
 )
 from carewatch.protocol.topics import (
     ALERTS_SUBSCRIPTION,
@@ -25,6 +26,7 @@ from carewatch.protocol.topics import (
     STATUS_SUBSCRIPTION,
     SUMMARIES_SUBSCRIPTION,
     Topic,
+    acks_topic,
     alerts_topic,
     parse_topic,
     readings_topic,
@@ -49,8 +51,10 @@ __all__ = [
     "ProtocolError",
     "Reading",
     "ReadingsBatch",
+    "Receipt",
     "Severity",
     "Topic",
+    "acks_topic",
     "alerts_topic",
     "check_readings",
     "decode",

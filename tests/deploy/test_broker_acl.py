@@ -97,6 +97,22 @@ def test_gateway_writes_its_own_home_and_nothing_else(
         # the services stay in their lanes too
         ("ingest", "carewatch/v1/home-a/gw-a/readings", "ingest", READINGS, "gw-a"),
         ("api", "carewatch/v1/home-a/alerts", "api", "carewatch/v1/+/alerts", "ingest"),
+        # receipts (delete these batches) come from ingest only: not another gateway's,
+        # not the gateway's own
+        (
+            "gw-b",
+            "carewatch/v1/home-a/gw-a/acks",
+            "gw-a",
+            "carewatch/v1/home-a/gw-a/acks",
+            "ingest",
+        ),
+        (
+            "gw-a",
+            "carewatch/v1/home-a/gw-a/acks",
+            "gw-a",
+            "carewatch/v1/home-a/gw-a/acks",
+            "ingest",
+        ),
     ],
 )
 def test_forbidden_writes_reach_no_subscriber(
@@ -144,6 +160,7 @@ def test_gateway_reads_no_alerts_or_readings(
         "carewatch/v1/home-b/alerts",
         "carewatch/v1/+/alerts",
         "carewatch/v1/home-b/gw-b/readings",
+        "carewatch/v1/home-b/gw-b/acks",  # another gateway's receipts
         "carewatch/#",
     ):
         gw_a.subscribe(subscription)  # Mosquitto 2.0 grants it, then delivers nothing
@@ -153,6 +170,7 @@ def test_gateway_reads_no_alerts_or_readings(
     gw_b = connected(peers, broker, gateways["gw-b"], "gw-b")
 
     ingest.publish("carewatch/v1/home-b/alerts", b"alert")
+    ingest.publish("carewatch/v1/home-b/gw-b/acks", b"receipt")
     gw_b.publish("carewatch/v1/home-b/gw-b/readings", b"readings")
     assert api.messages_until("carewatch/v1/home-b/alerts", b"alert")
     # A round trip on gw-a's own connection: anything routed to it earlier arrives first.

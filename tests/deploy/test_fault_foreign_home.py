@@ -21,6 +21,8 @@ import pytest
 
 from carewatch.protocol import Kind
 from carewatch.store import open_store
+from gateway.config import load_config
+from gateway.outbox import Outbox
 from tests.deploy.broker import SERVICE_PASSWORDS, DeployedMosquitto, gateway_toml
 from tests.deploy.peers import Peer
 
@@ -103,10 +105,13 @@ def test_gateway_under_another_homes_topic_is_rejected(
         genuine = start(["gateway", "run", "--config", str(genuine_config)], tmp_path / "b.log")
         try:
             deadline = time.monotonic() + 60
-            while len(stored_heart_rates(store_url, "home-b")) < GENUINE:
+            outbox = Outbox(load_config(genuine_config).outbox_path)
+            # stored, and confirmed to the gateway through the ACL: its outbox empties
+            while len(stored_heart_rates(store_url, "home-b")) < GENUINE or outbox.depth():
                 assert ingest.poll() is None, (tmp_path / "ingest.log").read_text()
                 assert time.monotonic() < deadline, (tmp_path / "ingest.log").read_text()
                 time.sleep(0.2)
+            outbox.close()
         finally:
             stop(genuine)
     finally:
