@@ -48,6 +48,7 @@ class DemoOptions:
     carer_notify_url: str | None = None  # Apprise URL of the demo carer
     ingest_env: Mapping[str, str] = field(default_factory=dict)  # extra CAREWATCH_INGEST_*
     api_env: Mapping[str, str] = field(default_factory=dict)  # extra CAREWATCH_API_*
+    gateway_outbox: Mapping[str, float] = field(default_factory=dict)  # extra [outbox] settings
 
     @property
     def speed(self) -> float:
@@ -229,6 +230,7 @@ class DemoStack:
             speed=self.options.speed,
             scenarios=self.scenarios_of(index),
             start=self.start_date,
+            outbox=self.options.gateway_outbox,
         )
 
 
