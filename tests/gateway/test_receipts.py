@@ -23,7 +23,7 @@ OUTBOX = "batch_max_readings = 20\nbatch_max_age_s = 0.2\ninflight_batches = 5\n
 
 
 def recorded(path: Path) -> list[ReadingRecord]:
-    start = time.time() - 3600
+    start = float(int(time.time()) - 3600)  # whole seconds: the store keeps milliseconds
     records = [
         ReadingRecord("home-1", "hr-1", Kind.HEART_RATE, start + 5 * i, 60.0 + i % 30)
         for i in range(READINGS)
