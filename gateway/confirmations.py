@@ -17,24 +17,22 @@ batch again without flooding a broker whose ingest is simply down:
 from collections.abc import Callable, Iterable
 from typing import Final
 
-from gateway.outbox import Batch
-
 MAX_PROBE_WAIT_S: Final = 600.0
 
 
 class Confirmations:
-    """Acknowledged batches waiting for ingest's receipt.
+    """The seqs of acknowledged batches waiting for ingest's receipt (the outbox has them).
 
     Examples
     --------
     >>> now = [0.0]
     >>> waiting = Confirmations(timeout_s=60.0, monotonic=lambda: now[0])
     >>> for seq in (1, 2, 3):
-    ...     waiting.acknowledged(Batch(seq, 1, 0.0, b""))
-    >>> [b.seq for b in waiting.confirmed([2])]  # 1 went out before 2: lost on the way
+    ...     waiting.acknowledged(seq)
+    >>> waiting.confirmed([2])  # 1 went out before 2: lost on the way
     [1]
     >>> now[0] = 60.0
-    >>> waiting.overdue().seq, waiting.overdue(), len(waiting)
+    >>> waiting.overdue(), waiting.overdue(), len(waiting)
     (3, None, 0)
     """
 
@@ -42,42 +40,45 @@ class Confirmations:
         self._timeout_s = timeout_s
         self._wait_s = timeout_s
         self._monotonic = monotonic
-        self._waiting: dict[int, tuple[int, Batch]] = {}  # seq -> (acknowledged order, batch)
+        self._waiting: dict[int, int] = {}  # seq -> order in which the broker acknowledged it
         self._order = 0
         self._probe_at: float | None = None
 
     def __len__(self) -> int:
         return len(self._waiting)
 
-    def acknowledged(self, batch: Batch) -> None:
-        """The broker has ``batch``: wait for ingest to confirm it."""
+    def acknowledged(self, seq: int) -> None:
+        """The broker has batch ``seq``: wait for ingest to confirm it."""
         if not self._waiting:
             self._probe_at = self._monotonic() + self._wait_s
         self._order += 1
-        self._waiting[batch.seq] = (self._order, batch)
+        self._waiting[seq] = self._order
 
-    def confirmed(self, seqs: Iterable[int]) -> list[Batch]:
-        """Forget ``seqs``; returns the batches acknowledged before them, now known lost."""
-        orders = [entry[0] for seq in seqs if (entry := self._waiting.pop(seq, None))]
+    def confirmed(self, seqs: Iterable[int]) -> list[int]:
+        """Forget ``seqs``; returns those acknowledged before them, now known lost."""
+        orders = [order for seq in seqs if (order := self._waiting.pop(seq, None)) is not None]
         if not orders:
             return []
         latest = max(orders)
-        lost = sorted(seq for seq, (order, _) in self._waiting.items() if order < latest)
+        lost = sorted(seq for seq, order in self._waiting.items() if order < latest)
+        for seq in lost:
+            del self._waiting[seq]
         self._wait_s = self._timeout_s  # ingest answers: back to the short wait
         self._probe_at = self._monotonic() + self._wait_s
-        return [self._waiting.pop(seq)[1] for seq in lost]
+        return lost
 
-    def all_back(self) -> list[Batch]:
+    def all_back(self) -> list[int]:
         """Everything waiting, oldest first (after a reconnection, to send again)."""
-        batches = [batch for _, (_, batch) in sorted(self._waiting.items())]
+        seqs = sorted(self._waiting)
         self._waiting.clear()
-        return batches
+        return seqs
 
-    def overdue(self) -> Batch | None:
-        """The oldest waiting batch, once no receipt has come for the current wait."""
+    def overdue(self) -> int | None:
+        """The oldest waiting seq, once no receipt has come for the current wait."""
         if not self._waiting or self._probe_at is None or self._monotonic() < self._probe_at:
             return None
         oldest = min(self._waiting)
         self._wait_s = min(2 * self._wait_s, MAX_PROBE_WAIT_S)
         self._probe_at = self._monotonic() + self._wait_s
-        return self._waiting.pop(oldest)[1]
+        del self._waiting[oldest]
+        return oldest

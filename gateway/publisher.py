@@ -70,7 +70,6 @@ class Publisher:
         self._inflight: dict[int, int] = {}  # paho mid -> batch seq
         self._resend: deque[Batch] = deque(outbox.unacked())  # formed before a restart
         self._unsettled = {batch.seq for batch in self._resend}  # formed, not yet confirmed
-        self._sent: dict[int, Batch] = {}  # unsettled batches handed to paho, by seq
         self._waiting = Confirmations(config.outbox.confirm_timeout_s, monotonic)
         self.acked_batches = 0
         self._stopping = False
@@ -132,14 +131,14 @@ class Publisher:
             if seq is None or seq not in self._unsettled:
                 continue  # confirmed by ingest before the broker's PUBACK was handled
             if self._by_ingest:
-                self._waiting.acknowledged(self._sent[seq])
+                self._waiting.acknowledged(seq)
             else:
                 settled += self._settle([seq])
         for seqs in _drain(self._receipts):
             settled += self._settle(seqs)
             self._send_again(self._waiting.confirmed(seqs), "lost before a later one arrived")
         if (probe := self._waiting.overdue()) is not None:
-            self._send_again([probe], "no receipt from ingest for a while; probing with it")
+            self._send_again([probe], "no receipt from ingest for a while; probing with one")
         return settled
 
     def has_resend(self) -> bool:
@@ -155,7 +154,6 @@ class Publisher:
             return False
         self._inflight[info.mid] = batch.seq
         self._unsettled.add(batch.seq)
-        self._sent[batch.seq] = batch
         return True
 
     def next_resend(self) -> Batch | None:
@@ -176,15 +174,15 @@ class Publisher:
             if seq in self._unsettled:
                 self._outbox.ack(seq)
                 self._unsettled.discard(seq)
-                self._sent.pop(seq, None)
                 settled += 1
         self.acked_batches += settled
         return settled
 
-    def _send_again(self, batches: list[Batch], why: str) -> None:
-        if batches:
-            log.info("sending %d unconfirmed batches again (%s)", len(batches), why)
-            self._resend.extend(batches)
+    def _send_again(self, seqs: list[int], why: str) -> None:
+        """Queue batches ``seqs`` again, read back from the outbox (not held in memory)."""
+        if seqs:
+            log.info("sending %d unconfirmed batches again (%s)", len(seqs), why)
+            self._resend.extend(self._outbox.batches(seqs))
 
     @property
     def _broker_host(self) -> str:
