@@ -1,6 +1,8 @@
 """An MQTT broker inside the process (amqtt), so one machine needs nothing installed.
 
-Used by ``carewatch ingest run`` and the demo when no broker URL is configured.
+Used by ``carewatch ingest run`` and the demo when no broker URL is configured and
+Mosquitto is not installed (:mod:`carewatch.local_broker`): it drops unacknowledged
+QoS 1 messages when a consumer crashes, so it is for demos only.
 It runs amqtt's asyncio broker on its own event loop in a background thread, so
 synchronous code (paho clients, ingest) can use it like any other broker. It
 listens on loopback by default and lets anyone on that interface connect: it is
@@ -41,6 +43,8 @@ class EmbeddedBroker:
     ...     broker.url.startswith("mqtt://127.0.0.1:")
     True
     """
+
+    crash_safe = False  # drops unacknowledged QoS 1 messages (D23)
 
     def __init__(self, host: str = "127.0.0.1", port: int = 1883) -> None:
         self.host = host

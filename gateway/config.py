@@ -15,7 +15,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any, Final, TypeVar
+from typing import Annotated, Any, Final, Literal, TypeVar
 
 import msgspec
 
@@ -76,6 +76,15 @@ class OutboxSection(Section):
     batch_max_readings: Annotated[int, msgspec.Meta(ge=1, le=1_000)] = 500
     batch_max_age_s: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 5.0
     inflight_batches: Annotated[int, msgspec.Meta(ge=1, le=1_000)] = 20
+    confirm_by: Literal["ingest", "broker"] = "ingest"
+    """Delete a batch on ingest's receipt (stored), or on the broker's PUBACK (an ingest
+    older than receipts; a broker crash can then lose what it acknowledged)."""
+    unconfirmed_batches: Annotated[int, msgspec.Meta(ge=1, le=100_000)] = 200
+    """Batches sent and not yet confirmed before no new one is formed: while ingest is
+    down, readings wait here on disk rather than in the broker's memory."""
+    confirm_timeout_s: Annotated[float, msgspec.Meta(ge=1, le=3600)] = 60.0
+    """No receipt for this long: send the oldest unconfirmed batch again (then waits
+    doubling up to 10 min)."""
 
 
 class StatusSection(Section):

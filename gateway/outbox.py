@@ -6,7 +6,8 @@ power cut (the volume is a few readings a minute, so the fsync costs nothing tha
 matters). Readings wait in ``pending`` until the publisher forms a batch: the batch
 gets the next sequence number and its encoded payload is stored in the same
 transaction, so a resend after a restart carries the same ``seq`` and the same
-readings. A batch leaves only when the broker has acknowledged it (:meth:`ack`).
+readings. A batch leaves only when ingest has confirmed storing it (:meth:`ack`;
+docs/protocol.md, ``…/acks``).
 
 When the outbox holds more than ``max_readings``, the oldest heart-rate and motion
 readings are thinned to half their resolution (repeatedly, oldest first); chair,
@@ -145,8 +146,19 @@ class Outbox:
         ).fetchall()
         return [Batch(seq, count, oldest, bytes(payload)) for seq, count, oldest, payload in rows]
 
+    def batches(self, seqs: list[int]) -> list[Batch]:
+        """The formed batches ``seqs`` still held (to send again), in the order asked."""
+        found = []
+        for seq in seqs:  # a few hundred at most, by primary key
+            row = self._db.execute(
+                "SELECT seq, count, oldest_ts, payload FROM batches WHERE seq = ?", (seq,)
+            ).fetchone()
+            if row is not None:
+                found.append(Batch(row[0], row[1], row[2], bytes(row[3])))
+        return found
+
     def ack(self, seq: int) -> None:
-        """The broker has the batch: forget it."""
+        """Ingest (or, with ``confirm_by = "broker"``, the broker) has the batch: forget it."""
         with immediate_transaction(self._db):
             self._db.execute("DELETE FROM batches WHERE seq = ?", (seq,))
 

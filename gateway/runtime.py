@@ -104,7 +104,7 @@ class Gateway:
 
     def run(self, sources: Sequence[Source], stop: StopFlag) -> None:
         """Relay until ``stop`` is set; then stop the sources and save what they sent."""
-        publisher = Publisher(self.config, self.outbox)
+        publisher = Publisher(self.config, self.outbox, self._monotonic)
         publisher.start()
         for source in sources:
             source.start(self)
@@ -166,7 +166,8 @@ class Gateway:
         limits = self.config.outbox
         while publisher.connected and publisher.inflight < limits.inflight_batches:
             batch = publisher.next_resend()
-            if batch is None and self._batch_due():
+            room = publisher.unsettled < limits.unconfirmed_batches
+            if batch is None and room and self._batch_due():
                 batch = self.outbox.form_batch(self.config.gateway.id, limits.batch_max_readings)
                 if batch is not None:
                     self._pending -= batch.count

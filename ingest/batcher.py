@@ -54,6 +54,7 @@ class Batch:
     dead_letters: list[DeadLetter] = field(default_factory=list)
     dead_bytes: int = 0  # sizes of ``dead_letters``
     sequences: dict[GatewayKey, SequenceState] = field(default_factory=dict)
+    receipts: dict[GatewayKey, list[int]] = field(default_factory=dict)  # seqs to confirm
 
     @property
     def records(self) -> list[ReadingRecord]:
@@ -112,6 +113,7 @@ class Batcher:
         ack: Ack | None = None,
         readings: HomeReadings | None = None,
         sequence: tuple[GatewayKey, SequenceState] | None = None,
+        receipt: tuple[GatewayKey, int] | None = None,
         status: StatusEvent | None = None,
         dead_letter: DeadLetter | None = None,
     ) -> None:
@@ -129,6 +131,8 @@ class Batcher:
                 batch.acks.append(ack)
             if sequence is not None:
                 batch.sequences[sequence[0]] = sequence[1]
+            if receipt is not None:
+                batch.receipts.setdefault(receipt[0], []).append(receipt[1])
             if status is not None:
                 batch.statuses.append(status)
             if dead_letter is not None:

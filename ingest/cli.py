@@ -113,12 +113,16 @@ def _detector_sink(settings: IngestSettings) -> "DetectorSink | None":
 
 
 def _embedded_broker(settings: IngestSettings, stack: ExitStack) -> BrokerAddress:
-    from carewatch.embedded_broker import EmbeddedBroker
+    from carewatch.local_broker import NOT_CRASH_SAFE, local_broker
 
-    broker = EmbeddedBroker(port=settings.embedded_broker_port)
+    directory = settings.state_path.parent / "broker"
+    broker = local_broker(directory, settings.embedded_broker_port, settings.embedded_broker)
     broker.start()
     stack.callback(broker.stop)
-    typer.echo(f"ingest: embedded MQTT broker at {broker.url}", err=True)
+    kind = "mosquitto" if broker.crash_safe else "amqtt"
+    typer.echo(f"ingest: embedded MQTT broker at {broker.url} ({kind})", err=True)
+    if not broker.crash_safe:
+        typer.echo(f"ingest: {NOT_CRASH_SAFE}", err=True)
     return BrokerAddress.parse(broker.url)
 
 

@@ -8,6 +8,8 @@ acknowledged in the order they arrived, and only once the batch is durable.
 import logging
 from collections import OrderedDict
 
+import msgspec
+
 from carewatch.clock import Clock
 from carewatch.protocol import GatewayStatus, ProtocolError, Topic, decode, parse_topic
 from carewatch.protocol.codec import decode_readings
@@ -15,7 +17,7 @@ from ingest.batcher import Ack, Batcher, StatusEvent
 from ingest.dead_letters import MAX_SOURCES, source_of
 from ingest.gateways import GatewayBoard
 from ingest.metrics import IngestMetrics
-from ingest.sequences import SequenceTracker, Verdict
+from ingest.sequences import GatewayKey, SequenceTracker, Verdict
 from ingest.state import DeadLetter
 
 log = logging.getLogger(__name__)
@@ -81,7 +83,9 @@ class Consumer:
             self._metrics.late_messages.inc()
         self._metrics.readings_received.inc(len(message.readings))
         readings = (topic.home, message.readings)  # records are built only if a sink wants them
-        self._batcher.add(ack=ack, readings=readings, sequence=(key, seen.state))
+        self._batcher.add(
+            ack=ack, readings=readings, sequence=(key, seen.state), receipt=(key, message.seq)
+        )
 
     def _status(self, topic: Topic, payload: bytes, ack: Ack, received_at: float) -> None:
         assert topic.gateway is not None  # parse_topic guarantees it on status topics
@@ -105,7 +109,39 @@ class Consumer:
         self._dead_logged[source] = last
         if len(self._dead_logged) > MAX_SOURCES:
             self._dead_logged.popitem(last=False)
-        self._batcher.add(ack=ack, dead_letter=DeadLetter(topic, payload, reason, received_at))
+        letter = DeadLetter(topic, payload, reason, received_at)
+        self._batcher.add(ack=ack, dead_letter=letter, receipt=refused_receipt(topic, payload))
+
+
+class _Header(msgspec.Struct):
+    """The numbering of a readings message, read even when the rest is refused."""
+
+    gateway: str
+    seq: int
+
+
+def refused_receipt(topic: str, payload: bytes) -> tuple[GatewayKey, int] | None:
+    """Whom to confirm a dead-lettered readings message to, if it says.
+
+    Kept as a dead letter, the message is settled: its gateway must stop re-sending it,
+    or one refused batch would come back forever.
+
+    >>> refused_receipt("carewatch/v1/h-1/gw-1/readings", b'{"gateway":"gw-1","seq":4,"x":0}')
+    (('h-1', 'gw-1'), 4)
+    >>> refused_receipt("carewatch/v1/h-1/gw-1/readings", b'{"gateway":"gw-2","seq":4}') is None
+    True
+    """
+    try:
+        parsed = parse_topic(topic)
+        header = _HEADER(payload)
+    except (ProtocolError, msgspec.DecodeError, msgspec.ValidationError):
+        return None
+    if parsed.channel != "readings" or header.gateway != parsed.gateway or header.seq < 0:
+        return None
+    return (parsed.home, header.gateway), header.seq
+
+
+_HEADER = msgspec.json.Decoder(_Header).decode
 
 
 def _mismatch(topic: Topic, gateway: str) -> str:

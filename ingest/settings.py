@@ -7,6 +7,7 @@ from pydantic import Field, FilePath, PositiveFloat, PositiveInt, field_validato
 from pydantic_settings import SettingsConfigDict
 
 from carewatch.errors import ConfigError
+from carewatch.local_broker import BrokerChoice
 from carewatch.mqtt import BrokerAddress
 from carewatch.settings import CareWatchSettings
 from ingest.dead_letters import DeadLetterLimits
@@ -46,6 +47,10 @@ than 0 (got 0)
     """Fixed, so the broker keeps ingest's session (and its unacknowledged messages)."""
     embedded_broker_port: Port = 1883
     """Port of the embedded broker when no ``broker_url`` is set."""
+    embedded_broker: BrokerChoice = "auto"
+    """Which embedded broker: ``mosquitto`` (a child process, crash-safe; ``auto`` picks
+    it when installed) or ``amqtt`` (in-process, demos only). Its files go in a ``broker``
+    directory beside ``state_path``."""
     store_url: str | None = None
     """``sqlite:///path`` or ``influxdb://…`` (carewatch.store); unset: the default SQLite file."""
     batch_size: PositiveInt = 20_000

@@ -2,8 +2,10 @@
 
 Order matters for "nothing lost, nothing doubled": readings reach the store
 (idempotent) before ingest's own state (dead letters, sequence numbers) is
-committed, and both before any message of the batch is acknowledged. A crash
-anywhere in between makes the broker redeliver, and redelivery is harmless.
+committed, and both before each gateway gets its receipt (``…/acks``: delete these
+batches from your outbox) and before any message of the batch is acknowledged to
+the broker. A crash anywhere in between makes the broker redeliver or the gateway
+re-send, and both are harmless.
 
 Store writes run on one helper thread, in batch order, so the writer can encode
 the next batch and acknowledge the previous one while a write waits on the store
@@ -27,7 +29,8 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exp
 
 from carewatch.clock import Clock
 from carewatch.errors import BadData, RetryLater
-from carewatch.protocol import Alert, alerts_topic, encode, summaries_topic
+from carewatch.protocol import Alert, Receipt, acks_topic, alerts_topic, encode, summaries_topic
+from carewatch.protocol.messages import MAX_RECEIPT_SEQS
 from carewatch.store import Store
 from ingest.batcher import Ack, Batch, Batcher, HomeReadings
 from ingest.dead_letters import FloodWatch
@@ -154,6 +157,7 @@ class Writer:
         pending.popleft()
         dead_letters = batch.dead_letters if refused is None else [*batch.dead_letters, refused]
         self._retrying(lambda: _commit(state, dead_letters, batch))
+        self._confirm(batch)  # queued before the broker acks: a crash between redelivers
         for ack in batch.acks:
             self._ack(ack)
         self._batcher.done(batch)
@@ -162,6 +166,14 @@ class Writer:
             self._emit(lambda: self._sink.readings(batch.records))
         for event in batch.statuses:
             self._emit(lambda: self._sink.status(*event))  # noqa: B023 (called right away)
+
+    def _confirm(self, batch: Batch) -> None:
+        """Tell each gateway which of its messages are durable (its outbox deletes them)."""
+        for (home, gateway), seqs in batch.receipts.items():
+            unique = sorted(set(seqs))
+            for start in range(0, len(unique), MAX_RECEIPT_SEQS):
+                chunk = unique[start : start + MAX_RECEIPT_SEQS]
+                self._publish(acks_topic(home, gateway), encode(Receipt(gateway, chunk)))
 
     def _write_records(self, batch: Batch, send: Callable[[], None]) -> DeadLetter | None:
         started = time.perf_counter()

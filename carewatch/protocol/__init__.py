@@ -19,6 +19,7 @@ from carewatch.protocol.messages import (
     NightEpisode,
     Reading,
     ReadingsBatch,
+    Receipt,
 )
 from carewatch.protocol.topics import (
     ALERTS_SUBSCRIPTION,
@@ -26,6 +27,7 @@ from carewatch.protocol.topics import (
     STATUS_SUBSCRIPTION,
     SUMMARIES_SUBSCRIPTION,
     Topic,
+    acks_topic,
     alerts_topic,
     parse_topic,
     readings_topic,
@@ -51,8 +53,10 @@ __all__ = [
     "ProtocolError",
     "Reading",
     "ReadingsBatch",
+    "Receipt",
     "Severity",
     "Topic",
+    "acks_topic",
     "alerts_topic",
     "check_readings",
     "decode",

@@ -73,6 +73,21 @@ class ReadingsBatch(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     ]
 
 
+MAX_RECEIPT_SEQS = 10_000
+Seq = Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)]
+
+
+class Receipt(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Ingest to one gateway: these readings messages are durable, delete them.
+
+    Sent once the messages' readings are in the store (or kept as dead letters) and
+    ingest's own state is committed; the gateway's outbox deletes a batch only then.
+    """
+
+    gateway: Id
+    seqs: Annotated[list[Seq], msgspec.Meta(min_length=1, max_length=MAX_RECEIPT_SEQS)]
+
+
 class GatewayStatus(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
     """Retained gateway status; the MQTT will publishes ``state="offline"``."""
 

@@ -2,6 +2,7 @@
 
 ``carewatch/v1/<home>/<gateway>/readings``  QoS 1, not retained, batched
 ``carewatch/v1/<home>/<gateway>/status``    QoS 1, retained; the will sets it offline
+``carewatch/v1/<home>/<gateway>/acks``      QoS 1, ingest's receipts to that gateway
 ``carewatch/v1/<home>/alerts``              QoS 1, published by ingest
 ``carewatch/v1/<home>/summaries``           QoS 1, daily summaries published by ingest
 """
@@ -44,6 +45,15 @@ def readings_topic(home: str, gateway: str) -> str:
 def status_topic(home: str, gateway: str) -> str:
     """Retained topic carrying a gateway's status."""
     return f"{PREFIX}/{_checked(home, 'home')}/{_checked(gateway, 'gateway')}/status"
+
+
+def acks_topic(home: str, gateway: str) -> str:
+    """Topic ingest confirms stored readings messages on; only that gateway reads it.
+
+    >>> acks_topic("home-1", "gw-1")
+    'carewatch/v1/home-1/gw-1/acks'
+    """
+    return f"{PREFIX}/{_checked(home, 'home')}/{_checked(gateway, 'gateway')}/acks"
 
 
 def alerts_topic(home: str) -> str:

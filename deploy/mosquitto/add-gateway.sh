@@ -31,7 +31,7 @@ for id in "$home" "$gateway"; do
     fi
 done
 case $gateway in
-    ingest | api)
+    ingest | api | ingest-*)
         echo "$0: '$gateway' is a service account, not a gateway id" >&2
         exit 2
         ;;
@@ -61,6 +61,7 @@ cat >>"$acl_file" <<ACL
 user $gateway
 topic write carewatch/v1/$home/$gateway/readings
 topic write carewatch/v1/$home/$gateway/status
+topic read carewatch/v1/$home/$gateway/acks
 ACL
 
 echo "gateway $gateway of home $home added to $dir; reload Mosquitto to apply."

@@ -1,7 +1,7 @@
 """Emulated gateways: the real gateway relay, fed by virtual residents in accelerated time."""
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -25,6 +25,7 @@ class EmulatedGateway:
         speed: float,
         scenarios: Sequence[str],
         start: date | None = None,
+        outbox: Mapping[str, float] | None = None,
     ) -> None:
         config = config_from_mapping(
             {
@@ -36,7 +37,7 @@ class EmulatedGateway:
                 },
                 "mqtt": {"url": broker_url},
                 "status": {"interval_s": 10},
-                "outbox": {"batch_max_age_s": 0.5},
+                "outbox": {"batch_max_age_s": 0.5, **(outbox or {})},
                 "source": {
                     "simulator": {
                         "home": cohort_index,

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from carewatch.embedded_broker import EmbeddedBroker
 from carewatch.errors import ConfigError
+from carewatch.local_broker import LocalBroker, local_broker
 from simulators.demo.gateways import EmulatedGateway
 from simulators.demo.people import Login, new_password, set_up_people
 from simulators.demo.services import Service
@@ -48,6 +48,7 @@ class DemoOptions:
     carer_notify_url: str | None = None  # Apprise URL of the demo carer
     ingest_env: Mapping[str, str] = field(default_factory=dict)  # extra CAREWATCH_INGEST_*
     api_env: Mapping[str, str] = field(default_factory=dict)  # extra CAREWATCH_API_*
+    gateway_outbox: Mapping[str, float] = field(default_factory=dict)  # extra [outbox] settings
 
     @property
     def speed(self) -> float:
@@ -66,7 +67,7 @@ class DemoStack:
     ingest_url: str = ""
     broker_url: str = ""
     start_date: date | None = None  # first simulated day (UTC), the same for every gateway
-    _broker: EmbeddedBroker | None = None
+    _broker: LocalBroker | None = None
     _services: list[Service] = field(default_factory=list)
     _gateways: list[EmulatedGateway] = field(default_factory=list)
 
@@ -145,7 +146,7 @@ class DemoStack:
         if self.options.broker_url:
             self.broker_url = self.options.broker_url
             return
-        self._broker = EmbeddedBroker(port=0)
+        self._broker = local_broker(self.directory / "broker", port=0)
         self._broker.start()
         self.broker_url = self._broker.url
 
@@ -229,6 +230,7 @@ class DemoStack:
             speed=self.options.speed,
             scenarios=self.scenarios_of(index),
             start=self.start_date,
+            outbox=self.options.gateway_outbox,
         )
 
 

@@ -130,6 +130,18 @@ class DeployedMosquitto(Server):
     def service(self, name: str) -> Account:
         return Account(name, SERVICE_PASSWORDS[name])
 
+    def ingest_worker(self, name: str) -> Account:
+        """A second account with ingest's rights (service-password.sh ingest-…), loaded.
+
+        The client id is the username, so two clients of one account share one session
+        and push each other off: an observer beside a running ingest needs its own.
+        """
+        account = Account(name, f"{name}-test-password")
+        env = {"CAREWATCH_SERVICE_PASSWORD": account.password}
+        run_script("service-password.sh", "--dir", str(self.site), name, env=env)
+        self.reload()
+        return account
+
     def wait_for_log(self, text: str, count: int = 1, timeout: float = 30.0) -> None:
         """Wait until ``text`` appears ``count`` times in the broker's log."""
         deadline = time.monotonic() + timeout

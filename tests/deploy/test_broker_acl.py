@@ -97,6 +97,22 @@ def test_gateway_writes_its_own_home_and_nothing_else(
         # the services stay in their lanes too
         ("ingest", "carewatch/v1/home-a/gw-a/readings", "ingest", READINGS, "gw-a"),
         ("api", "carewatch/v1/home-a/alerts", "api", "carewatch/v1/+/alerts", "ingest"),
+        # receipts (delete these batches) come from ingest only: not another gateway's,
+        # not the gateway's own
+        (
+            "gw-b",
+            "carewatch/v1/home-a/gw-a/acks",
+            "gw-a",
+            "carewatch/v1/home-a/gw-a/acks",
+            "ingest",
+        ),
+        (
+            "gw-a",
+            "carewatch/v1/home-a/gw-a/acks",
+            "gw-a",
+            "carewatch/v1/home-a/gw-a/acks",
+            "ingest",
+        ),
     ],
 )
 def test_forbidden_writes_reach_no_subscriber(
@@ -112,10 +128,24 @@ def test_forbidden_writes_reach_no_subscriber(
     def account(name: str) -> Account:
         return gateways[name] if name.startswith("gw-") else broker.service(name)
 
-    observer = connected(peers, broker, account(reader), f"{reader}-observer")
+    # One session per account (use_username_as_clientid): when the forger is the
+    # observer's own account, it resumes the observer's persistent session, so anything
+    # routed to it would still be waiting there when the observer comes back.
+    same = writer == reader
+    observer = Peer(broker.port, account(reader), reader, persistent=True)
+    peers.append(observer)
+    assert observer.connect() is None
     assert observer.subscribe(subscription) == [1]
-    forger = connected(peers, broker, account(writer), f"{writer}-forger")
+    if same:
+        observer.close()
+    forger = Peer(broker.port, account(writer), f"{writer}-forger", persistent=same)
+    peers.append(forger)
+    assert forger.connect() is None
     forger.publish_forbidden(topic, b"forged")
+    if same:
+        observer = Peer(broker.port, account(reader), reader, persistent=True)
+        peers.append(observer)
+        assert observer.connect() is None
     legit = connected(peers, broker, account(permitted), f"{permitted}-legit")
     legit.publish(topic, b"genuine")
 
@@ -130,6 +160,7 @@ def test_gateway_reads_no_alerts_or_readings(
         "carewatch/v1/home-b/alerts",
         "carewatch/v1/+/alerts",
         "carewatch/v1/home-b/gw-b/readings",
+        "carewatch/v1/home-b/gw-b/acks",  # another gateway's receipts
         "carewatch/#",
     ):
         gw_a.subscribe(subscription)  # Mosquitto 2.0 grants it, then delivers nothing
@@ -139,6 +170,7 @@ def test_gateway_reads_no_alerts_or_readings(
     gw_b = connected(peers, broker, gateways["gw-b"], "gw-b")
 
     ingest.publish("carewatch/v1/home-b/alerts", b"alert")
+    ingest.publish("carewatch/v1/home-b/gw-b/acks", b"receipt")
     gw_b.publish("carewatch/v1/home-b/gw-b/readings", b"readings")
     assert api.messages_until("carewatch/v1/home-b/alerts", b"alert")
     # A round trip on gw-a's own connection: anything routed to it earlier arrives first.

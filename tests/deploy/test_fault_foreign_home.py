@@ -4,7 +4,7 @@ A Pi whose account was made for home-x but whose ``gateway.toml`` claims home-b 
 first; once the broker has logged denying it (twice, so the will of its first dropped
 connection has been handled too), the real home-b gateway runs. The real ingest,
 logged in as `ingest` through the shipped ACL, stores home-b's readings and nothing
-from the impostor; an `ingest`-account observer never sees a message under its topics.
+from the impostor; an observer with ingest's rights never sees a message under its topics.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ import pytest
 
 from carewatch.protocol import Kind
 from carewatch.store import open_store
+from gateway.config import load_config
+from gateway.outbox import Outbox
 from tests.deploy.broker import SERVICE_PASSWORDS, DeployedMosquitto, gateway_toml
 from tests.deploy.peers import Peer
 
@@ -71,7 +73,7 @@ def test_gateway_under_another_homes_topic_is_rejected(
     noisy_broker: DeployedMosquitto, tmp_path: Path
 ) -> None:
     broker = noisy_broker
-    observer = Peer(broker.port, broker.service("ingest"), "observer")
+    observer = Peer(broker.port, broker.ingest_worker("ingest-observer"), "observer")
     assert observer.connect() is None
     assert observer.subscribe("carewatch/v1/home-b/#") == [1]
     store_url = f"sqlite:///{tmp_path / 'readings.db'}"
@@ -103,10 +105,13 @@ def test_gateway_under_another_homes_topic_is_rejected(
         genuine = start(["gateway", "run", "--config", str(genuine_config)], tmp_path / "b.log")
         try:
             deadline = time.monotonic() + 60
-            while len(stored_heart_rates(store_url, "home-b")) < GENUINE:
+            outbox = Outbox(load_config(genuine_config).outbox_path)
+            # stored, and confirmed to the gateway through the ACL: its outbox empties
+            while len(stored_heart_rates(store_url, "home-b")) < GENUINE or outbox.depth():
                 assert ingest.poll() is None, (tmp_path / "ingest.log").read_text()
                 assert time.monotonic() < deadline, (tmp_path / "ingest.log").read_text()
                 time.sleep(0.2)
+            outbox.close()
         finally:
             stop(genuine)
     finally:

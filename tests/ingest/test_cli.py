@@ -184,18 +184,27 @@ def test_sigkill_mid_stream_loses_nothing_and_doubles_nothing(
     assert "stopping" in (tmp_path / "ingest.log").read_text()
 
 
-def test_without_a_broker_url_run_starts_the_embedded_broker(tmp_path: Path) -> None:
-    port, broker_port = free_port(), free_port()
+def embedded_env(tmp_path: Path, http_port: int, broker_port: int, choice: str) -> dict[str, str]:
     env = {
         **os.environ,
         "CAREWATCH_INGEST_EMBEDDED_BROKER_PORT": str(broker_port),
+        "CAREWATCH_INGEST_EMBEDDED_BROKER": choice,
         "CAREWATCH_INGEST_STORE_URL": f"sqlite:///{tmp_path}/readings.db",
         "CAREWATCH_INGEST_STATE_PATH": str(tmp_path / "state.db"),
-        "CAREWATCH_INGEST_HTTP_PORT": str(port),
+        "CAREWATCH_INGEST_HTTP_PORT": str(http_port),
     }
     env.pop("CAREWATCH_INGEST_BROKER_URL", None)
+    return env
+
+
+@pytest.mark.parametrize("choice", ["auto", "amqtt"])
+def test_without_a_broker_url_run_starts_the_embedded_broker(tmp_path: Path, choice: str) -> None:
+    port, broker_port = free_port(), free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "ingest", "run"], env=env, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "ingest", "run"],
+        env=embedded_env(tmp_path, port, broker_port, choice),
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         wait_until(lambda: responds(port), timeout=30, what="ingest on the embedded broker")
@@ -207,4 +216,44 @@ def test_without_a_broker_url_run_starts_the_embedded_broker(tmp_path: Path) -> 
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=30)
     assert process.returncode == 0
-    assert f"embedded MQTT broker at mqtt://127.0.0.1:{broker_port}" in stderr
+    kind = "amqtt" if choice == "amqtt" else "mosquitto"  # mosquitto is installed here
+    assert f"embedded MQTT broker at mqtt://127.0.0.1:{broker_port} ({kind})" in stderr
+    assert stderr.count("for demos only and not crash-safe") == (kind == "amqtt")
+    assert (tmp_path / "broker" / "mosquitto.db").exists() == (kind == "mosquitto")
+
+
+def test_embedded_mosquitto_keeps_what_ingest_never_acknowledged_through_a_sigkill(
+    tmp_path: Path,
+) -> None:
+    port, broker_port = free_port(), free_port()
+    env = embedded_env(tmp_path, port, broker_port, "mosquitto")
+    log = (tmp_path / "ingest.log").open("wb")
+
+    def start() -> subprocess.Popen[bytes]:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ingest", "run"], env=env, stdout=log, stderr=log
+        )
+        wait_until(lambda: responds(port), timeout=30, what="ingest up")
+        return process
+
+    process = start()
+    process.send_signal(signal.SIGSTOP)  # frozen: takes messages from its socket, acks none
+    publisher = Publisher(broker_port)
+    messages = [("gw-1", seq) for seq in range(200)]
+    for gateway, seq in messages:
+        publisher.publish(readings_topic("home-1", gateway), readings_message(gateway, seq))
+    publisher.close()  # the broker has acknowledged every one to the publisher
+    process.kill()  # the broker child outlives it, holding the unacknowledged messages
+    process.wait()
+    process = start()  # stops the orphaned broker (which saves them) and starts a new one
+    try:
+        wait_until(lambda: written(port) >= 50 * len(messages), what="every reading stored")
+        store = open_store(env["CAREWATCH_INGEST_STORE_URL"])
+        stored = store.query("home-1", Kind.HEART_RATE, 0, 4e9)
+        store.close()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(30) == 0
+        log.close()
+    expected = [r for g, s in messages for r in expected_records("home-1", g, s)]
+    assert sorted(stored, key=lambda r: r.ts) == sorted(expected, key=lambda r: r.ts)
