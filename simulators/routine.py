@@ -14,7 +14,7 @@ from typing import Final
 import numpy as np
 
 from simulators.localtime import DAY
-from simulators.profiles import HomeProfile
+from simulators.profiles import HomeProfile, sensor_layout
 from simulators.scenarios import DayPlan
 
 HOUR: Final = 3600.0
@@ -46,9 +46,12 @@ class Life:
         self.rng = rng
         # evenings draw from their own stream, so adding them left every day's events as before
         self.evening_rng = rng.spawn(1)[0]
-        self.tl = Timeline(sensors=list(profile.sensors))
+        # Every sensor a home could have: a partial kit drops the rest afterwards (home.py).
+        layout = list(sensor_layout(profile.resident))
+        self.tl = Timeline(sensors=layout + [s for s in profile.sensors if s not in layout])
         self._code = {sensor: i for i, sensor in enumerate(self.tl.sensors)}
         self.first_weekday = 0  # of the first simulated day, set by live()
+        self.left_at: float | None = None  # when they went away, while away
 
     # -- primitives ---------------------------------------------------------------
 
@@ -180,26 +183,44 @@ class Life:
         bedtime = -2 * HOUR  # the night before the first day
         for day, plan in enumerate(plans):
             extra_sleep = plan.sleep_extra_min * MINUTE
+            sleep_at = day * DAY + self.p.bed_h * HOUR + self._weekend(day) * 0.5 * MINUTE
+            sleep_at += float(np.clip(bed_noise[day], -2 * sd_bed, 2 * sd_bed)) - extra_sleep / 2
+            if plan.away == "gone":
+                continue
+            if plan.away == "back":
+                bedtime = self.come_back(day, sleep_at, plan)
+                continue
             usual = self.usual_wake(day)
             wake = usual + float(np.clip(wake_noise[day], -2 * sd_wake, 2 * sd_wake))
+            wake = max(wake, bedtime + 3 * HOUR)  # irregular sleepers: never up before in bed
             wake += extra_sleep / 2
             if plan.inactivity == "late_wake":
                 wake = usual + float(self.rng.uniform(2.5, 4.0)) * HOUR
                 self.label("inactivity", usual, wake, "late_wake")
             previous = plans[day - 1] if day else DayPlan()
             night_end = min(wake, usual) if plan.inactivity == "late_wake" else wake
-            back = self.night(bedtime, night_end, previous, wander=plan.wander_night)
+            back = self.night(
+                bedtime, night_end, previous, wander=plan.wander_night, size=plan.size
+            )
             wake = max(wake, back + float(self.rng.uniform(5.0, 20.0)) * MINUTE)
-            sleep_at = day * DAY + self.p.bed_h * HOUR + self._weekend(day) * 0.5 * MINUTE
-            sleep_at += float(np.clip(bed_noise[day], -2 * sd_bed, 2 * sd_bed)) - extra_sleep / 2
+            if plan.away == "leave":
+                self.leave(self.morning(wake, plan), plan)
+                continue
             bedtime = self.day(day, wake, sleep_at, plan)
-        self.night(bedtime, days * DAY + 12 * HOUR, plans[-1], wander=False)
+        if self.left_at is None:
+            self.night(bedtime, days * DAY + 12 * HOUR, plans[-1], wander=False)
+        else:  # still away when the run ends
+            self.label("away", self.left_at, days * DAY)
         return self.tl
 
     def day(self, day: int, wake: float, bedtime: float, plan: DayPlan) -> float:
         """From getting up to getting into bed; returns when the lights go out."""
         for kind, detail in plan.day_labels:
             self.label(kind, day * DAY, (day + 1) * DAY, detail)
+        return self.rest_of_day(day, self.morning(wake, plan), bedtime, plan)
+
+    def morning(self, wake: float, plan: DayPlan) -> float:
+        """Out of bed, toilet, wash, dress, breakfast; returns when back in the lounge."""
         self.emit(wake, "bed", 0.0)
         self.state(wake, ACTIVE, plan.hr_extra)
         t = self.walk(wake, ("bedroom",))
@@ -208,7 +229,10 @@ class Life:
         t = self.stay("bathroom", t, float(self.rng.uniform(5.0, 15.0)) * MINUTE)
         t = self.walk(t, ("hall", "bedroom"))
         t = self.stay("bedroom", t, float(self.rng.uniform(5.0, 15.0)) * MINUTE)  # dressing
-        t = self.meal(t, plan, main=False)
+        return self.meal(t, plan, main=False)
+
+    def rest_of_day(self, day: int, t: float, bedtime: float, plan: DayPlan) -> float:
+        """Errands between sitting, the evening in the chair, bed; returns when asleep."""
         for start, kind in self.errands(day, t, bedtime, plan):
             if start > t + 2 * MINUTE:
                 t = self.sit_until(t, start, plan)
@@ -235,8 +259,9 @@ class Life:
         """What takes the resident out of the chair today, and roughly when."""
         rng, base = self.rng, day * DAY
         end = max(start + HOUR, bedtime - HOUR)
-        todo = [(base + float(rng.uniform(12.0, 13.5)) * HOUR, "lunch")]
-        todo.append((base + float(rng.uniform(17.0, 18.5)) * HOUR, "dinner"))
+        meals = base + max(0.0, self.p.wake_h - 8.5) * HOUR  # late risers eat later
+        todo = [(meals + float(rng.uniform(12.0, 13.5)) * HOUR, "lunch")]
+        todo.append((meals + float(rng.uniform(17.0, 18.5)) * HOUR, "dinner"))
         counts = {  # three drinks come with meals, two voids on rising and at bedtime
             "drink": self.count(self.p.drinks_per_day * plan.drink - 3.0),
             "toilet": self.count(self.p.toilet_day * plan.toilet - 2.0),
@@ -252,8 +277,13 @@ class Life:
         }
         for kind, wanted in specials.items():
             if wanted:
-                todo.append((base + float(rng.uniform(10.0, 15.0)) * HOUR, kind))
-        return sorted(t for t in todo if t[0] < end + HOUR)
+                at = base + float(rng.uniform(10.0, 15.0)) * HOUR
+                if at < start - HOUR:  # a late riser: as late after getting up
+                    at += start - base - 10 * HOUR
+                todo.append((at, kind))
+        if self.p.nap != "none" and rng.random() < self.p.nap_chance:
+            todo.append((base + (self.p.nap_h + float(rng.uniform(-0.5, 0.5))) * HOUR, "nap"))
+        return sorted(t for t in todo if start - HOUR < t[0] < end + HOUR)
 
     def sit_until(self, t: float, until: float, plan: DayPlan) -> float:
         """Sit, but stand up for a stretch when a sitting bout runs long."""
@@ -282,11 +312,15 @@ class Life:
             return self.silence(t, plan)
         if kind == "day_out":
             return self.day_out(t)
+        if kind == "nap":
+            return self.nap(t, plan)
         return self.visitor(t, plan)
 
     # -- nights -----------------------------------------------------------------------
 
-    def night(self, asleep: float, until: float, plan: DayPlan, *, wander: bool) -> float:
+    def night(
+        self, asleep: float, until: float, plan: DayPlan, *, wander: bool, size: str | None = None
+    ) -> float:
         """Toilet trips (and wandering spells) before ``until``; returns the last return."""
         rng = self.rng
         first, last = asleep + 30 * MINUTE, until - 30 * MINUTE
@@ -297,7 +331,7 @@ class Life:
         restless = rng.uniform(asleep, until, int(rng.poisson(0.4 * (until - asleep) / HOUR)))
         for moment in restless.tolist():
             self.emit(moment, "motion-bedroom")
-        wanders = self.wander_spells(first, last, asleep) if wander else []
+        wanders = self.wander_spells(first, last, asleep, size == "small") if wander else []
         trips = rng.uniform(first, last, self.count(self.p.toilet_night * plan.toilet))
         outings = sorted(
             [(a, "wander", b) for a, b in wanders]
@@ -320,11 +354,17 @@ class Life:
             self.emit(t, "bed", 1.0)
             self.state(t, SLEEP, plan.hr_extra)
             if kind == "wander":
-                self.label("night_wandering", start, t)
+                detail = None if size is None else f"size={size} minutes={(t - start) / MINUTE:.0f}"
+                self.label("night_wandering", start, t, detail)
         return t
 
-    def wander_spells(self, first: float, last: float, asleep: float) -> list[tuple[float, float]]:
-        """One or two long spells up, mostly between 00:30 and 04:00, within the night."""
+    def wander_spells(
+        self, first: float, last: float, asleep: float, small: bool = False
+    ) -> list[tuple[float, float]]:
+        """One or two long spells up, mostly between 00:30 and 04:00, within the night.
+
+        A ``small`` spell lasts about 20 minutes (18-25) instead of 35-110.
+        """
         rng = self.rng
         midnight = float(np.ceil(asleep / DAY)) * DAY
         low = max(first, midnight + 0.5 * HOUR)
@@ -335,8 +375,9 @@ class Life:
         for start in np.sort(rng.uniform(low, high, int(rng.integers(1, 3)))).tolist():
             if spells and start < spells[-1][1] + 20 * MINUTE:
                 continue
-            end = min(start + float(rng.uniform(35.0, 110.0)) * MINUTE, last)
-            if end - start >= 30 * MINUTE:
+            minutes = rng.uniform(18.0, 25.0) if small else rng.uniform(35.0, 110.0)
+            end = min(start + float(minutes) * MINUTE, last)
+            if end - start >= (15 if small else 30) * MINUTE:
                 spells.append((start, end))
         return spells
 
@@ -363,13 +404,15 @@ class Life:
 
     def stress(self, t: float, plan: DayPlan) -> float:
         """Tens of minutes of raised heart rate while sitting still in the chair."""
-        minutes = float(self.rng.uniform(25.0, 60.0))
-        rise = float(self.rng.uniform(20.0, 35.0))
+        small = plan.size == "small"
+        minutes = float(self.rng.uniform(20.0, 45.0) if small else self.rng.uniform(25.0, 60.0))
+        rise = float(self.rng.uniform(8.0, 15.0) if small else self.rng.uniform(20.0, 35.0))
         start = t + float(self.rng.uniform(3.0, 8.0)) * MINUTE  # settles first, then it starts
         self.sit(t, start + minutes * MINUTE + 5 * MINUTE, plan.hr_extra + 2.0)
         self.state(start, SIT, plan.hr_extra + 2.0 + rise)
         self.state(start + minutes * MINUTE, SIT, plan.hr_extra + 2.0)
-        self.label("stress", start, start + minutes * MINUTE, f"rise_bpm={rise:.0f}")
+        size = "" if plan.size is None else f"size={plan.size} "
+        self.label("stress", start, start + minutes * MINUTE, f"{size}rise_bpm={rise:.0f}")
         end = start + minutes * MINUTE + 5 * MINUTE
         self.state(end, ACTIVE, plan.hr_extra)
         return end
@@ -426,3 +469,48 @@ class Life:
         self.emit(t, "door-front", 0.0)
         self.label("visitor", arrived, t)
         return self.walk(t, ("hall", "lounge"))
+
+    # -- naps and days away -------------------------------------------------------------
+
+    def nap(self, t: float, plan: DayPlan) -> float:
+        """An afternoon nap, dozing in the chair or lying down on the bed."""
+        minutes = self.lognormal(self.p.nap_min, 0.3) * MINUTE
+        if self.p.nap == "chair":
+            t = self.walk(t, ("lounge",))
+            self.emit(t, "chair", 1.0)
+            self.state(t, REST, plan.hr_extra)
+            self.state(t + 5 * MINUTE, SLEEP, plan.hr_extra)
+            self.emit(t + minutes, "chair", 0.0)
+            self.state(t + minutes, ACTIVE, plan.hr_extra)
+            return t + minutes
+        t = self.walk(t, ("lounge", "hall", "bedroom"))
+        self.emit(t, "bed", 1.0)
+        self.state(t, REST, plan.hr_extra)
+        self.state(t + 10 * MINUTE, SLEEP, plan.hr_extra)
+        self.emit(t + minutes, "bed", 0.0)
+        self.state(t + minutes, ACTIVE, plan.hr_extra)
+        return self.walk(t + minutes, ("bedroom", "hall", "lounge"))
+
+    def leave(self, t: float, plan: DayPlan) -> None:
+        """Pack and go away for days (family, a holiday, hospital): the home stays empty."""
+        t = self.walk(t, ("lounge", "hall", "bedroom"))
+        t = self.stay("bedroom", t, float(self.rng.uniform(10.0, 30.0)) * MINUTE)  # packing
+        t = self.stay("hall", self.walk(t, ("hall",)), float(self.rng.uniform(1.0, 5.0)) * MINUTE)
+        self.emit(t, "door-front", 1.0)
+        t += float(self.rng.uniform(10.0, 40.0))
+        self.emit(t, "door-front", 0.0)
+        self.state(t, AWAY)
+        self.left_at = t
+
+    def come_back(self, day: int, bedtime: float, plan: DayPlan) -> float:
+        """Home again in the afternoon, then the evening as usual; returns when asleep."""
+        latest = max(day * DAY + 13.5 * HOUR, bedtime - 3 * HOUR)
+        t = min(day * DAY + float(self.rng.uniform(13.0, 19.0)) * HOUR, latest)
+        self.emit(t, "door-front", 1.0)
+        self.state(t, ACTIVE, plan.hr_extra)
+        left, self.left_at = self.left_at, None
+        self.label("away", left if left is not None else 0.0, t)
+        t += float(self.rng.uniform(10.0, 40.0))
+        self.emit(t, "door-front", 0.0)
+        t = self.stay("hall", self.walk(t, ("hall",)), float(self.rng.uniform(2.0, 6.0)) * MINUTE)
+        return self.rest_of_day(day, self.walk(t, ("lounge",)), bedtime, plan)

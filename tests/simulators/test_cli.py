@@ -75,6 +75,7 @@ def test_no_malformed_file_unless_asked(tmp_path: Path) -> None:
         (["--scenario", "flood"], "flood"),
         (["--hr-interval", "0.1"], "--hr-interval"),
         (["--start", "03/03/2025"], "--start"),
+        (["--population", "mixed"], "--population"),
     ],
 )
 def test_bad_arguments_exit_2_and_say_why(tmp_path: Path, args: list[str], complaint: str) -> None:
