@@ -152,7 +152,8 @@ def _sensor_misses(trace: Trace, fault: Fault, ctx: FaultContext) -> tuple[Trace
     if "bed" not in ctx.table.ids:
         return trace, None
     span = (ctx.clock.epoch(fault.day * DAY), ctx.clock.epoch((fault.day + fault.span) * DAY))
-    trace, missed = miss_nights(trace, ctx.table.code("bed"), span, ctx.rng)
+    run = (ctx.clock.epoch(0.0), ctx.clock.epoch(ctx.days * DAY))
+    trace, missed = miss_nights(trace, ctx.table.code("bed"), span, run, ctx.rng)
     if missed is None:
         return trace, None
     return trace, ("sensor_misses", *missed, "sensor=bed misses part of nights", "bed")

@@ -26,26 +26,41 @@ def _rows(ts: list[float], code: int, values: list[float]) -> Trace:
     return Trace(times, times.copy(), np.full(len(ts), code, np.int16), np.asarray(values))
 
 
-def _nights(trace: Trace, code: int, start: float, end: float) -> list[tuple[float, float]]:
-    """(in bed, out of bed) of the mat's long stretches occupied that begin in [start, end)."""
+def _nights(
+    trace: Trace, code: int, span: tuple[float, float], run: tuple[float, float]
+) -> list[tuple[float, float]]:
+    """(in bed, out of bed) of the mat's long stretches occupied that begin in ``span``.
+
+    A run that starts or ends with the sleeper in bed counts from its start or to its end.
+    """
     mine = np.flatnonzero(trace.sensor == code)
     mine = mine[np.argsort(trace.ts[mine], kind="stable")]
-    ts, values = trace.ts[mine].tolist(), trace.value[mine].tolist()
+    ts, values = [run[0], *trace.ts[mine].tolist(), run[1]], [1.0, *trace.value[mine].tolist()]
+    if len(values) > 1 and values[1] == 1.0:
+        values[0] = 0.0  # first reading "occupied": they were not in bed at the start
+    values.append(0.0)
     return [
         (ts[i], ts[i + 1])
         for i in range(len(ts) - 1)
         if values[i] == 1.0
         and values[i + 1] == 0.0
-        and start <= ts[i] < end
+        and span[0] <= ts[i] < span[1]
         and ts[i + 1] - ts[i] >= MIN_SLEEP_S
     ]
 
 
 def miss_nights(
-    trace: Trace, code: int, span: tuple[float, float], rng: np.random.Generator
+    trace: Trace,
+    code: int,
+    span: tuple[float, float],
+    run: tuple[float, float],
+    rng: np.random.Generator,
 ) -> tuple[Trace, tuple[float, float] | None]:
-    """Blank out part of several nights in ``span``; returns the trace and first/last miss."""
-    nights = _nights(trace, code, *span)
+    """Blank out part of several nights that begin in ``span`` (epoch) of the ``run``.
+
+    Returns the new trace and the first miss's start and the last one's end.
+    """
+    nights = _nights(trace, code, span, run)
     if not nights:
         return trace, None
     chosen = sorted(

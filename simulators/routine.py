@@ -210,7 +210,7 @@ class Life:
         if self.left_at is None:
             self.night(bedtime, days * DAY + 12 * HOUR, plans[-1], wander=False)
         else:  # still away when the run ends
-            self.label("away", self.left_at, days * DAY)
+            self.label("away", self.left_at, days * DAY, "until the end of the run")
         return self.tl
 
     def day(self, day: int, wake: float, bedtime: float, plan: DayPlan) -> float:
@@ -508,8 +508,9 @@ class Life:
         t = min(day * DAY + float(self.rng.uniform(13.0, 19.0)) * HOUR, latest)
         self.emit(t, "door-front", 1.0)
         self.state(t, ACTIVE, plan.hr_extra)
-        left, self.left_at = self.left_at, None
-        self.label("away", left if left is not None else 0.0, t)
+        left = self.left_at if self.left_at is not None else 0.0
+        self.left_at = None
+        self.label("away", left, t, f"days={(t - left) / DAY:.1f}")
         t += float(self.rng.uniform(10.0, 40.0))
         self.emit(t, "door-front", 0.0)
         t = self.stay("hall", self.walk(t, ("hall",)), float(self.rng.uniform(2.0, 6.0)) * MINUTE)

@@ -152,3 +152,12 @@ def test_an_old_homes_json_still_decodes_as_classic() -> None:
     assert b"population" not in old and b"sleeper" not in old
     profiles = msgspec.json.decode(old, type=list[HomeProfile])
     assert all(p.population == "classic" and p.nap == "none" for p in profiles)
+
+
+def test_the_gateway_source_names_a_bad_population() -> None:
+    from carewatch.errors import ConfigError
+    from gateway.sources.base import SourceContext
+    from simulators.gateway_source import build
+
+    with pytest.raises(ConfigError, match="population"):
+        build({"population": "mixed"}, SourceContext("home-1", "gw-1", "UTC"))
