@@ -139,7 +139,10 @@ def plan_home(
             faults[day : day + span] = True
             plan.faults.append(Fault(kind, day, span))
         else:
-            day = _free_start(life, span, earliest, rng, fallback=None)
+            if kind in ROOMY:  # an empty home says nothing of a faulty sensor: apart if room
+                day = _free_start(life | _reach(faults), span, earliest, rng, fallback=life)
+            else:
+                day = _free_start(life, span, earliest, rng, fallback=None)
             if kind in ROOMY and life[day : day + span].any():
                 continue  # no room left: days away would swallow another episode
             life[day : day + span] = True
@@ -147,8 +150,16 @@ def plan_home(
             if realistic and kind in ALERT_KINDS:
                 size = "small" if rng.random() < SMALL_SHARE else "large"
                 _size(kind, plan.days[day : day + span], size, rng)
-    _everyday_confounders(plan.days, life, rng, REALISTIC_RATES if realistic else EVERYDAY_RATES)
+    rates = REALISTIC_RATES if realistic else EVERYDAY_RATES
+    _everyday_confounders(plan.days, life, _reach(faults), rng, rates)
     return plan
+
+
+def _reach(faults: np.ndarray) -> np.ndarray:
+    """Fault days and the day after each (a dead or stuck sensor is mended the next day)."""
+    reach = faults.copy()
+    reach[1:] |= faults[:-1]
+    return reach
 
 
 def _span(kind: str, rng: np.random.Generator) -> int:
@@ -247,7 +258,11 @@ def _cold(days: list[DayPlan], first: int, span: int, rng: np.random.Generator) 
 
 
 def _everyday_confounders(
-    days: list[DayPlan], life: np.ndarray, rng: np.random.Generator, rates: dict[str, float]
+    days: list[DayPlan],
+    life: np.ndarray,
+    faults: np.ndarray,
+    rng: np.random.Generator,
+    rates: dict[str, float],
 ) -> None:
     """Normal life's hot days, outings, visitors and colds (and more) on days left free."""
     draws = rng.random((len(days), len(rates)))
@@ -258,8 +273,8 @@ def _everyday_confounders(
             span = int(rng.integers(3, 5)) if kind == "cold" else 1
             if kind in ("away", "visitor_overnight"):
                 span = _span(kind, rng)
-                if d + span > len(days):
-                    continue
+                if d + span > len(days) or faults[d : d + span].any():
+                    continue  # an empty home says nothing of a faulty sensor
             if life[d : d + span].any():
                 continue
             life[d : d + span] = True

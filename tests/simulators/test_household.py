@@ -127,3 +127,21 @@ def test_others_in_the_home_stay_out_of_a_labelled_silence() -> None:
             if label.kind == "away" or label.detail == "silence":
                 inside = [r for r in sim.readings if label.start < r.ts < label.end]
                 assert all(r.kind is Kind.HEART_RATE for r in inside), label
+
+
+def test_in_a_cohort_with_every_scenario_days_away_stay_silent() -> None:
+    from simulators import SCENARIO_KINDS, simulate_cohort
+
+    cohort = simulate_cohort(
+        make_cohort(24, seed=10, population="realistic"),
+        days=45,
+        seed=10,
+        scenarios=SCENARIO_KINDS,
+    )
+    aways = 0
+    for home in cohort.homes:
+        for label in home.labels:
+            if label.kind == "away":
+                aways += 1
+                assert not [r for r in home.readings if label.start < r.ts < label.end], label
+    assert aways >= 8
