@@ -200,7 +200,12 @@ class Life:
             previous = plans[day - 1] if day else DayPlan()
             night_end = min(wake, usual) if plan.inactivity == "late_wake" else wake
             back = self.night(
-                bedtime, night_end, previous, wander=plan.wander_night, size=plan.size
+                bedtime,
+                night_end,
+                previous,
+                wander=plan.wander_night,
+                size=plan.size,
+                sleepless=plan.sleepless,
             )
             wake = max(wake, back + float(self.rng.uniform(5.0, 20.0)) * MINUTE)
             if plan.away == "leave":
@@ -319,9 +324,19 @@ class Life:
     # -- nights -----------------------------------------------------------------------
 
     def night(
-        self, asleep: float, until: float, plan: DayPlan, *, wander: bool, size: str | None = None
+        self,
+        asleep: float,
+        until: float,
+        plan: DayPlan,
+        *,
+        wander: bool,
+        size: str | None = None,
+        sleepless: bool = False,
     ) -> float:
-        """Toilet trips (and wandering spells) before ``until``; returns the last return."""
+        """Toilet trips (and wandering spells) before ``until``; returns the last return.
+
+        A ``sleepless`` spell begins soon after they fall asleep and is spent in the chair.
+        """
         rng = self.rng
         first, last = asleep + 30 * MINUTE, until - 30 * MINUTE
         t = asleep
@@ -332,6 +347,10 @@ class Life:
         for moment in restless.tolist():
             self.emit(moment, "motion-bedroom")
         wanders = self.wander_spells(first, last, asleep, size == "small") if wander else []
+        if wander and sleepless:
+            start = asleep + float(rng.uniform(0.0, 15.0)) * MINUTE
+            minutes = rng.uniform(18.0, 25.0) if size == "small" else rng.uniform(45.0, 100.0)
+            wanders = [(start, min(start + float(minutes) * MINUTE, last))]
         trips = rng.uniform(first, last, self.count(self.p.toilet_night * plan.toilet))
         outings = sorted(
             [(a, "wander", b) for a, b in wanders]
@@ -348,6 +367,8 @@ class Life:
             self.state(start, ACTIVE, plan.hr_extra)
             if kind == "toilet":
                 t = self.toilet(start, "bedroom", "bedroom")
+            elif sleepless:
+                t = self.sit_up(start, end, plan)
             else:
                 t = self.wander(start, end, rng.random() < 0.5)
             t += float(rng.uniform(2.0, 6.0))
@@ -355,6 +376,7 @@ class Life:
             self.state(t, SLEEP, plan.hr_extra)
             if kind == "wander":
                 detail = None if size is None else f"size={size} minutes={(t - start) / MINUTE:.0f}"
+                detail = f"{detail} where=chair" if sleepless else detail
                 self.label("night_wandering", start, t, detail)
         return t
 
@@ -380,6 +402,12 @@ class Life:
             if end - start >= (15 if small else 30) * MINUTE:
                 spells.append((start, end))
         return spells
+
+    def sit_up(self, t: float, end: float, plan: DayPlan) -> float:
+        """A sleepless spell: from bed to the lounge chair, awake, and back to bed."""
+        t = self.walk(t, ("bedroom", "hall", "lounge"))
+        t = self.sit(t, max(t + 5 * MINUTE, end - 2 * MINUTE), plan.hr_extra)
+        return self.walk(t, ("lounge", "hall", "bedroom"))
 
     def wander(self, t: float, end: float, door: bool) -> float:
         """A long spell up at night, moving from room to room, maybe out of the door."""

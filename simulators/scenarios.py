@@ -59,6 +59,7 @@ _SPANS: Final[dict[str, tuple[int, int]]] = {
 WEEK_AWAY: Final = 0.3
 ROOMY: Final = ("away", "visitor_overnight")  # left out when no free days remain
 SMALL_SHARE: Final = 0.5  # of alert episodes that are small, in a realistic home
+SLEEPLESS_SHARE: Final = 0.3  # of realistic night-wandering episodes: up soon, in the chair
 
 # Daily chance of each confounder happening on its own on a free day.
 EVERYDAY_RATES: Final = {"hot_day": 0.03, "day_out": 0.06, "visitor": 0.08, "cold": 0.01}
@@ -85,6 +86,7 @@ class DayPlan:
     day_out: bool = False
     visitor: bool = False
     size: str | None = None  # "small" or "large" alert episode (realistic homes only)
+    sleepless: bool = False  # the night's spell is spent in the chair, soon after bedtime
     away: str | None = None  # "leave", "gone" (all day) or "back"
     guest: str | None = None  # an overnight visitor: "arrive" (this day), "leave" (this day)
     day_labels: list[tuple[str, str | None]] = field(default_factory=list)  # whole-day labels
@@ -171,8 +173,10 @@ def _span(kind: str, rng: np.random.Generator) -> int:
 
 def _size(kind: str, days: list[DayPlan], size: str, rng: np.random.Generator) -> None:
     """Mark an alert episode's days small or large; a small decline ends near 75 %."""
+    sleepless = kind == "night_wandering" and rng.random() < SLEEPLESS_SHARE
     for day in days:
         day.size = size
+        day.sleepless = sleepless
     if kind == "dehydration":
         low = (0.7, 0.8) if size == "small" else (0.4, 0.6)
         _dehydration(days, 0, max(1, len(days) - 1), rng, low, relabel=True)

@@ -1,5 +1,6 @@
 """Small alert episodes mixed with large ones in realistic homes, their size in ``detail``."""
 
+from itertools import pairwise
 from statistics import mean
 
 import msgspec
@@ -73,3 +74,25 @@ def test_a_classic_home_keeps_large_episodes_without_a_size() -> None:
             assert label.detail is not None and label.detail.startswith("rise_bpm=")
         if label.kind == "night_wandering":
             assert label.detail is None and label.end - label.start >= 30 * 60
+
+
+def test_a_sleepless_night_is_spent_in_the_chair_soon_after_going_to_bed() -> None:
+    sleepless = 0
+    for sim, label in _episodes("night_wandering", range(16)):
+        if label.detail is None or "where=chair" not in label.detail:
+            continue
+        sleepless += 1
+        bed_in = max(
+            r.ts
+            for r in sim.readings
+            if r.sensor == "bed" and r.value == 1.0 and r.ts < label.start
+        )
+        assert label.start - bed_in < 60 * 60  # a short first sleep
+        chair = sorted((r.ts, r.value) for r in sim.readings if r.sensor == "chair")
+        sat = sum(
+            min(b, label.end) - max(a, label.start)
+            for (a, va), (b, _) in pairwise(chair)
+            if va == 1.0 and a < label.end and b > label.start
+        )
+        assert sat >= 0.6 * (label.end - label.start)
+    assert sleepless >= 2
