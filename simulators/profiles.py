@@ -108,6 +108,7 @@ class HomeProfile(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_
     nap_h: Hour = 14.0  # usual start of the nap
     nap_min: Minutes = 0.0
     nap_chance: Share = 0.0  # of days with a nap
+    night_trip_min: Minutes = 0.0  # usual time in the bathroom at night (0: 1-4 min)
     pet: bool = False  # a cat or dog that sets off the PIRs
     second_occupant: bool = False  # a partner or lodger: their movement, taps and flushes
 

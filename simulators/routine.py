@@ -105,10 +105,17 @@ class Life:
 
     # -- the routine pieces -------------------------------------------------------
 
-    def toilet(self, t: float, from_room: str, back_to: str) -> float:
-        """A visit to the toilet: flush, wash hands, go back."""
+    def toilet(self, t: float, from_room: str, back_to: str, *, night: bool = False) -> float:
+        """A visit to the toilet: flush, wash hands, go back.
+
+        At night a realistic resident takes their own time (``night_trip_min``).
+        """
         t = self.walk(t, (from_room, "hall", "bathroom"))
-        t = self.stay("bathroom", t, float(self.rng.uniform(60.0, 240.0)), every=60.0)
+        if night and self.p.night_trip_min > 0:
+            seconds = self.lognormal(self.p.night_trip_min * MINUTE, 0.25)
+        else:
+            seconds = float(self.rng.uniform(60.0, 240.0))
+        t = self.stay("bathroom", t, seconds, every=60.0)
         self.emit(t, "toilet")
         t = self.tap(t + 5.0, "tap-bathroom", self.lognormal(self.p.handwash_litres))
         return self.walk(t, ("hall", back_to))
@@ -366,7 +373,7 @@ class Life:
             self.emit(start, "bed", 0.0)
             self.state(start, ACTIVE, plan.hr_extra)
             if kind == "toilet":
-                t = self.toilet(start, "bedroom", "bedroom")
+                t = self.toilet(start, "bedroom", "bedroom", night=True)
             elif sleepless:
                 t = self.sit_up(start, end, plan)
             else:

@@ -161,3 +161,28 @@ def test_the_gateway_source_names_a_bad_population() -> None:
 
     with pytest.raises(ConfigError, match="population"):
         build({"population": "mixed"}, SourceContext("home-1", "gw-1", "UTC"))
+
+
+def _night_trip_minutes(profile: HomeProfile) -> float:
+    """Median minutes out of bed on night trips (those with a flush) of a 10-day run."""
+    sim = simulate_home(profile, days=10, seed=5)
+    bed = sorted((r.ts, r.value) for r in sim.readings if r.sensor == "bed")
+    flushes = [r.ts for r in sim.readings if r.kind is Kind.TOILET]
+    trips = [
+        (b - a) / 60
+        for (a, va), (b, vb) in pairwise(bed)
+        if va == 0.0
+        and vb == 1.0
+        and b - a < 3600
+        and any(a < f < b for f in flushes)
+        and not 7 <= local(a, profile.tz).hour < 22
+    ]
+    return median(trips)
+
+
+def test_realistic_night_toilet_trips_take_their_time() -> None:
+    base = make_cohort(1, seed=12)[0]
+    slow = msgspec.structs.replace(base, population="realistic", night_trip_min=6.0)
+    assert _night_trip_minutes(slow) >= 6.0
+    assert _night_trip_minutes(base) < 5.0
+    assert all(3.0 <= p.night_trip_min <= 7.0 for p in COHORT)
