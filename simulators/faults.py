@@ -17,9 +17,9 @@ from typing import Final
 import msgspec
 import numpy as np
 
+from simulators.body import HOUR, MINUTE
 from simulators.localtime import DAY, LocalClock
 from simulators.mats import miss_nights, stick_pressed
-from simulators.routine import HOUR, MINUTE
 from simulators.scenarios import Fault
 from simulators.trace import SensorTable, Trace
 

@@ -11,12 +11,13 @@ import numpy as np
 import numpy.typing as npt
 
 from carewatch.records import LabelRecord, ReadingRecord
+from simulators.body import Timeline
 from simulators.faults import FaultContext, Label, MalformedRecord, apply_faults
 from simulators.heart import heart_rate
 from simulators.household import add_household
 from simulators.localtime import DAY, FloatArray, LocalClock
 from simulators.profiles import HomeProfile
-from simulators.routine import Life, Timeline
+from simulators.routine import Life
 from simulators.scenarios import SCENARIO_KINDS, plan_home
 from simulators.trace import ENCODER, SensorTable, Trace
 

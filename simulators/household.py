@@ -13,9 +13,10 @@ from typing import Final
 import msgspec
 import numpy as np
 
+from simulators.body import HOUR, MINUTE, Timeline
 from simulators.localtime import DAY
 from simulators.profiles import ROOMS, HomeProfile, make_profile
-from simulators.routine import HOUR, MINUTE, Life, Timeline
+from simulators.routine import Life
 from simulators.scenarios import DayPlan
 
 # Bursts of PIR triggers from a pet, per hour by day (07-22 h) and by night.
