@@ -7,6 +7,7 @@ records, the least any simulator writing these files must spend. Prints home-day
 per second, readings per second, peak memory (max RSS) and the ratio to baseline.
 
     .venv/bin/python benchmarks/bench_simulate.py [--homes 100] [--days 30] [--scenario all]
+        [--population realistic|classic]
 """
 
 import argparse
@@ -21,8 +22,9 @@ import msgspec
 
 from carewatch.protocol.kinds import Kind
 from carewatch.records import ReadingRecord
-from simulators import make_cohort, simulate_cohort
+from simulators import SCENARIO_KINDS, make_cohort, simulate_cohort
 from simulators.output import write_simulation
+from simulators.population import DEFAULT_POPULATION
 
 CHUNK = 100_000
 
@@ -39,6 +41,7 @@ def end_to_end(args: argparse.Namespace, out: Path) -> tuple[float, float]:
         "simulate",
         *("--homes", str(args.homes), "--days", str(args.days), "--seed", str(args.seed)),
         *(("--scenario", args.scenario) if args.scenario else ()),
+        *("--population", args.population),
         "--out",
         str(out),
     ]
@@ -50,11 +53,12 @@ def end_to_end(args: argparse.Namespace, out: Path) -> tuple[float, float]:
 def phases(args: argparse.Namespace, out: Path) -> tuple[float, float, int]:
     """Seconds to simulate, seconds to write, and how many readings were written."""
     began = time.perf_counter()
+    kinds = SCENARIO_KINDS if args.scenario == "all" else [args.scenario] if args.scenario else []
     cohort = simulate_cohort(
-        make_cohort(args.homes, args.seed),
+        make_cohort(args.homes, args.seed, args.population),
         days=args.days,
         seed=args.seed,
-        scenarios=[args.scenario] if args.scenario and args.scenario != "all" else [],
+        scenarios=kinds,
     )
     simulated = time.perf_counter()
     counts = write_simulation(cohort, out, malformed=False)
@@ -83,6 +87,9 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--scenario", default="", help="a scenario kind, or 'all'")
+    parser.add_argument(
+        "--population", choices=("realistic", "classic"), default=DEFAULT_POPULATION
+    )
     args = parser.parse_args()
     home_days = args.homes * args.days
     with tempfile.TemporaryDirectory() as tmp:
@@ -92,7 +99,10 @@ def main() -> None:
         process_rss = _max_rss_mb(resource.RUSAGE_SELF)
         base_s = baseline(readings, folder)
     total = sim_s + write_s
-    print(f"carewatch simulate --homes {args.homes} --days {args.days} --seed {args.seed}")
+    print(
+        f"carewatch simulate --homes {args.homes} --days {args.days} --seed {args.seed}"
+        f" --scenario {args.scenario or '(none)'} --population {args.population}"
+    )
     print(f"  end to end (CLI, child process): {cli_s:6.2f} s  peak RSS {cli_rss:7.1f} MB")
     print(f"    {home_days / cli_s:8.1f} home-days/s  {readings / cli_s:10.0f} readings/s")
     print(f"  in process: simulate {sim_s:6.2f} s + write {write_s:6.2f} s = {total:6.2f} s")

@@ -11,7 +11,8 @@ from rich.progress import Progress
 from simulators.cohort import simulate_cohort
 from simulators.home import DEFAULT_START, HR_INTERVAL_RANGE, HomeSimulation
 from simulators.output import write_simulation
-from simulators.profiles import make_cohort
+from simulators.population import DEFAULT_POPULATION
+from simulators.profiles import Population, make_cohort
 from simulators.scenarios import SCENARIO_KINDS
 
 
@@ -30,6 +31,16 @@ def _scenarios(values: list[str]) -> list[str]:
                     param_hint="--scenario",
                 )
     return sorted(set(kinds), key=SCENARIO_KINDS.index)
+
+
+def _population(value: str) -> Population:
+    if value == "realistic":
+        return "realistic"
+    if value == "classic":
+        return "classic"
+    raise typer.BadParameter(
+        f"{value!r} is not a population; choose realistic or classic", param_hint="--population"
+    )
 
 
 def _start(value: str) -> date:
@@ -65,13 +76,21 @@ def simulate(
     start: Annotated[
         str, typer.Option("--start", help="First local day, YYYY-MM-DD.")
     ] = DEFAULT_START.isoformat(),
+    population: Annotated[
+        str,
+        typer.Option(
+            "--population",
+            help="realistic: varied sleep, naps, partial kits, pets, partners, days away, "
+            "small and large episodes; classic: full kits, usual hours, large episodes.",
+        ),
+    ] = DEFAULT_POPULATION,
 ) -> None:
     """Simulate homes with labelled scenarios: readings.jsonl, labels.jsonl, homes.json."""
     kinds = _scenarios(scenario or [])
     first_day = _start(start)
     if out.exists() and not out.is_dir():
         raise typer.BadParameter(f"{out} exists and is not a directory", param_hint="--out")
-    profiles = make_cohort(homes, seed)
+    profiles = make_cohort(homes, seed, _population(population))
     # On stderr, so stdout stays the summary; rich degrades to plain lines off a TTY.
     with Progress(console=Console(stderr=True), transient=False) as progress:
         homes_task = progress.add_task("simulating homes", total=homes)

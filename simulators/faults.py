@@ -1,6 +1,8 @@
 """Faults of the data path, applied to a home's trace, each with its ground-truth label.
 
 - ``sensor_dead``: a sensor sends nothing from some moment (until replaced, or the end);
+- ``sensor_misses``, ``sensor_stuck``: a bed (or chair) mat misses part of several
+  nights, or reads occupied for days (:mod:`simulators.mats`); none without a mat;
 - ``gateway_offline``: for hours nothing arrives; then the outbox backfills, so those
   readings *arrive* after the outage with their measured ``ts``;
 - ``clock_drift``: one sensor's clock runs fast or slow until it is resynchronised;
@@ -8,14 +10,16 @@
 - ``malformed``: raw payloads that are not valid protocol; they go to their own list.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
 import msgspec
 import numpy as np
 
+from simulators.body import HOUR, MINUTE
 from simulators.localtime import DAY, LocalClock
-from simulators.routine import HOUR, MINUTE
+from simulators.mats import miss_nights, stick_pressed
 from simulators.scenarios import Fault
 from simulators.trace import SensorTable, Trace
 
@@ -76,12 +80,14 @@ def apply_faults(
             )
             continue
         trace, label = _FAULTS[fault.kind](trace, fault, ctx)
-        labels.append(label)
+        if label is not None:
+            labels.append(label)
     return trace, labels, malformed
 
 
 def _pick_sensor(ctx: FaultContext) -> str:
-    choices = [*FRAGILE, ctx.wearable]
+    """A fragile sensor the home has (any sensor of a home with none of them)."""
+    choices = [s for s in (*FRAGILE, ctx.wearable) if s in ctx.table.ids] or ctx.table.ids
     return choices[int(ctx.rng.integers(len(choices)))]
 
 
@@ -142,8 +148,33 @@ def _duplicate(trace: Trace, fault: Fault, ctx: FaultContext) -> tuple[Trace, La
     return both, ("duplicate", start, end, f"copies={len(index)}", ctx.gateway)
 
 
-_FAULTS = {
+def _sensor_misses(trace: Trace, fault: Fault, ctx: FaultContext) -> tuple[Trace, Label | None]:
+    if "bed" not in ctx.table.ids:
+        return trace, None
+    span = (ctx.clock.epoch(fault.day * DAY), ctx.clock.epoch((fault.day + fault.span) * DAY))
+    run = (ctx.clock.epoch(0.0), ctx.clock.epoch(ctx.days * DAY))
+    trace, missed = miss_nights(trace, ctx.table.code("bed"), span, run, ctx.rng)
+    if missed is None:
+        return trace, None
+    return trace, ("sensor_misses", *missed, "sensor=bed misses part of nights", "bed")
+
+
+def _sensor_stuck(trace: Trace, fault: Fault, ctx: FaultContext) -> tuple[Trace, Label | None]:
+    mats = [s for s in ("bed", "bed", "chair") if s in ctx.table.ids]  # mostly the bed
+    if not mats:
+        return trace, None
+    sensor = mats[int(ctx.rng.integers(len(mats)))]
+    start = _moment(ctx, fault.day, 8.0, 20.0)
+    last = fault.day + fault.span
+    end = _moment(ctx, last, 9.0, 17.0) if last < ctx.days else ctx.clock.epoch(ctx.days * DAY)
+    stuck = stick_pressed(trace, ctx.table.code(sensor), start, end)
+    return stuck, ("sensor_stuck", start, end, f"sensor={sensor} reads occupied", sensor)
+
+
+_FAULTS: dict[str, Callable[[Trace, Fault, FaultContext], tuple[Trace, Label | None]]] = {
     "sensor_dead": _sensor_dead,
+    "sensor_misses": _sensor_misses,
+    "sensor_stuck": _sensor_stuck,
     "gateway_offline": _gateway_offline,
     "clock_drift": _clock_drift,
     "duplicate": _duplicate,

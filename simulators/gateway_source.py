@@ -11,6 +11,7 @@ module by name, so the gateway package never imports the simulators)::
     # start = 2025-03-03   # default: `days` days before today (UTC)
     # scenarios = ["dehydration"]
     # hr_interval = 60
+    # population = "classic"   # or "realistic" (varied kit, hours, small episodes)
 
 Readings keep their simulated ``ts``; none is emitted before the wall clock reaches
 it, so an accelerated replay catches up with the present and then runs in real time.
@@ -28,7 +29,7 @@ from gateway.config import Section, parse_section
 from gateway.sources.base import SourceContext
 from gateway.sources.replay import PacedReplay, ThreadedSource
 from simulators.home import HR_INTERVAL_RANGE, simulate_home
-from simulators.profiles import make_cohort
+from simulators.profiles import Population, make_cohort
 from simulators.scenarios import SCENARIO_KINDS
 
 _HR_LOW, _HR_HIGH = HR_INTERVAL_RANGE
@@ -44,6 +45,7 @@ class SimulatorOptions(Section):
     start: date | None = None
     scenarios: list[str] = msgspec.field(default_factory=list)
     hr_interval: Annotated[float, msgspec.Meta(ge=_HR_LOW, le=_HR_HIGH)] = 60.0
+    population: Population = "classic"
 
 
 def build(options: Mapping[str, Any], context: SourceContext) -> ThreadedSource:
@@ -67,7 +69,7 @@ def build(options: Mapping[str, Any], context: SourceContext) -> ThreadedSource:
         )
     today = datetime.fromtimestamp(context.clock(), UTC).date()
     start = opts.start or today - timedelta(days=opts.days)
-    profile = make_cohort(opts.home, seed=opts.seed)[opts.home - 1]
+    profile = make_cohort(opts.home, seed=opts.seed, population=opts.population)[opts.home - 1]
     simulation = simulate_home(
         profile,
         days=opts.days,

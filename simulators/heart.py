@@ -13,9 +13,9 @@ import numpy as np
 import numpy.typing as npt
 from scipy.signal import lfilter
 
+from simulators.body import ACTIVE, AWAY, REST, SIT, SLEEP
 from simulators.localtime import DAY, FloatArray, LocalClock
 from simulators.profiles import HomeProfile
-from simulators.routine import ACTIVE, AWAY, REST, SIT, SLEEP
 
 LAG_S: Final = 60.0  # the heart settles on a new level within a minute or two
 DRIFT_S: Final = 300.0  # time constant of slow wandering around the level

@@ -8,11 +8,14 @@ from functools import cached_property
 from typing import Final
 
 import numpy as np
+import numpy.typing as npt
 
 from carewatch.records import LabelRecord, ReadingRecord
+from simulators.body import Timeline
 from simulators.faults import FaultContext, Label, MalformedRecord, apply_faults
 from simulators.heart import heart_rate
-from simulators.localtime import DAY, LocalClock
+from simulators.household import add_household
+from simulators.localtime import DAY, FloatArray, LocalClock
 from simulators.profiles import HomeProfile
 from simulators.routine import Life
 from simulators.scenarios import SCENARIO_KINDS, plan_home
@@ -88,33 +91,35 @@ def simulate_home(
     ['stress']
     """
     check_arguments(days, hr_interval, scenarios)
-    plan_rng, life_rng, heart_rng, fault_rng = (
+    plan_rng, life_rng, heart_rng, fault_rng, others_rng = (
         np.random.default_rng(s)
-        for s in np.random.SeedSequence([seed, zlib.crc32(profile.home.encode())]).spawn(4)
+        for s in np.random.SeedSequence([seed, zlib.crc32(profile.home.encode())]).spawn(5)
     )
-    plan = plan_home(days, tuple(scenarios), plan_rng)
+    plan = plan_home(days, tuple(scenarios), plan_rng, realistic=profile.realistic)
     clock = LocalClock(profile.tz, start, days)
     timeline = Life(profile, life_rng).live(plan.days, start.weekday())
+    add_household(timeline, profile, plan.days, start.weekday(), others_rng)
     end_wall = days * DAY
     span = (clock.epoch(0.0), clock.epoch(end_wall))
+    table = SensorTable(profile)
 
     wall = np.asarray(timeline.event_t)
-    keep = (wall >= 0.0) & (wall < end_wall)
+    # A partial kit: the events of sensors the home lacks are dropped here.
+    installed = np.array([table.ids.index(s) if s in table.ids else -1 for s in timeline.sensors])
+    codes = installed[np.asarray(timeline.event_sensor, dtype=np.int64)]
+    keep = (wall >= 0.0) & (wall < end_wall) & (codes >= 0)
     event_ts = np.round(clock.epochs(wall[keep]), 3)
-    order = np.argsort(np.asarray(timeline.seg_t), kind="stable")
-    segments = (
-        np.asarray(timeline.seg_t)[order],
-        np.asarray(timeline.seg_state, dtype=np.int64)[order],
-        np.asarray(timeline.seg_extra)[order],
-    )
-    hr_ts, hr_bpm = heart_rate(profile, clock, segments, span, hr_interval, heart_rng)
-    table = SensorTable(profile)
+    hr_ts, hr_bpm = np.empty(0), np.empty(0)
+    if profile.wrist in table.ids:
+        hr_ts, hr_bpm = heart_rate(
+            profile, clock, _segments(timeline), span, hr_interval, heart_rng
+        )
     ts = np.concatenate([event_ts, np.round(hr_ts, 3)])
     order = np.argsort(ts, kind="stable")
     sensor = np.concatenate(
         [
-            np.asarray(timeline.event_sensor, dtype=np.int16)[keep],
-            np.full(len(hr_ts), table.code(profile.wrist), dtype=np.int16),
+            codes[keep].astype(np.int16),
+            np.full(len(hr_ts), table.ids.index(profile.wrist) if len(hr_ts) else 0, np.int16),
         ]
     )
     value = np.concatenate([np.asarray(timeline.event_value)[keep], hr_bpm])
@@ -135,6 +140,16 @@ def simulate_home(
     ]
     labels.sort(key=lambda label: (label.start, label.kind))
     return HomeSimulation(profile, trace, labels, malformed)
+
+
+def _segments(timeline: Timeline) -> tuple[FloatArray, npt.NDArray[np.int64], FloatArray]:
+    """What the body does, (wall start, state, extra bpm), sorted by start."""
+    order = np.argsort(np.asarray(timeline.seg_t), kind="stable")
+    return (
+        np.asarray(timeline.seg_t)[order],
+        np.asarray(timeline.seg_state, dtype=np.int64)[order],
+        np.asarray(timeline.seg_extra)[order],
+    )
 
 
 def _join_days(labels: list[Label]) -> list[Label]:

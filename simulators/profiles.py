@@ -6,13 +6,14 @@ pseudonymous ids, its IANA time zone, its sensors, and the resident's routine
 that :func:`make_cohort` draws from are the ones cited in ``docs/simulator.md``.
 """
 
-from typing import Annotated, Final
+from typing import Annotated, Final, Literal
 
 import msgspec
 import numpy as np
 
 from carewatch.protocol.kinds import Kind
 from carewatch.protocol.messages import Id, is_time_zone
+from simulators.population import draw_traits
 
 # Rooms with a PIR each; the resident moves between them.
 ROOMS: Final = ("bedroom", "hall", "kitchen", "lounge", "bathroom")
@@ -54,12 +55,24 @@ RANGES: Final[dict[str, tuple[float, float]]] = {
 
 
 Hour = Annotated[float, msgspec.Meta(ge=0, lt=24)]
+# Bedtime in hours after the local midnight that begins the day: 25.5 is 01:30 next morning.
+LateHour = Annotated[float, msgspec.Meta(ge=0, lt=30)]
+Share = Annotated[float, msgspec.Meta(ge=0, le=1)]
+Population = Literal["realistic", "classic"]
+Sleeper = Literal["usual", "early", "late", "irregular"]
+Nap = Literal["none", "chair", "bed"]
 Minutes = Annotated[float, msgspec.Meta(ge=0, le=180)]
 Positive = Annotated[float, msgspec.Meta(gt=0)]
 
 
-class HomeProfile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+class HomeProfile(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
     """One home, its sensors, and its resident's routine (all in local time).
+
+    ``sensors`` is the home's kit (id -> kind): a kind missing from it is not installed.
+    The fields after ``activity_rise`` describe the realistic population
+    (:mod:`simulators.population`); their defaults are the classic resident (a full
+    kit, usual hours, no naps, alone, large episodes) and are left out of
+    ``homes.json``, so files written before them still read.
 
     Examples
     --------
@@ -75,7 +88,7 @@ class HomeProfile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     gateway: Id
     wake_h: Hour
     wake_sd_min: Minutes
-    bed_h: Hour
+    bed_h: LateHour
     bed_sd_min: Minutes
     weekend_shift_min: Minutes
     drinks_per_day: Positive
@@ -89,6 +102,15 @@ class HomeProfile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     circadian_amp: Annotated[float, msgspec.Meta(ge=0, le=20)]
     sleep_dip: Annotated[float, msgspec.Meta(ge=0, le=20)]
     activity_rise: Annotated[float, msgspec.Meta(ge=0, le=60)]
+    population: Population = "classic"  # the mix drawn from; realistic episodes vary in size
+    sleeper: Sleeper = "usual"
+    nap: Nap = "none"  # where the afternoon nap is taken
+    nap_h: Hour = 14.0  # usual start of the nap
+    nap_min: Minutes = 0.0
+    nap_chance: Share = 0.0  # of days with a nap
+    night_trip_min: Minutes = 0.0  # usual time in the bathroom at night (0: 1-4 min)
+    pet: bool = False  # a cat or dog that sets off the PIRs
+    second_occupant: bool = False  # a partner or lodger: their movement, taps and flushes
 
     def __post_init__(self) -> None:
         if not is_time_zone(self.tz):
@@ -103,8 +125,13 @@ class HomeProfile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
     @property
     def wrist(self) -> str:
-        """The id of the resident's wrist heart-rate sensor."""
+        """The id of the resident's wrist heart-rate sensor (if ``sensors`` holds it)."""
         return f"wrist-{self.resident}"
+
+    @property
+    def realistic(self) -> bool:
+        """Drawn from the realistic population (episodes of varied size)."""
+        return self.population == "realistic"
 
 
 def sensor_layout(resident: str) -> dict[str, str]:
@@ -130,18 +157,23 @@ def make_profile(index: int, rng: np.random.Generator) -> HomeProfile:
     """Draw the profile of home number ``index`` (1-based) from the cited ranges."""
     resident = f"r-{index:03d}"
     drawn = {name: round(float(rng.uniform(low, high)), 2) for name, (low, high) in RANGES.items()}
-    return HomeProfile(
-        home=f"home-{index:03d}",
-        tz=COHORT_ZONES[int(rng.integers(len(COHORT_ZONES)))],
-        residents=[resident],
-        sensors=sensor_layout(resident),
-        gateway=f"gw-{index:03d}",
+    fields = {
+        "home": f"home-{index:03d}",
+        "tz": COHORT_ZONES[int(rng.integers(len(COHORT_ZONES)))],
+        "residents": [resident],
+        "sensors": sensor_layout(resident),
+        "gateway": f"gw-{index:03d}",
         **drawn,
-    )
+    }
+    return msgspec.convert(fields, HomeProfile)
 
 
-def make_cohort(homes: int, seed: int) -> list[HomeProfile]:
+def make_cohort(homes: int, seed: int, population: Population = "classic") -> list[HomeProfile]:
     """A seeded, varied cohort of ``homes`` profiles in several time zones.
+
+    ``population="realistic"`` redraws each home's kit, sleep pattern, naps, pet and
+    second occupant from :mod:`simulators.population` (a stream of its own, so the
+    classic parameters of a home stay as they were).
 
     Examples
     --------
@@ -154,4 +186,13 @@ def make_cohort(homes: int, seed: int) -> list[HomeProfile]:
     if homes < 1:
         raise ValueError(f"homes must be at least 1, not {homes}")
     streams = np.random.SeedSequence([seed, 0x5EED]).spawn(homes)
-    return [make_profile(i + 1, np.random.default_rng(s)) for i, s in enumerate(streams)]
+    profiles = [make_profile(i + 1, np.random.default_rng(s)) for i, s in enumerate(streams)]
+    if population == "classic":
+        return profiles
+    if population != "realistic":
+        raise ValueError(f"population must be realistic or classic, not {population!r}")
+    streams = np.random.SeedSequence([seed, 0x7EA1]).spawn(homes)
+    return [
+        msgspec.structs.replace(p, **draw_traits(p.sensors, np.random.default_rng(s)))
+        for p, s in zip(profiles, streams, strict=True)
+    ]

@@ -4,10 +4,14 @@ Three families of labelled episode:
 
 - alert kinds, what the detectors should raise: ``dehydration``, ``night_wandering``,
   ``stress``, ``inactivity``;
-- faults of the data path: ``sensor_dead``, ``gateway_offline``, ``clock_drift``,
-  ``duplicate``, ``malformed``;
+- faults of the data path: ``sensor_dead``, ``sensor_misses`` and ``sensor_stuck`` (a
+  bed or chair mat), ``gateway_offline``, ``clock_drift``, ``duplicate``, ``malformed``;
 - confounders, normal life that fools naive detectors: ``hot_day``, ``day_out``,
-  ``visitor``, ``cold``. They also happen on their own at everyday rates.
+  ``visitor``, ``cold``, ``away`` (days away), ``visitor_overnight``. They also happen
+  on their own at everyday rates.
+
+In a realistic home (``realistic=True``) half the alert episodes are small (a rise of
+8-15 bpm, a spell of about 20 minutes, drinking down to about 75 %).
 
 Episodes of life (alerts and confounders) never share a day, so a false alert on a
 confounder can be counted; faults avoid them when the simulation is long enough.
@@ -19,8 +23,16 @@ from typing import Final
 import numpy as np
 
 ALERT_KINDS: Final = ("dehydration", "night_wandering", "stress", "inactivity")
-FAULT_KINDS: Final = ("sensor_dead", "gateway_offline", "clock_drift", "duplicate", "malformed")
-CONFOUNDER_KINDS: Final = ("hot_day", "day_out", "visitor", "cold")
+FAULT_KINDS: Final = (
+    "sensor_dead",
+    "sensor_misses",
+    "sensor_stuck",
+    "gateway_offline",
+    "clock_drift",
+    "duplicate",
+    "malformed",
+)
+CONFOUNDER_KINDS: Final = ("hot_day", "day_out", "visitor", "cold", "away", "visitor_overnight")
 SCENARIO_KINDS: Final = ALERT_KINDS + FAULT_KINDS + CONFOUNDER_KINDS
 
 # Days an episode spans (low, high inclusive); dehydration keeps one spare day after
@@ -31,6 +43,8 @@ _SPANS: Final[dict[str, tuple[int, int]]] = {
     "stress": (1, 1),
     "inactivity": (1, 1),
     "sensor_dead": (1, 3),
+    "sensor_misses": (4, 7),
+    "sensor_stuck": (2, 5),
     "gateway_offline": (1, 1),
     "clock_drift": (2, 3),
     "duplicate": (1, 1),
@@ -39,10 +53,18 @@ _SPANS: Final[dict[str, tuple[int, int]]] = {
     "day_out": (1, 1),
     "visitor": (1, 1),
     "cold": (3, 5),
+    "away": (2, 3),  # a weekend; WEEK_AWAY of absences last a week instead
+    "visitor_overnight": (2, 2),  # arrives one afternoon, leaves the next morning
 }
+WEEK_AWAY: Final = 0.3
+ROOMY: Final = ("away", "visitor_overnight")  # left out when no free days remain
+SMALL_SHARE: Final = 0.5  # of alert episodes that are small, in a realistic home
+SLEEPLESS_SHARE: Final = 0.3  # of realistic night-wandering episodes: up soon, in the chair
 
 # Daily chance of each confounder happening on its own on a free day.
 EVERYDAY_RATES: Final = {"hot_day": 0.03, "day_out": 0.06, "visitor": 0.08, "cold": 0.01}
+# A realistic home also goes away (≈4 times a year) and has a guest to stay (≈5 a year).
+REALISTIC_RATES: Final = {**EVERYDAY_RATES, "away": 0.011, "visitor_overnight": 0.014}
 
 # Scenarios start after this (or half the run if shorter): the detectors' default
 # learning period (14 days) and a spare day, so a cohort replayed on the defaults has
@@ -63,6 +85,10 @@ class DayPlan:
     inactivity: str | None = None  # "late_wake" or "silence"
     day_out: bool = False
     visitor: bool = False
+    size: str | None = None  # "small" or "large" alert episode (realistic homes only)
+    sleepless: bool = False  # the night's spell is spent in the chair, soon after bedtime
+    away: str | None = None  # "leave", "gone" (all day) or "back"
+    guest: str | None = None  # an overnight visitor: "arrive" (this day), "leave" (this day)
     day_labels: list[tuple[str, str | None]] = field(default_factory=list)  # whole-day labels
 
 
@@ -83,8 +109,13 @@ class Plan:
     faults: list[Fault]
 
 
-def plan_home(days: int, kinds: tuple[str, ...], rng: np.random.Generator) -> Plan:
+def plan_home(
+    days: int, kinds: tuple[str, ...], rng: np.random.Generator, *, realistic: bool = False
+) -> Plan:
     """Place the requested ``kinds`` on free days, then everyday confounders.
+
+    ``realistic`` mixes small alert episodes with large ones and adds the realistic
+    everyday confounders (days away, overnight guests).
 
     Examples
     --------
@@ -104,18 +135,51 @@ def plan_home(days: int, kinds: tuple[str, ...], rng: np.random.Generator) -> Pl
     for kind in SCENARIO_KINDS:  # a fixed order keeps plans reproducible
         if kind not in kinds:
             continue
-        low, high = _SPANS[kind]
-        span = min(int(rng.integers(low, high + 1)), days - earliest)
+        span = min(_span(kind, rng), days - earliest)
         if kind in FAULT_KINDS:
             day = _free_start(faults | life, span, earliest, rng, fallback=faults)
             faults[day : day + span] = True
             plan.faults.append(Fault(kind, day, span))
         else:
-            day = _free_start(life, span, earliest, rng, fallback=None)
+            if kind in ROOMY:  # an empty home says nothing of a faulty sensor: apart if room
+                day = _free_start(life | _reach(faults), span, earliest, rng, fallback=life)
+            else:
+                day = _free_start(life, span, earliest, rng, fallback=None)
+            if kind in ROOMY and life[day : day + span].any():
+                continue  # no room left: days away would swallow another episode
             life[day : day + span] = True
             _apply(plan.days, kind, day, span, rng)
-    _everyday_confounders(plan.days, life, rng)
+            if realistic and kind in ALERT_KINDS:
+                size = "small" if rng.random() < SMALL_SHARE else "large"
+                _size(kind, plan.days[day : day + span], size, rng)
+    rates = REALISTIC_RATES if realistic else EVERYDAY_RATES
+    _everyday_confounders(plan.days, life, _reach(faults), rng, rates)
     return plan
+
+
+def _reach(faults: np.ndarray) -> np.ndarray:
+    """Fault days and the day after each (a dead or stuck sensor is mended the next day)."""
+    reach = faults.copy()
+    reach[1:] |= faults[:-1]
+    return reach
+
+
+def _span(kind: str, rng: np.random.Generator) -> int:
+    low, high = _SPANS[kind]
+    if kind == "away" and rng.random() < WEEK_AWAY:
+        return 7
+    return int(rng.integers(low, high + 1))
+
+
+def _size(kind: str, days: list[DayPlan], size: str, rng: np.random.Generator) -> None:
+    """Mark an alert episode's days small or large; a small decline ends near 75 %."""
+    sleepless = kind == "night_wandering" and rng.random() < SLEEPLESS_SHARE
+    for day in days:
+        day.size = size
+        day.sleepless = sleepless
+    if kind == "dehydration":
+        low = (0.7, 0.8) if size == "small" else (0.4, 0.6)
+        _dehydration(days, 0, max(1, len(days) - 1), rng, low, relabel=True)
 
 
 def _free_start(
@@ -154,17 +218,38 @@ def _apply(days: list[DayPlan], kind: str, first: int, span: int, rng: np.random
         days[first].visitor = True
     elif kind == "cold":
         _cold(days, first, span, rng)
+    elif kind == "away":
+        for d in range(first, first + span):
+            days[d].away = "gone"
+        days[first].away = "leave"
+        if span > 1:  # else the run ends while they are away
+            days[first + span - 1].away = "back"
+    elif kind == "visitor_overnight":
+        days[first].guest = "arrive"
+        if first + 1 < len(days):
+            days[first + 1].guest = "leave"
 
 
-def _dehydration(days: list[DayPlan], first: int, span: int, rng: np.random.Generator) -> None:
-    """Drinking and voiding fall steadily to 40-60 % of normal over ``span`` days."""
-    target = float(rng.uniform(0.4, 0.6))
+def _dehydration(
+    days: list[DayPlan],
+    first: int,
+    span: int,
+    rng: np.random.Generator,
+    low: tuple[float, float] = (0.4, 0.6),
+    *,
+    relabel: bool = False,
+) -> None:
+    """Drinking and voiding fall steadily to ``low`` (40-60 %) of normal over ``span`` days."""
+    target = float(rng.uniform(*low))
     for i in range(span):
         factor = 1.0 - (1.0 - target) * (i + 1) / span
         day = days[first + i]
         day.drink = factor
         day.toilet = factor**0.7  # voids fall less than intake (food water, concentration)
-        day.day_labels.append(("dehydration", None))
+        detail = None if day.size is None else f"size={day.size} lowest={target:.2f}"
+        if relabel:
+            day.day_labels = [label for label in day.day_labels if label[0] != "dehydration"]
+        day.day_labels.append(("dehydration", detail))
 
 
 def _cold(days: list[DayPlan], first: int, span: int, rng: np.random.Generator) -> None:
@@ -176,14 +261,24 @@ def _cold(days: list[DayPlan], first: int, span: int, rng: np.random.Generator) 
         days[d].day_labels.append(("cold", None))
 
 
-def _everyday_confounders(days: list[DayPlan], life: np.ndarray, rng: np.random.Generator) -> None:
-    """Normal life's hot days, outings, visitors and colds on days left free."""
-    draws = rng.random((len(days), len(EVERYDAY_RATES)))
+def _everyday_confounders(
+    days: list[DayPlan],
+    life: np.ndarray,
+    faults: np.ndarray,
+    rng: np.random.Generator,
+    rates: dict[str, float],
+) -> None:
+    """Normal life's hot days, outings, visitors and colds (and more) on days left free."""
+    draws = rng.random((len(days), len(rates)))
     for d in range(len(days)):
-        for (kind, rate), draw in zip(EVERYDAY_RATES.items(), draws[d], strict=True):
+        for (kind, rate), draw in zip(rates.items(), draws[d], strict=True):
             if life[d] or draw >= rate:
                 continue
             span = int(rng.integers(3, 5)) if kind == "cold" else 1
+            if kind in ("away", "visitor_overnight"):
+                span = _span(kind, rng)
+                if d + span > len(days) or faults[d : d + span].any():
+                    continue  # an empty home says nothing of a faulty sensor
             if life[d : d + span].any():
                 continue
             life[d : d + span] = True

@@ -34,6 +34,8 @@ def simulated(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "--seed",
             "3",
             *scenarios,
+            "--population",  # full kits and large episodes: these assertions need every alert
+            "classic",
             "--out",
             str(out),
         ],

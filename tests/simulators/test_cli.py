@@ -75,6 +75,7 @@ def test_no_malformed_file_unless_asked(tmp_path: Path) -> None:
         (["--scenario", "flood"], "flood"),
         (["--hr-interval", "0.1"], "--hr-interval"),
         (["--start", "03/03/2025"], "--start"),
+        (["--population", "mixed"], "--population"),
     ],
 )
 def test_bad_arguments_exit_2_and_say_why(tmp_path: Path, args: list[str], complaint: str) -> None:
@@ -118,3 +119,18 @@ def test_every_kind_is_listed_in_the_help() -> None:
     code, output = _run("--help")
     assert code == 0
     assert all(kind in output.replace("\n", "") for kind in SCENARIO_KINDS[:3])
+
+
+def test_the_default_population_is_realistic_and_classic_can_be_chosen(tmp_path: Path) -> None:
+    import msgspec
+
+    common = ["--homes", "12", "--days", "1", "--seed", "4"]
+    assert _run(*common, "--out", str(tmp_path / "d"))[0] == 0
+    assert _run(*common, "--population", "classic", "--out", str(tmp_path / "c"))[0] == 0
+    default, classic = (
+        msgspec.json.decode((tmp_path / name / "homes.json").read_bytes(), type=list[HomeProfile])
+        for name in "dc"
+    )
+    assert {home.population for home in default} == {"realistic"}
+    assert any(len(home.sensors) < 12 for home in default)
+    assert all(home.population == "classic" and len(home.sensors) == 12 for home in classic)

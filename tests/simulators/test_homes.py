@@ -13,7 +13,7 @@ from carewatch.clock import ManualClock
 from carewatch.protocol import Reading, ReadingsBatch, decode, encode
 from carewatch.protocol.kinds import VALUE_RANGES, Kind
 from simulators import SCENARIO_KINDS, make_cohort, simulate_cohort, simulate_home
-from simulators.profiles import RANGES, HomeProfile
+from simulators.profiles import RANGES, HomeProfile, Population
 from tests.simulators.measures import first_rise, local, rise_times
 
 
@@ -166,17 +166,21 @@ def test_a_cohort_grows_without_changing_its_first_homes() -> None:
     days=st.integers(1, 3),
     kinds=st.sets(st.sampled_from(SCENARIO_KINDS), max_size=5),
     interval=st.sampled_from([1.0, 15.0, 60.0]),
+    population=st.sampled_from(["classic", "realistic"]),
 )
 def test_any_seed_gives_valid_readings_and_labels(
-    seed: int, days: int, kinds: set[str], interval: float
+    seed: int, days: int, kinds: set[str], interval: float, population: Population
 ) -> None:
-    profile = make_cohort(1, seed=seed)[0]
+    profile = make_cohort(1, seed=seed, population=population)[0]
     sim = simulate_home(
         profile, days=days, seed=seed, scenarios=sorted(kinds), hr_interval=interval
     )
     assert sim.readings  # building each record checks its value against the protocol
     assert all(label.end >= label.start for label in sim.labels)
-    assert set(kinds) <= {label.kind for label in sim.labels}
+    # Days away and guests need free days; a mat fault needs a mat (and a whole night).
+    optional = {"away", "visitor_overnight", "sensor_misses", "sensor_stuck"}
+    assert set(kinds) - optional <= {label.kind for label in sim.labels}
+    assert {r.sensor for r in sim.readings} <= set(profile.sensors)
     assert np.all(np.diff(sim.trace.arrival) >= 0)
 
 
