@@ -47,6 +47,9 @@ def main(
         typer.Option(help="a recorded home folder (readings.jsonl, homes.json, labels.jsonl)"),
     ] = None,
     real_learning: Annotated[str, typer.Option(help="learning period of recorded homes")] = "3d",
+    partial_kits: Annotated[
+        bool, typer.Option(help="also replay each recorded home without each sensor kind")
+    ] = False,
     draws: Annotated[int, typer.Option(min=0, help="random alerters per figure")] = 200,
     reuse: Annotated[bool, typer.Option(help="reuse cohorts already simulated in OUT")] = False,
     bench: Annotated[bool, typer.Option(help="also run the replay benchmark")] = False,
@@ -61,6 +64,7 @@ def main(
         wearables_removed=wearables_removed,
         stress_predict=None if skip_stress_predict else stress_predict, real=real or [],
         real_learning=real_learning, real_learning_s=parse_duration(real_learning),
+        partial_kits=partial_kits,
         draws=draws, reuse=reuse, bench=bench,
     )  # fmt: skip
     text, reports = run(plan)

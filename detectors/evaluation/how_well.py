@@ -39,6 +39,7 @@ class Plan:
     real: list[Path] = field(default_factory=list)
     real_learning: str = "3d"
     real_learning_s: float = 3 * 86_400.0
+    partial_kits: bool = False
     draws: int = 200
     reuse: bool = False
     bench: bool = False
@@ -77,7 +78,12 @@ def run(plan: Plan) -> tuple[str, dict[str, Any]]:
         ]
     if plan.real:
         real, real_lines = real_homes(
-            plan.real, plan.out, plan.real_learning, plan.real_learning_s, plan.draws
+            plan.real,
+            plan.out,
+            plan.real_learning,
+            plan.real_learning_s,
+            plan.draws,
+            plan.partial_kits,
         )
         reports["real homes"] = msgspec.to_builtins(real)
         lines += [f"### Recorded homes (learning {plan.real_learning})", "", *real_lines, ""]

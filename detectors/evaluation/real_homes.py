@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from detectors.evaluation.cohorts import without_kind
 from detectors.evaluation.figures import Report, evaluate
 from detectors.evaluation.runs import Run, load, pool, replay
 from detectors.evaluation.tables import markdown
@@ -23,18 +24,39 @@ HEADER = (
 
 
 def real_homes(
-    dirs: Sequence[Path], out: Path, learning: str, seconds: float, draws: int
+    dirs: Sequence[Path],
+    out: Path,
+    learning: str,
+    seconds: float,
+    draws: int,
+    partial_kits: bool = False,
 ) -> tuple[Report, list[str]]:
-    """Replay each folder with ``learning``; the pooled report and the markdown lines."""
-    runs = []
+    """Replay each folder with ``learning``; the pooled report and the markdown lines.
+
+    With ``partial_kits`` each home is also replayed once without each kind of sensor it
+    has (its own row each; the pooled report is of the whole kits only).
+    """
+    whole = []
     for where in dirs:
-        alerts = replay(where, learning, out / f"real-{where.name}-alerts.jsonl")
-        runs.append(load(where, alerts, seconds, tag=f"{where.name}:" if len(dirs) > 1 else ""))
-    run = pool(runs)
+        whole.append(
+            _run(where, out, learning, seconds, f"{where.name}: " if len(dirs) > 1 else "")
+        )
+    variants = []
+    for where, run in zip(dirs, whole, strict=True) if partial_kits else ():
+        for kind in sorted({k for seen in run.seen.values() for k in seen.kinds}):
+            fewer = without_kind(where, kind, out / f"real-{where.name}-without-{kind}")
+            variants.append(_run(fewer, out, learning, seconds, f"{where.name} without {kind}: "))
+    run = pool(whole)
+    every = pool([run, *variants])
     lines = [HEADER, "|---|---|---|---|---|---|---|"]
-    lines += [_row(run, home, draws) for home in sorted(run.windows)]
+    lines += [_row(every, home, draws) for home in sorted(every.windows)]
     report = evaluate(run.labels, run.alerts, run.windows, draws)
-    return report, [*lines, "", "All of them, per alert type:", "", markdown(report)]
+    return report, [*lines, "", "All of them (whole kits), per alert type:", "", markdown(report)]
+
+
+def _run(where: Path, out: Path, learning: str, seconds: float, tag: str) -> Run:
+    alerts = replay(where, learning, out / f"real-{where.name}-alerts.jsonl")
+    return load(where, alerts, seconds, tag)
 
 
 def _row(run: Run, home: str, draws: int) -> str:

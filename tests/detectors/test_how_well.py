@@ -22,7 +22,10 @@ def write(where: Path, readings: list[ReadingRecord], labels: list[LabelRecord])
     lines = b"".join(msgspec.json.encode(x) + b"\n" for x in sorted(readings, key=lambda r: r.ts))
     (where / "readings.jsonl").write_bytes(lines)
     (where / "labels.jsonl").write_bytes(b"".join(msgspec.json.encode(x) + b"\n" for x in labels))
-    (where / "homes.json").write_text(json.dumps([{"home": "flat-1", "tz": "Europe/London"}]))
+    sensors = {r.sensor: r.kind for r in readings}
+    (where / "homes.json").write_text(
+        json.dumps([{"home": "flat-1", "tz": "Europe/London", "sensors": sensors}])
+    )
     return where
 
 
@@ -76,7 +79,8 @@ def test_without_wearables_drops_heart_rate_and_what_only_it_shows(tmp_path: Pat
     assert [r.sensor for r in read_readings(dest / "readings.jsonl")] == ["bed"]
     kept = [(lab.kind, lab.subject) for lab in read_records(dest / "labels.jsonl", LabelRecord)]
     assert kept == [("sensor_dead", "bed"), ("night_wandering", None)]
-    assert (dest / "homes.json").read_text() == (where / "homes.json").read_text()
+    kit = json.loads((dest / "homes.json").read_text())
+    assert kit == [{"home": "flat-1", "tz": "Europe/London", "sensors": {"bed": "bed"}}]
 
 
 def test_a_recorded_home_gets_its_row(tmp_path: Path) -> None:
@@ -85,7 +89,7 @@ def test_a_recorded_home_gets_its_row(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         app,
         ["--out", str(out), "--seeds", "", "--unseen", "", "--skip-stress-predict",
-         "--real", str(home), "--real-learning", "2d", "--draws", "10"],
+         "--real", str(home), "--real-learning", "2d", "--draws", "10", "--partial-kits"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     alerts = [a for a in read_records(out / "real-flat-alerts.jsonl", Alert)]
@@ -106,8 +110,12 @@ def test_a_recorded_home_gets_its_row(tmp_path: Path) -> None:
     assert cells[6].startswith(f"night_wandering {min(len(finds), 1)}/1 (")
     assert finds  # measured: found after 7 minutes; a row of nothing would prove little
     assert (out / "how-well-it-works.md").read_text() in result.output
+    for kind, kit in (("bed", "door, motion"), ("door", "bed, motion"), ("motion", "bed, door")):
+        row = next(line for line in result.output.splitlines() if f"flat without {kind}:" in line)
+        assert row.split("|")[3].strip() == kit
     report = json.loads((out / "how-well-it-works.json").read_text())["real homes"]
-    assert report["residents"] == 1 and report["kinds"]["stress"]["episodes"] == 0
+    assert report["residents"] == 1  # the whole kit only
+    assert report["kinds"]["stress"]["episodes"] == 0
 
 
 def test_a_cohort_is_simulated_replayed_and_scored_with_and_without_wearables(
