@@ -18,6 +18,7 @@ from detectors.evaluation.figures import Report, evaluate
 from detectors.evaluation.real_homes import real_homes
 from detectors.evaluation.runs import Run, load, pool, replay, say
 from detectors.evaluation.stress_predict import stress_predict
+from detectors.evaluation.summary import summary
 from detectors.evaluation.tables import fmt, markdown
 
 REPO = Path(__file__).resolve().parents[2]
@@ -48,24 +49,7 @@ class Plan:
 def run(plan: Plan) -> tuple[str, dict[str, Any]]:
     """Measure everything in ``plan``; the markdown and the reports as plain data."""
     plan.out.mkdir(parents=True, exist_ok=True)
-    lines: list[str] = []
-    reports: dict[str, Any] = {}
-    variants = [True, False] if plan.wearables_removed else [True]
-    runs = {(seed, worn): _cohort(plan, seed, worn) for seed in plan.seeds + plan.unseen
-            for worn in variants}  # fmt: skip
-    for worn in variants:
-        for name, seeds in (("tuned on", plan.seeds), ("unseen", plan.unseen)):
-            if not seeds:
-                continue
-            title = f"seeds {', '.join(map(str, seeds))} ({name}), " + (
-                "with wearables" if worn else "without wearables (heart rate removed)"
-            )
-            say(f"scoring {title}")
-            report = _score(pool([runs[(s, worn)] for s in seeds]), plan.draws)
-            reports[title] = msgspec.to_builtins(report)
-            lines += [f"### Simulated cohorts: {title}", "", markdown(report), ""]
-            if len(seeds) > 1:
-                lines += [*_per_seed(seeds, worn, runs), ""]
+    lines, reports = _cohorts(plan)
     if plan.stress_predict is not None:
         say("Stress-Predict")
         sp, sp_lines = stress_predict(plan.stress_predict, plan.out, 600.0, plan.draws)
@@ -96,6 +80,38 @@ def run(plan: Plan) -> tuple[str, dict[str, Any]]:
             f"scenario, replayed on the defaults (learning {plan.learning}). {head}"
         )
     return "\n".join([head, "", *lines]).rstrip() + "\n", reports
+
+
+def _cohorts(plan: Plan) -> tuple[list[str], dict[str, Any]]:
+    """The summary table, then a full table per group of seeds, with and without wearables."""
+    lines: list[str] = []
+    reports: dict[str, Any] = {}
+    scored: dict[tuple[str, bool], Report] = {}
+    variants = [True, False] if plan.wearables_removed else [True]
+    runs = {(seed, worn): _cohort(plan, seed, worn) for seed in plan.seeds + plan.unseen
+            for worn in variants}  # fmt: skip
+    for worn in variants:
+        for name, seeds in (("tuned on", plan.seeds), ("unseen", plan.unseen)):
+            if not seeds:
+                continue
+            title = f"seeds {', '.join(map(str, seeds))} ({name}), " + (
+                "with wearables" if worn else "without wearables (heart rate removed)"
+            )
+            say(f"scoring {title}")
+            report = scored[(name, worn)] = _score(
+                pool([runs[(s, worn)] for s in seeds]), plan.draws
+            )
+            reports[title] = msgspec.to_builtins(report)
+            lines += [f"### Simulated cohorts: {title}", "", markdown(report), ""]
+            if len(seeds) > 1:
+                lines += [*_per_seed(seeds, worn, runs), ""]
+    table = summary(*(scored.get(key) for key in _SUMMARY))
+    if table:
+        lines = ["### Summary", "", *table, "", *lines]
+    return lines, reports
+
+
+_SUMMARY = (("tuned on", True), ("unseen", True), ("tuned on", False), ("unseen", False))
 
 
 def _cohort(plan: Plan, seed: int, worn: bool) -> Run:

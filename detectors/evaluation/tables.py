@@ -43,6 +43,10 @@ def markdown(report: Report) -> str:
             during.append(f"{name}: {where}")
     if during:
         rows += ["", "False alerts during (label under way; none = no label): " + "; ".join(during)]
+    outside = [f"{name} {k.outside}" for name, k in report.kinds.items() if k.outside]
+    if outside:
+        rows += ["", "Not judged (raised while learning, or about an episode over before the "
+                 "window): " + ", ".join(outside)]  # fmt: skip
     return "\n".join(rows)
 
 

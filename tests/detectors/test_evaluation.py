@@ -108,6 +108,9 @@ def test_only_the_judged_window_counts() -> None:
     k = figures(labels, alerts, "inactivity", windows)
     assert (k.episodes, k.found, k.false_alerts, k.outside) == (2, 1, 1, 3)
     assert k.false_per_resident_90d == 9.0  # 1 false / 10 days x 90
+    table = markdown(evaluate(labels, alerts, windows, draws=0))
+    assert "Not judged (raised while learning, or about an episode over before the window): " \
+        "inactivity 3" in table  # fmt: skip
 
 
 def test_the_random_alerter_is_reproducible_and_a_perfect_alerter_beats_it() -> None:
@@ -168,3 +171,20 @@ def test_windows_come_from_the_readings_after_learning(tmp_path: Path) -> None:
 def test_labels_without_a_subject_accept_any_alert_of_their_kind(subject: str | None) -> None:
     label = LabelRecord("h-1", "stress", T, T + 600)
     assert figures([label], [alert("stress", 60, subject=subject)], "stress").found == 1
+
+
+def test_the_summary_puts_unseen_and_no_wearable_figures_beside_the_main_ones() -> None:
+    from detectors.evaluation.summary import summary
+
+    labels = [LabelRecord("h-1", "sensor_dead", T, T + DAY, subject="bed")]
+    right = evaluate(labels, [alert("sensor_health", HOUR, subject="bed")], WINDOW, draws=5)
+    wrong = evaluate(labels, [alert("sensor_health", HOUR, subject="gateway")], WINDOW, draws=5)
+    lines = summary(right, wrong, None, wrong)
+    row = next(line for line in lines if line.startswith("| sensor_health |"))
+    assert row.startswith("| sensor_health | 1 | 1.00 (random ")
+    assert row.endswith("| 0.00, 0.00, 3.00 | n/a; 0.00, 3.00 |")  # 1 false / 30 days x 90
+    assert lines[-1] == (
+        "Sensor health names the right sensor or gateway: tuned 1.00 (of 1), unseen 0.00 "
+        "(of 1), unseen 0.00 (of 1)"
+    )
+    assert summary(None, right, None, None) == []
