@@ -19,7 +19,8 @@ PER_DAYS = 30.0  # a real home is watched for weeks: false alerts per home per 3
 
 HEADER = (
     "| home | days judged | sensor kinds | alerts by type | false alerts | "
-    f"false per {PER_DAYS:.0f} days | labelled episodes found (random alerter) |"
+    f"false per {PER_DAYS:.0f} days | false alerts during | labelled episodes found "
+    "(random alerter) |"
 )
 
 
@@ -48,7 +49,7 @@ def real_homes(
             variants.append(_run(fewer, out, learning, seconds, f"{where.name} without {kind}: "))
     run = pool(whole)
     every = pool([run, *variants])
-    lines = [HEADER, "|---|---|---|---|---|---|---|"]
+    lines = [HEADER, "|---|---|---|---|---|---|---|---|"]
     lines += [_row(every, home, draws) for home in sorted(every.windows)]
     report = evaluate(run.labels, run.alerts, run.windows, draws)
     return report, [*lines, "", "All of them (whole kits), per alert type:", "", markdown(report)]
@@ -66,6 +67,9 @@ def _row(run: Run, home: str, draws: int) -> str:
     report = evaluate(labels, alerts, {home: window}, draws)
     by_type = Counter(a.kind.value for a in alerts)
     false = sum(k.false_alerts for k in report.kinds.values())
+    during: Counter[str] = Counter()
+    for k in report.kinds.values():
+        during.update(k.false_during)
     rate = false / window.days * PER_DAYS if window.days else 0.0
     found = [
         f"{name} {k.found}/{k.episodes} ({k.chance.recall.mean * k.episodes:.1f})"
@@ -77,5 +81,6 @@ def _row(run: Run, home: str, draws: int) -> str:
     return (
         f"| {home} | {window.days:.1f} | {', '.join(run.seen[home].kinds)} | "
         f"{', '.join(f'{kind} {n}' for kind, n in sorted(by_type.items())) or 'none'} | "
-        f"{false} | {rate:.1f} | {'; '.join(found) or 'none labelled'} |"
+        f"{false} | {rate:.1f} | {', '.join(f'{lab} {n}' for lab, n in sorted(during.items()))} | "
+        f"{'; '.join(found) or 'none labelled'} |"
     )

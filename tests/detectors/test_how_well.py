@@ -107,7 +107,7 @@ def test_a_recorded_home_gets_its_row(tmp_path: Path) -> None:
         if a.kind == "night_wandering" and night <= a.detected_at <= night + 2 * HOUR
     ]
     assert cells[4] == str(len(judged) - len(finds))  # the rest find nothing labelled
-    assert cells[6].startswith(f"night_wandering {min(len(finds), 1)}/1 (")
+    assert cells[7].startswith(f"night_wandering {min(len(finds), 1)}/1 (")
     assert finds  # measured: found after 7 minutes; a row of nothing would prove little
     assert (out / "how-well-it-works.md").read_text() in result.output
     for kind, kit in (("bed", "door, motion"), ("door", "bed, motion"), ("motion", "bed, door")):
