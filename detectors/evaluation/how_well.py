@@ -52,7 +52,7 @@ def run(plan: Plan) -> tuple[str, dict[str, Any]]:
     lines, reports = _cohorts(plan)
     if plan.stress_predict is not None:
         say("Stress-Predict")
-        sp, sp_lines = stress_predict(plan.stress_predict, plan.out, 600.0, plan.draws)
+        sp, sp_lines = stress_predict(plan.stress_predict, plan.out, plan.draws)
         reports["stress-predict"] = msgspec.to_builtins(sp)
         lines += [
             "### Stress-Predict (real wrist heart rate, 10-minute learning)",

@@ -13,14 +13,14 @@ from detectors.evaluation.runs import Run, load, replay
 from detectors.evaluation.tables import fmt, minutes, spread
 from detectors.evaluation.targets import GRACE
 
-LEARNING = "10m"
+LEARNING, LEARNING_S = "10m", 600.0  # the rest before the first task
 STRESS = AlertKind.STRESS
 
 
-def stress_predict(data: Path, out: Path, learning: float, draws: int) -> tuple[Report, list[str]]:
+def stress_predict(data: Path, out: Path, draws: int) -> tuple[Report, list[str]]:
     """Replay the sessions in ``data``; the pooled report and the markdown lines."""
     alerts = replay(data, LEARNING, out / f"{data.name}-alerts.jsonl")
-    run = load(data, alerts, learning)
+    run = load(data, alerts, LEARNING_S)
     run.alerts = [a for a in run.alerts if a.kind == STRESS]
     grace = GRACE[STRESS] / 60
     lines = [

@@ -157,3 +157,22 @@ def test_bad_options_are_refused_by_name(tmp_path: Path, args: list[str], messag
     result = CliRunner().invoke(app, ["--out", str(tmp_path), *args])
     assert result.exit_code != 0
     assert message in str(result.exception)
+
+
+def test_stress_predict_gets_a_row_per_session_and_the_random_alerter(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["--out", str(tmp_path), "--seeds", "", "--unseen", "", "--draws", "20"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.output.splitlines() if line.startswith("| sp-")]
+    total = next(line for line in result.output.splitlines() if line.startswith("| all |"))
+    cells = [[c.strip() for c in row.strip("|").split("|")] for row in rows]
+    assert len(rows) == 11
+    every = [c.strip() for c in total.strip("|").split("|")]
+    for column in (1, 2, 3, 4, 5):  # tasks, found, found inside, repeats, false
+        assert int(every[column]) == sum(int(c[column]) for c in cells)
+    assert every[1] == "33"
+    assert "alerts inside a task:" in result.output and "per session" in result.output
+    report = json.loads((tmp_path / "how-well-it-works.json").read_text())["stress-predict"]
+    stress = report["kinds"]["stress"]
+    assert stress["found"] == int(every[2]) and stress["chance"]["draws"] == 20
