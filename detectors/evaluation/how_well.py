@@ -88,8 +88,11 @@ def _cohorts(plan: Plan) -> tuple[list[str], dict[str, Any]]:
     reports: dict[str, Any] = {}
     scored: dict[tuple[str, bool], Report] = {}
     variants = [True, False] if plan.wearables_removed else [True]
-    runs = {(seed, worn): _cohort(plan, seed, worn) for seed in plan.seeds + plan.unseen
-            for worn in variants}  # fmt: skip
+    runs: dict[tuple[int, bool], Run] = {}
+    for seed in plan.seeds + plan.unseen:
+        where = simulate(plan.out, seed, plan.homes, plan.days, plan.reuse)
+        for worn in variants:
+            runs[(seed, worn)] = _cohort(plan, where if worn else without_wearables(where), seed)
     for worn in variants:
         for name, seeds in (("tuned on", plan.seeds), ("unseen", plan.unseen)):
             if not seeds:
@@ -114,10 +117,7 @@ def _cohorts(plan: Plan) -> tuple[list[str], dict[str, Any]]:
 _SUMMARY = (("tuned on", True), ("unseen", True), ("tuned on", False), ("unseen", False))
 
 
-def _cohort(plan: Plan, seed: int, worn: bool) -> Run:
-    where = simulate(plan.out, seed, plan.homes, plan.days, plan.reuse)
-    if not worn:
-        where = without_wearables(where)
+def _cohort(plan: Plan, where: Path, seed: int) -> Run:
     alerts = replay(where, plan.learning, where / "alerts.jsonl")
     return load(where, alerts, plan.learning_s, tag=f"s{seed}-")
 

@@ -133,6 +133,7 @@ def test_a_cohort_is_simulated_replayed_and_scored_with_and_without_wearables(
     assert "Judged: 2 residents x 3.0 days after learning" in result.output
     assert result.output.count("Judged: 2 residents x ") == 2
     assert "random: recall" in result.output
+    assert result.output.count("simulating seed 41") == 1  # one simulation for both
     report = json.loads((out / "how-well-it-works.json").read_text())
     assert set(report) == {
         "seeds 41 (tuned on), with wearables",
