@@ -55,9 +55,11 @@ def main(
     bench: Annotated[bool, typer.Option(help="also run the replay benchmark")] = False,
 ) -> None:
     """Measure "How well it works" with the strict scorer."""
-    for where in real or []:
-        if not where.is_dir():
-            raise BadData(f"--real {where}: no such folder")
+    recordings = [("--real", where) for where in real or []]
+    if not skip_stress_predict:
+        recordings.append(("--stress-predict", stress_predict))
+    for option, where in recordings:
+        _check_recording(option, where)
     plan = Plan(
         out=out, homes=homes, days=days, seeds=_seeds(seeds), unseen=_seeds(unseen),
         learning=learning, learning_s=parse_duration(learning),
@@ -71,6 +73,18 @@ def main(
     (out / "how-well-it-works.md").write_text(text)
     (out / "how-well-it-works.json").write_text(json.dumps(reports, indent=2) + "\n")
     typer.echo(text)
+
+
+def _check_recording(option: str, where: Path | None) -> None:
+    """Refuse a folder that is not a recording now, not after an hour of simulating."""
+    if where is None or not where.is_dir():
+        raise BadData(f"{option} {where}: no such folder")
+    for name in ("readings.jsonl", "labels.jsonl"):
+        if not (where / name).is_file():
+            raise BadData(
+                f"{option} {where}: no {name} (a recording folder holds readings.jsonl, "
+                "labels.jsonl and, for local days and nights, homes.json)"
+            )
 
 
 def entry() -> None:

@@ -152,10 +152,16 @@ def test_a_cohort_is_simulated_replayed_and_scored_with_and_without_wearables(
         (["--real", "/nowhere/flat"], "--real /nowhere/flat: no such folder"),
         (["--seeds", "41,x"], "seeds '41,x' are not like 41,42"),
         (["--learning", "two weeks"], "two weeks"),
+        (["--real", "{tmp}"], "--real {tmp}: no readings.jsonl (a recording folder holds"),
+        (["--stress-predict", "{tmp}/sp"], "--stress-predict {tmp}/sp: no such folder"),
     ],
 )
 def test_bad_options_are_refused_by_name(tmp_path: Path, args: list[str], message: str) -> None:
-    result = CliRunner().invoke(app, ["--out", str(tmp_path), *args])
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    message = message.replace("{tmp}", str(tmp_path))
+    result = CliRunner().invoke(
+        app, ["--out", str(tmp_path / "out"), "--seeds", "", "--unseen", "", *args]
+    )
     assert result.exit_code != 0
     assert message in str(result.exception)
 
