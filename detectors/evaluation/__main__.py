@@ -55,7 +55,7 @@ def main(
     bench: Annotated[bool, typer.Option(help="also run the replay benchmark")] = False,
 ) -> None:
     """Measure "How well it works" with the strict scorer."""
-    recordings = [("--real", where) for where in real or []]
+    recordings: list[tuple[str, Path | None]] = [("--real", where) for where in real or []]
     if not skip_stress_predict:
         recordings.append(("--stress-predict", stress_predict))
     for option, where in recordings:
