@@ -81,6 +81,7 @@ def _row(run: Run, home: str, draws: int) -> str:
     return (
         f"| {home} | {window.days:.1f} | {', '.join(run.seen[home].kinds)} | "
         f"{', '.join(f'{kind} {n}' for kind, n in sorted(by_type.items())) or 'none'} | "
-        f"{false} | {rate:.1f} | {', '.join(f'{lab} {n}' for lab, n in sorted(during.items()))} | "
+        f"{false} | {rate:.1f} | "
+        f"{', '.join(f'{lab} {n}' for lab, n in sorted(during.items())) or 'none'} | "
         f"{'; '.join(found) or 'none labelled'} |"
     )
