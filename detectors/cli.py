@@ -16,7 +16,8 @@ from carewatch.records import LabelRecord, ReadingRecord, read_readings, read_re
 from detectors.config import EngineConfig
 from detectors.engine import Engine
 from detectors.evaluation import evaluate as score
-from detectors.evaluation import markdown
+from detectors.evaluation import judged, markdown, scan
+from detectors.evaluation.chance import DRAWS
 
 TICK_EVERY = 60.0  # seconds of event time between watermark ticks during a replay
 _UNITS = {"s": 1.0, "m": 60.0, "h": 3_600.0, "d": 86_400.0}
@@ -127,19 +128,31 @@ def replay(
 def evaluate(
     labels: Annotated[Path, typer.Option("--labels", help="ground-truth labels JSON Lines")],
     alerts: Annotated[Path, typer.Option("--alerts", help="alerts JSON Lines from replay")],
+    readings: Annotated[
+        Path | None,
+        typer.Option(
+            "--readings", help="the readings replayed (default: readings.jsonl beside LABELS)"
+        ),
+    ] = None,
+    learning_period: Annotated[
+        str, typer.Option("--learning-period", help="as replayed; judged from its end, e.g. 14d")
+    ] = "14d",
+    draws: Annotated[
+        int, typer.Option("--draws", min=0, help="random alerters to score as the baseline")
+    ] = DRAWS,
     out: Annotated[Path | None, typer.Option("--out", help="write the report as JSON")] = None,
-    residents: Annotated[
-        int | None, typer.Option("--residents", help="residents watched (default: homes seen)")
-    ] = None,
-    days: Annotated[
-        float | None, typer.Option("--days", help="days watched (default: span of the data)")
-    ] = None,
 ) -> None:
-    """Per alert type: episodes, detected, recall, precision, false alerts, delays."""
-    for path in (labels, alerts):
+    """Per alert type: recall, precision, repeats, false alerts per resident per 90 days
+    judged (each home from the end of learning to its last reading), delays, and a random
+    alerter as frequent beside each figure."""
+    readings = readings or labels.with_name("readings.jsonl")
+    for path in (labels, alerts, readings):
         if not path.is_file():
-            raise BadData(f"{path}: no such file")
-    report = score(read_records(labels, LabelRecord), read_records(alerts, Alert), residents, days)
+            raise BadData(f"{path}: no such file" + (" (--readings)" if path == readings else ""))
+    windows = judged(scan(readings), parse_duration(learning_period))
+    report = score(
+        read_records(labels, LabelRecord), read_records(alerts, Alert), windows, draws=draws
+    )
     typer.echo(markdown(report))
     if out is not None:
         out.write_bytes(msgspec.json.format(msgspec.json.encode(report), indent=2) + b"\n")

@@ -62,14 +62,26 @@ def test_replay_then_evaluate(simulated: Path, tmp_path: Path) -> None:
 
     result = CliRunner().invoke(
         app, ["evaluate", "--labels", str(simulated / "labels.jsonl"), "--alerts", str(alerts),
-              "--out", str(report)],
+              "--learning-period", "4d", "--draws", "20", "--out", str(report)],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "| stress |" in result.output
-    figures = json.loads(report.read_text())["kinds"]
+    assert "3 residents x 10.0 days after learning = 30 resident-days" in result.output
+    written = json.loads(report.read_text())
+    figures = written["kinds"]
+    assert 29.9 < written["resident_days"] <= 30.0
     assert figures["night_wandering"]["recall"] == 1.0
     assert figures["stress"]["recall"] == 1.0
     assert figures["stress"]["delay_median_min"] <= 10
+    assert figures["stress"]["chance"]["recall"]["mean"] < 0.5  # the random alerter, beside it
+
+
+def test_evaluate_needs_the_readings_for_the_span(simulated: Path, tmp_path: Path) -> None:
+    labels = tmp_path / "labels.jsonl"
+    labels.write_bytes((simulated / "labels.jsonl").read_bytes())
+    result = CliRunner().invoke(app, ["evaluate", "--labels", str(labels), "--alerts", str(labels)])
+    assert result.exit_code != 0
+    assert f"{tmp_path / 'readings.jsonl'}: no such file (--readings)" in str(result.exception)
 
 
 def test_replay_finds_the_time_zones_beside_the_readings(simulated: Path, tmp_path: Path) -> None:
