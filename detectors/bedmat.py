@@ -118,7 +118,11 @@ class BedTrust:
             "that rely on it are paused until it reads normally again. Check its position "
             "under the mattress and its battery."
         )
-        evidence: dict[str, Value] = {"subject": sensor, "problem": self.doubt, "bad_night_rate": self.bad.get()}
+        evidence: dict[str, Value] = {
+            "subject": sensor,
+            "problem": self.doubt,
+            "bad_night_rate": self.bad.get(),
+        }
         out.append(
             make_alert(
                 home.id, AlertKind.SENSOR_HEALTH, now, now, Severity.LOW, explanation, evidence
