@@ -37,6 +37,7 @@ class BedTrust:
         self.heard = False  # a bed sensor has spoken in this home
         self.doubt = ""  # why it is not trusted ("" while it is)
         self.bad = stats.EWMean(fading_factor=0.3)  # the rate of bad nights
+        self.bad.update(0.0)  # innocent until shown otherwise: one bad night is not enough
         self.hours = [0, 0, -1, -1]  # sign hours, motion hours, last of each counted
         self.bad_tonight = False
 

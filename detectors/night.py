@@ -5,12 +5,12 @@ their learnt sleep window (:mod:`detectors.sleep`: 10 minutes in bed in its core
 its early margin) and ends when they get up in the day part of it. A spell up in the
 night is wandering once it outlasts the home's usual night trips (:mod:`detectors.trips`:
 learnt with and without a flush, 6 to 20 minutes before a flush, 20 to 30 with one);
-the front door opening while they are up at night alerts at once. In a home with motion
-sensors a spell counts only while something stirs (two signs, none 15 minutes apart;
-a bed that says "out" over a still home has missed them asleep), timed from the first
-sign after a stillness. Up for an hour in the day part is getting up for the day. Nothing
-is raised until three main sleeps are learnt, nor while the bed sensor is in doubt
-(:mod:`detectors.bedmat`).
+the front door opening while they are up at night alerts at once. In a home with
+motion sensors a spell counts only while something stirs (two signs, none 15 minutes
+apart, or sat in the chair: a bed that says "out" over a still home has missed them
+asleep), timed from the first sign after a stillness. Up for an hour in the day part is
+getting up for the day. Nothing is raised until three main sleeps are learnt, nor while
+the bed sensor is in doubt (:mod:`detectors.bedmat`).
 """
 
 from typing import TYPE_CHECKING, Any
@@ -161,7 +161,8 @@ class NightWatch:
             return
         if self.alerted or not self._armed(home):
             return
-        if home.has_motion and (now - self.last_sign >= QUIET or self.signs < 2):
+        still = now - self.last_sign >= QUIET and not home.in_chair  # (sitting up is up)
+        if home.has_motion and (still or self.signs < 2):
             return  # nothing stirs: asleep, whatever the bed says
         has_toilet = any(s.kind is Kind.TOILET for s in home.sensors.values())
         limit = self.trips.limit(self.toilet, has_toilet, home.cfg)

@@ -92,6 +92,8 @@ class SleepWindow:
         if in_bed:
             if self.until and ts - self.until >= MERGE:
                 self._close()
+            if not self.until and ts - self.since > MAIN_MAX:
+                self.since = 0.0  # "in" again after a day "in": it missed the rising
             self.since = self.since or ts
             self.until = 0.0
         elif self.since:

@@ -1,11 +1,12 @@
 """How long this home's ordinary night trips last, with and without a toilet flush.
 
-Two river ``Quantile`` (90th percentile) of the night's completed trips out of bed: the
-time up *before a flush* (a whole trip with none, or the minutes to the flush of one
-with a flush: both are "up, no flush yet" in an ordinary trip), and the length of trips
-*with a flush*. A spell up alerts past 1.5 x the learnt quantile, kept between a floor
-and a ceiling. Until six trips are learnt the floors hold, except that a home without a
-toilet sensor waits the with-flush floor: there any trip may be a toilet visit.
+Two river ``RollingQuantile`` (90th percentile, exact over the last 60 trips: a home
+makes a few trips a night, too few for a streaming estimate) of its completed night
+trips: the time up *before a flush* (a whole trip with none, or the minutes to the flush
+of one with a flush: both are "up, no flush yet" in an ordinary trip), and the length of
+trips *with a flush*. A spell up alerts past 1.5 x the learnt quantile, kept between a
+floor and a ceiling. Until six trips are learnt the floors hold, except that a home
+without a toilet sensor waits the with-flush floor: there any trip may be a toilet visit.
 """
 
 from river import stats
@@ -13,6 +14,7 @@ from river import stats
 from detectors.config import MINUTE, EngineConfig
 
 Q = 0.9
+KEPT = 60  # the last trips the quantile is taken over (a month or two)
 MARGIN = 1.5  # an ordinary trip's high quantile times this is still ordinary
 MIN_TRIPS = 6  # trips learnt before the quantile counts
 FLUSHED_CEILING = 30 * MINUTE  # a flush never excuses more than this
@@ -34,8 +36,8 @@ class TripLengths:
     """
 
     def __init__(self) -> None:
-        self.before_flush = stats.Quantile(Q)
-        self.with_flush = stats.Quantile(Q)
+        self.before_flush = stats.RollingQuantile(Q, window_size=KEPT)
+        self.with_flush = stats.RollingQuantile(Q, window_size=KEPT)
         self.counts = [0, 0]  # trips learnt: before a flush, with a flush
 
     def learn_one(self, length: float, flush_after: float | None) -> None:
