@@ -9,8 +9,9 @@ the front door opening while they are up at night alerts at once. In a home with
 motion sensors a spell counts only while something stirs (two signs, none 15 minutes
 apart, or sat in the chair: a bed that says "out" over a still home has missed them
 asleep), timed from the first sign after a stillness. Up for an hour in the day part is
-getting up for the day. Nothing is raised until three main sleeps are learnt, nor while
-the bed sensor is in doubt (:mod:`detectors.bedmat`).
+getting up for the day, and no spell alerts once the day part has begun. Nothing is
+raised until three main sleeps are learnt, nor while the bed sensor is in doubt
+(:mod:`detectors.bedmat`).
 """
 
 from typing import TYPE_CHECKING, Any
@@ -154,12 +155,13 @@ class NightWatch:
             return
         if not self.out_since:
             return
-        if now - self.out_since >= STAY_UP and self._part(home, now) == "day":
+        daytime = self._part(home, now) == "day"  # their day has begun: up early, not astray
+        if daytime and now - self.out_since >= STAY_UP:
             self.in_night = False  # up for the day after all
             self.got_up = self.out_since
             self.out_since = 0.0
             return
-        if self.alerted or not self._armed(home):
+        if self.alerted or daytime or not self._armed(home):
             return
         still = now - self.last_sign >= QUIET and not home.in_chair  # (sitting up is up)
         if home.has_motion and (still or self.signs < 2):
