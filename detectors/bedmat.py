@@ -27,7 +27,7 @@ STUCK_AFTER = 16 * HOUR
 SIGN_HOURS, MOTION_HOURS = 5, 10  # hours with signs of being up that contradict "in bed"
 ASLEEP_UNSEEN = 3 * HOUR  # the home this still in the night, and the bed says empty
 BAD, GOOD = 0.5, 0.2  # bad-night rate at which trust is lost, and regained
-STUCK, MISSES = "stuck", "misses"
+STUCK, UNSTUCK, MISSES = "stuck", "unstuck", "misses"
 
 
 class BedTrust:
@@ -47,8 +47,10 @@ class BedTrust:
         return not self.doubt
 
     def on_bed(self) -> None:
-        """The bed sensor spoke: it is not stuck since."""
+        """The bed sensor spoke: it is not stuck since (but trusted after a normal night)."""
         self.heard = True
+        if self.doubt == STUCK:
+            self.doubt = UNSTUCK
         self.hours = [0, 0, -1, -1]
 
     def silent_out(self) -> None:
@@ -75,8 +77,9 @@ class BedTrust:
                 hours[index + 2] = hour
                 hours[index] += 1
         stuck = hours[0] >= SIGN_HOURS or hours[1] >= MOTION_HOURS
-        if stuck and now - home.bed_at >= STUCK_AFTER and self.doubt != STUCK:
+        if stuck and now - home.bed_at >= STUCK_AFTER and self.doubt not in (STUCK, UNSTUCK):
             self.doubt = STUCK
+            home.in_bed = False  # its "in bed" is void: movement counts as someone up again
             hours_in = (now - home.bed_at) / HOUR
             self._report(
                 home,
@@ -95,7 +98,7 @@ class BedTrust:
         if now - home.first_ts < home.cfg.health_learning:
             return
         rate = self.bad.get()
-        if (self.doubt == STUCK and learnt) or (self.doubt == MISSES and rate < GOOD):
+        if (self.doubt == UNSTUCK and learnt) or (self.doubt == MISSES and rate < GOOD):
             self.doubt = ""
         elif not self.doubt and rate >= BAD:
             self.doubt = MISSES
