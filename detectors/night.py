@@ -6,12 +6,12 @@ its early margin) and ends when they get up in the day part of it. A spell up in
 night is wandering once it outlasts the home's usual night trips (:mod:`detectors.trips`:
 learnt with and without a flush, 6 to 20 minutes before a flush, 20 to 30 with one);
 the front door opening while they are up at night alerts at once. In a home with
-motion sensors a spell counts only while something stirs (two signs, none 15 minutes
-apart, or sat in the chair: a bed that says "out" over a still home has missed them
-asleep), timed from the first sign after a stillness. Up for an hour in the day part is
-getting up for the day, and no spell alerts once the day part has begun. Nothing is
-raised until three main sleeps are learnt, nor while the bed sensor is in doubt
-(:mod:`detectors.bedmat`).
+motion sensors a spell counts only while something stirs (three signs, none 15 minutes
+apart, or sat in the chair; the motion sensor that sees them turn over in bed counts for
+nothing): a bed that says "out" over a still home has missed them asleep. It is timed
+from the first sign after a stillness. Up for an hour in the day part is getting up for
+the day, and no spell alerts once the day part has begun. Nothing is raised until three
+main sleeps are learnt, nor while the bed sensor is in doubt (:mod:`detectors.bedmat`).
 """
 
 from typing import TYPE_CHECKING, Any
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 STAY_UP = 60 * MINUTE  # up this long in the day part = got up for the day
 SETTLE = 10 * MINUTE  # in bed this long in the core of their night = the night began
 QUIET = 15 * MINUTE  # nothing stirring this long while "up": asleep after all
+SIGNS = 3  # signs of someone up before a spell counts (turning over in bed sets off one)
 SILENT_OUT = 20 * MINUTE  # "out of bed" this long with nothing stirring: the bed missed them
 
 
@@ -53,21 +54,31 @@ class NightWatch:
         self.window = SleepWindow()
         self.trips = TripLengths()
         self.bed = BedTrust()
+        self.stirs: dict[str, int] = {}  # motion per sensor while asleep in bed
+        self.bedside = ""  # the sensor that sees them turn over in bed (the most stirs)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(EngineConfig())  # type: ignore[misc]  # a checkpoint from before some
         self.__dict__.update(state)
 
+    def stir(self, sensor: str) -> None:
+        """Motion while they are in bed at night: a sensor that sees the bed."""
+        count = self.stirs[sensor] = self.stirs.get(sensor, 0) + 1
+        if count > self.stirs.get(self.bedside, 0):
+            self.bedside = sensor
+
     def on_event(self, home: "Home", kind: Kind, ts: float, value: float, out: "Output") -> None:
         """Follow bed, motion, toilet and door through the night."""
         if kind is Kind.BED:
-            self.window.bed(ts, value == 1.0)
             self.bed.on_bed()
             if value == 1.0:
                 self._to_bed(home, ts)
             else:
                 self._out_of_bed(home, ts)
+            self.window.bed(ts, value == 1.0, astray=bool(self.out_since))
         elif self.out_since:
+            if kind is Kind.MOTION and home.motion_sensor == self.bedside:
+                return  # turning over in bed sets it off too: not a sign of someone up
             if ts - self.last_sign >= QUIET:  # still since: the bed missed them asleep
                 self.up_since, self.signs, self.toilet, self.flush_at = ts, 0, False, 0.0
             self.last_sign = ts
@@ -164,7 +175,7 @@ class NightWatch:
         if self.alerted or daytime or not self._armed(home):
             return
         still = now - self.last_sign >= QUIET and not home.in_chair  # (sitting up is up)
-        if home.has_motion and (still or self.signs < 2):
+        if home.has_motion and (still or self.signs < SIGNS):
             return  # nothing stirs: asleep, whatever the bed says
         has_toilet = any(s.kind is Kind.TOILET for s in home.sensors.values())
         limit = self.trips.limit(self.toilet, has_toilet, home.cfg)

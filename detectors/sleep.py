@@ -1,9 +1,10 @@
 """The resident's sleep window, learnt from the bed sensor at whatever hours they keep.
 
-Bed spells less than an hour apart are one sleep. Once a day (half a day after their
-usual mid-sleep, when they are most likely up) the longest sleep of 3 to 16 hours that
-ended since the last look is taken as the main sleep, and its start and end teach two
-usual times of day, on the circle (a late riser asleep 02:00 to 11:00 and an afternoon
+Bed spells less than an hour apart are one sleep (three hours when they were up in the
+night: a sleepless spell does not split it). Once a day (half a day after their usual
+mid-sleep, when they are most likely up) the longest sleep of 3 to 16 hours that ended
+since the last look is taken as the main sleep, and its start and end teach two usual
+times of day, on the circle (a late riser asleep 02:00 to 11:00 and an afternoon
 sleeper alike). Shorter sleeps are naps; longer "sleeps" are a bed sensor stuck pressed.
 From these the day splits into three parts: the *core* of the night (from shortly
 before the usual start to the morning boundary), its *early* margin (an evening in bed
@@ -17,6 +18,7 @@ from detectors.config import DAY, HOUR, MINUTE
 
 CIRCLE = 1440.0  # minutes in a day
 MERGE = 60 * MINUTE  # out of bed less than this: the same sleep
+NIGHT_MERGE = 3 * HOUR  # … or this, up in the night (a sleepless spell splits no night)
 MAIN_MIN = 3 * HOUR  # shorter than this is a nap, never the main sleep
 MAIN_MAX = 16 * HOUR  # "asleep" longer than this is a sensor stuck pressed, not a sleep
 MIN_NIGHTS = 3  # main sleeps learnt before the window is the resident's own
@@ -79,6 +81,7 @@ class SleepWindow:
         self.end = ClockTime()
         self.since = 0.0  # the sleep going on began (0: none)
         self.until = 0.0  # … and they last got out of bed (0: in bed now)
+        self.astray = False  # … that in the night (a spell up, not the morning)
         self.best = (0.0, 0.0)  # the longest sleep since the last review
         self.review_at = 0.0
 
@@ -87,10 +90,10 @@ class SleepWindow:
         """Enough main sleeps learnt for the window to be the resident's own."""
         return self.start.count >= MIN_NIGHTS
 
-    def bed(self, ts: float, in_bed: bool) -> None:
-        """The bed sensor said in (or out) at ``ts``."""
+    def bed(self, ts: float, in_bed: bool, astray: bool = False) -> None:
+        """The bed sensor said in (or out) at ``ts``; ``astray``: out in the night, not risen."""
         if in_bed:
-            if self.until and ts - self.until >= MERGE:
+            if self.until and ts - self.until >= self._merge():
                 self._close()
             if not self.until and ts - self.since > MAIN_MAX:
                 self.since = 0.0  # "in" again after a day "in": it missed the rising
@@ -98,6 +101,10 @@ class SleepWindow:
             self.until = 0.0
         elif self.since:
             self.until = ts
+            self.astray = astray
+
+    def _merge(self) -> float:
+        return NIGHT_MERGE if self.astray else MERGE
 
     def _close(self) -> None:
         length = self.until - self.since
@@ -107,7 +114,7 @@ class SleepWindow:
 
     def review(self, cal: LocalCalendar, now: float) -> bool | None:
         """Once a day, learn the main sleep: whether one was learnt (None: not the time)."""
-        if self.until and now - self.until >= MERGE:
+        if self.until and now - self.until >= self._merge():
             self._close()
         if now < self.review_at:
             return None

@@ -82,7 +82,7 @@ def test_a_stuck_bed_sensor_is_reported_once_and_the_night_rules_wait_for_it() -
 
 def test_a_bed_sensor_that_misses_the_night_is_reported_once_and_raises_no_night_spell() -> None:
     life = Life()
-    readings = life.live([Day()] * 14 + [Day(wander=(2.0, 45.0, False)), Day()])
+    readings = life.live([Day()] * 17 + [Day(wander=(2.0, 45.0, False)), Day()])
     for day in range(8, 11):  # "out of bed" 01:00 to 02:30 while nothing stirs
         readings.append(ReadingRecord("h-1", "bed", Kind.BED, life.at(day, 25.0), 0.0))
         readings.append(ReadingRecord("h-1", "bed", Kind.BED, life.at(day, 26.5), 1.0))
@@ -92,7 +92,7 @@ def test_a_bed_sensor_that_misses_the_night_is_reported_once_and_raises_no_night
     assert report.evidence["problem"] == "misses"
     assert "paused until it reads normally again" in report.explanation
     [alert] = outcome.of("night_wandering")  # trusted again after good nights: found
-    assert alert.detected_at >= life.at(15, 2.0)
+    assert alert.detected_at >= life.at(18, 2.0)
 
 
 def test_a_checkpoint_from_before_the_sleep_window_restores() -> None:
