@@ -7,11 +7,12 @@ night is wandering once it outlasts the home's usual night trips (:mod:`detector
 learnt with and without a flush, 6 to 20 minutes before a flush, 20 to 30 with one);
 the front door opening while they are up at night alerts at once. In a home with
 motion sensors a spell counts only while something stirs (three signs, none 15 minutes
-apart, or sat in the chair; the motion sensor that sees them turn over in bed counts for
-nothing): a bed that says "out" over a still home has missed them asleep. It is timed
-from the first sign after a stillness. Up for an hour in the day part is getting up for
-the day, and no spell alerts once the day part has begun. Nothing is raised until three
-main sleeps are learnt, nor while the bed sensor is in doubt (:mod:`detectors.bedmat`).
+apart, or sat in the chair; the motion sensor that sees them turn over in bed counts only
+when it fires twice within 2 minutes): a bed that says "out" over a still home has
+missed them asleep. It is timed from the first sign after a stillness. Up for an hour in
+the day part is getting up for the day, and no spell alerts once the day part has begun.
+Nothing is raised until three main sleeps are learnt, nor while the bed sensor is in
+doubt (:mod:`detectors.bedmat`).
 """
 
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 STAY_UP = 60 * MINUTE  # up this long in the day part = got up for the day
 SETTLE = 10 * MINUTE  # in bed this long in the core of their night = the night began
 QUIET = 15 * MINUTE  # nothing stirring this long while "up": asleep after all
+BUSY = 2 * MINUTE  # the bedside sensor twice this close: someone moving about the room
 SIGNS = 3  # signs of someone up before a spell counts (turning over in bed sets off one)
 SILENT_OUT = 20 * MINUTE  # "out of bed" this long with nothing stirring: the bed missed them
 
@@ -56,6 +58,7 @@ class NightWatch:
         self.bed = BedTrust()
         self.stirs: dict[str, int] = {}  # motion per sensor while asleep in bed
         self.bedside = ""  # the sensor that sees them turn over in bed (the most stirs)
+        self.bedside_at = 0.0  # … and when it last fired while they were out of bed
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(EngineConfig())  # type: ignore[misc]  # a checkpoint from before some
@@ -78,7 +81,9 @@ class NightWatch:
             self.window.bed(ts, value == 1.0, astray=bool(self.out_since))
         elif self.out_since:
             if kind is Kind.MOTION and home.motion_sensor == self.bedside:
-                return  # turning over in bed sets it off too: not a sign of someone up
+                busy, self.bedside_at = ts - self.bedside_at < BUSY, ts
+                if not busy:
+                    return  # turning over in bed sets it off once: not a sign of someone up
             if ts - self.last_sign >= QUIET:  # still since: the bed missed them asleep
                 self.up_since, self.signs, self.toilet, self.flush_at = ts, 0, False, 0.0
             self.last_sign = ts
