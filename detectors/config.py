@@ -33,9 +33,9 @@ class EngineConfig:
     dehydration_window_h: int = 48  # an hour teaches the usual day this long after it ends
 
     # night wandering
-    night_min_in_bed: float = 30 * MINUTE  # in bed this long in the evening = the night began
-    wander_after: float = 6 * MINUTE  # out of bed at night this long without a toilet visit
-    wander_toilet_after: float = 20 * MINUTE  # … or this long even with one
+    night_min_in_bed: float = 30 * MINUTE  # in bed this long in the window's early margin
+    wander_after: float = 6 * MINUTE  # up at night before a flush: the learnt limit's floor
+    wander_toilet_after: float = 20 * MINUTE  # … its ceiling, and the floor with a flush
     wander_wake_margin: float = 60 * MINUTE  # night ends at usual wake - max(this, 3 sd)
 
     # stress (heart rate at rest)

@@ -384,6 +384,8 @@ class Home:
         if not self.in_bed:  # turning over in bed is not being up
             self.inactivity.on_activity(self, ts)
             self.last_activity = ts
+        elif self.night.in_night:
+            self.night.stir(sensor)  # … and it shows which sensor sees the bed
         self._motion(sensor, ts)
         self._rest_span()
         if self.night.out_since:  # the night watch counts motion only while they are up

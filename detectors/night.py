@@ -1,60 +1,96 @@
-"""Night wandering: out of bed at night for longer than a toilet trip, or out of the door.
+"""Night wandering: up in the night for longer than this home's usual trip, or out of the door.
 
-Rule (docs/detectors.md): the night begins when the resident has been in bed for 30
-minutes in the evening and ends at their usual wake time (learnt with river) minus
-max(60 minutes, 3 sd). A spell out of bed in the night is wandering once it lasts 6
-minutes with no toilet flush, or 20 minutes even with one; the front door opening while
-they are up at night alerts at once. A normal trip (bed, bathroom, flush, back to bed)
-is over before either. Up for an hour after the morning boundary is getting up for the
-day, not wandering.
+Rule (docs/detectors.md): the night begins when the resident settles into bed inside
+their learnt sleep window (:mod:`detectors.sleep`: 10 minutes in bed in its core, 30 in
+its early margin) and ends when they get up in the day part of it. A spell up in the
+night is wandering once it outlasts the home's usual night trips (:mod:`detectors.trips`:
+learnt with and without a flush, 6 to 20 minutes before a flush, 20 to 30 with one);
+the front door opening while they are up at night alerts at once. In a home with
+motion sensors a spell counts only while something stirs (three signs, none 15 minutes
+apart, or sat in the chair; the motion sensor that sees them turn over in bed counts only
+when it fires twice within 2 minutes): a bed that says "out" over a still home has
+missed them asleep. It is timed from the first sign after a stillness. Up for an hour in
+the day part is getting up for the day, and no spell alerts once the day part has begun.
+Nothing is raised until three main sleeps are learnt, nor while the bed sensor is in
+doubt (:mod:`detectors.bedmat`).
 """
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from carewatch.protocol import AlertKind, Kind, Severity
 from detectors.alerts import make_alert
 from detectors.baselines import Normal
+from detectors.bedmat import STUCK, BedTrust
 from detectors.config import MINUTE, EngineConfig
+from detectors.sleep import SleepWindow
+from detectors.trips import FLUSHED_CEILING, TripLengths
 
 if TYPE_CHECKING:
     from detectors.home import Home, Output
 
-EVENING_FROM = 18 * 60.0  # minutes after midnight: going to bed after this starts a night
-EARLY_BEFORE = 4 * 60.0  # … or before this (a late night)
-DEFAULT_WAKE = 5 * 60.0  # morning boundary until the wake time is learnt
-STAY_UP = 60 * MINUTE  # up this long in the morning = got up for the day
+STAY_UP = 60 * MINUTE  # up this long in the day part = got up for the day
+SETTLE = 10 * MINUTE  # in bed this long in the core of their night = the night began
+QUIET = 15 * MINUTE  # nothing stirring this long while "up": asleep after all
+BUSY = 2 * MINUTE  # the bedside sensor twice this close: someone moving about the room
+SIGNS = 3  # signs of someone up before a spell counts (turning over in bed sets off one)
+SILENT_OUT = 20 * MINUTE  # "out of bed" this long with nothing stirring: the bed missed them
 
 
 class NightWatch:
-    """The night state machine of one home, and its learnt wake time."""
+    """The night state machine of one home, its sleep window, trips and bed sensor trust."""
 
     def __init__(self, config: EngineConfig) -> None:
         self.in_night = False
         self.bed_in = 0.0
-        self.out_since = 0.0
+        self.out_since = 0.0  # out of bed in the night since (0: in bed, or not the night)
+        self.up_since = 0.0  # the current run of signs of someone up began
+        self.last_sign = 0.0
+        self.signs = 0
         self.toilet = False
+        self.flush_at = 0.0
         self.rooms = 0
         self.alerted = False
         self.door_alerted = False
         self.got_up = 0.0  # a morning get-up waiting to be confirmed
         self.wake = Normal(fading=0.1, prior_mean=7 * 60.0, prior_sd=45.0, floor_sd=15.0)
+        self.window = SleepWindow()
+        self.trips = TripLengths()
+        self.bed = BedTrust()
+        self.stirs: dict[str, int] = {}  # motion per sensor while asleep in bed
+        self.bedside = ""  # the sensor that sees them turn over in bed (the most stirs)
+        self.bedside_at = 0.0  # … and when it last fired while they were out of bed
 
-    def wake_boundary(self, margin: float) -> float:
-        """Minutes after midnight from which getting up is the morning, not the night."""
-        if self.wake.count < 5:
-            return DEFAULT_WAKE
-        return self.wake.get() - max(3.0 * self.wake.sd(), margin / MINUTE)
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(EngineConfig())  # type: ignore[misc]  # a checkpoint from before some
+        self.__dict__.update(state)
+
+    def stir(self, sensor: str) -> None:
+        """Motion while they are in bed at night: a sensor that sees the bed."""
+        count = self.stirs[sensor] = self.stirs.get(sensor, 0) + 1
+        if count > self.stirs.get(self.bedside, 0):
+            self.bedside = sensor
 
     def on_event(self, home: "Home", kind: Kind, ts: float, value: float, out: "Output") -> None:
         """Follow bed, motion, toilet and door through the night."""
         if kind is Kind.BED:
+            self.bed.on_bed()
             if value == 1.0:
                 self._to_bed(home, ts)
             else:
                 self._out_of_bed(home, ts)
+            self.window.bed(ts, value == 1.0, astray=bool(self.out_since))
         elif self.out_since:
+            if kind is Kind.MOTION and home.motion_sensor == self.bedside:
+                busy, self.bedside_at = ts - self.bedside_at < BUSY, ts
+                if not busy:
+                    return  # turning over in bed sets it off once: not a sign of someone up
+            if ts - self.last_sign >= QUIET:  # still since: the bed missed them asleep
+                self.up_since, self.signs, self.toilet, self.flush_at = ts, 0, False, 0.0
+            self.last_sign = ts
+            self.signs += 1
             if kind is Kind.TOILET:
                 self.toilet = True
+                self.flush_at = self.flush_at or ts
             elif kind is Kind.MOTION:
                 self.rooms += 1
             elif kind is Kind.DOOR and value == 1.0:
@@ -64,6 +100,7 @@ class NightWatch:
         if self.out_since:
             if self.in_night:
                 home.tally.night_episode(self.out_since, ts)
+                self._learn_trip(home, ts)
             self.out_since = 0.0
         if self.got_up and ts - self.got_up < STAY_UP:
             self.in_night = True  # back to bed soon after an early rise: still the night
@@ -71,25 +108,36 @@ class NightWatch:
         if not self.in_night:
             self.bed_in = ts
 
+    def _learn_trip(self, home: "Home", ts: float) -> None:
+        if not self.signs:
+            if home.has_motion and ts - self.out_since >= SILENT_OUT:
+                self.bed.silent_out()
+            return
+        length = ts - self.up_since
+        if not self.alerted and length <= FLUSHED_CEILING:
+            self.trips.learn_one(length, self.flush_at - self.up_since if self.toilet else None)
+
     def _out_of_bed(self, home: "Home", ts: float) -> None:
         if not self.in_night:
             self.bed_in = 0.0
             return
-        minutes = home.cal.minutes(ts)
-        if EARLY_BEFORE / 2 < minutes < 12 * 60 and minutes >= self.wake_boundary(
-            home.cfg.wander_wake_margin
-        ):
+        if self._part(home, ts) == "day":
             self.in_night = False
             self.got_up = ts
             return
-        self.out_since = ts
-        self.toilet = False
-        self.rooms = 0
-        self.alerted = False
-        self.door_alerted = False
+        self.out_since = self.up_since = self.last_sign = ts
+        self.signs = self.rooms = 0
+        self.toilet = self.alerted = self.door_alerted = False
+        self.flush_at = 0.0
+
+    def _part(self, home: "Home", ts: float) -> str:
+        return self.window.part(home.cal.minutes(ts), home.cfg.wander_wake_margin / MINUTE)
+
+    def _armed(self, home: "Home") -> bool:
+        return not home.learning and self.window.ready and self.bed.trusted
 
     def _door(self, home: "Home", ts: float, out: "Output") -> None:
-        if not self.in_night or self.door_alerted or home.learning:
+        if not self.in_night or self.door_alerted or not self._armed(home):
             return
         self.door_alerted = self.alerted = True
         explanation = (
@@ -110,44 +158,62 @@ class NightWatch:
         )
 
     def check(self, home: "Home", now: float, out: "Output") -> None:
-        """Start or end the night with time; alert on a long spell out of bed."""
-        cfg = home.cfg
+        """Learn the window, judge the bed sensor, start or end the night; alert on a long spell."""
+        learnt = self.window.review(home.cal, now)
+        if learnt is not None:
+            self.bed.night_over(home, now, learnt, out)
+        self.bed.watch(home, now, lambda ts: self._part(home, ts) == "core", out)
+        if self.bed.doubt == STUCK:
+            self.in_night, self.out_since = False, 0.0  # "in bed" tells nothing
+            return
         if not self.in_night:
-            if self.got_up and now - self.got_up >= STAY_UP:
-                self.wake.learn_one(home.cal.minutes(self.got_up))
-                self.got_up = 0.0
-            if home.in_bed and self.bed_in and now - self.bed_in >= cfg.night_min_in_bed:
-                minutes = home.cal.minutes(self.bed_in)
-                if minutes >= EVENING_FROM or minutes < EARLY_BEFORE:
-                    self.in_night = True
+            self._begin(home, now)
             return
         if not self.out_since:
             return
-        if (
-            now - self.out_since >= STAY_UP
-            and home.cal.minutes(now) >= self.wake_boundary(cfg.wander_wake_margin)
-            and home.cal.minutes(now) < 14 * 60
-        ):
+        daytime = self._part(home, now) == "day"  # their day has begun: up early, not astray
+        if daytime and now - self.out_since >= STAY_UP:
             self.in_night = False  # up for the day after all
             self.got_up = self.out_since
             self.out_since = 0.0
             return
-        if self.alerted or home.learning:
+        if self.alerted or daytime or not self._armed(home):
             return
-        limit = cfg.wander_toilet_after if self.toilet else cfg.wander_after
-        if now - self.out_since < limit:
+        still = now - self.last_sign >= QUIET and not home.in_chair  # (sitting up is up)
+        if home.has_motion and (still or self.signs < SIGNS):
+            return  # nothing stirs: asleep, whatever the bed says
+        has_toilet = any(s.kind is Kind.TOILET for s in home.sensors.values())
+        limit = self.trips.limit(self.toilet, has_toilet, home.cfg)
+        if now - self.up_since >= limit:
+            self._alert(home, now, limit, has_toilet, out)
+
+    def _begin(self, home: "Home", now: float) -> None:
+        if self.got_up and now - self.got_up >= STAY_UP:
+            self.wake.learn_one(home.cal.minutes(self.got_up))
+            self.got_up = 0.0
+        if not (home.in_bed and self.bed_in):
             return
+        part = self._part(home, self.bed_in)
+        settle = SETTLE if part == "core" else home.cfg.night_min_in_bed
+        if part != "day" and now - self.bed_in >= settle:
+            self.in_night = True
+
+    def _alert(
+        self, home: "Home", now: float, limit: float, has_toilet: bool, out: "Output"
+    ) -> None:
         self.alerted = True
-        minutes = (now - self.out_since) / MINUTE
+        minutes = (now - self.up_since) / MINUTE
+        if self.toilet:
+            visit = " after a toilet visit"
+        else:
+            visit = " with no toilet visit" if has_toilet else ""
         explanation = (
-            f"Up in the night: out of bed since {home.cal.hhmm(self.out_since)} "
-            f"({minutes:.0f} minutes), moving about the home"
-            + (" after a toilet visit" if self.toilet else " with no toilet visit")
-            + ". A usual night-time trip is back in bed within "
-            f"{limit / MINUTE:.0f} minutes."
+            f"Up in the night: out of bed since {home.cal.hhmm(self.up_since)} "
+            f"({minutes:.0f} minutes), moving about the home{visit}. Their usual night-time "
+            f"trip is back in bed within {limit / MINUTE:.0f} minutes."
         )
         evidence = {
-            "out_of_bed_since": self.out_since,
+            "out_of_bed_since": self.up_since,
             "minutes_out": minutes,
             "toilet_visit": self.toilet,
             "motion_triggers": self.rooms,
@@ -158,7 +224,7 @@ class NightWatch:
                 home.id,
                 AlertKind.NIGHT_WANDERING,
                 now,
-                self.out_since,
+                self.up_since,
                 Severity.MEDIUM,
                 explanation,
                 evidence,

@@ -27,7 +27,10 @@ class Day:
     drink_litres: float = 0.25
     toilets: int = 5
     night_trips: list[float] = field(default_factory=lambda: [3.0])  # toilet trips
+    trip_dwell: float = 120.0  # seconds in the bathroom on a night toilet trip
     wander: tuple[float, float, bool] | None = None  # (hour, minutes, door opened)
+    sit_up: tuple[float, float] | None = None  # (hour, minutes) up in the night in the chair
+    nap: tuple[float, float] | None = None  # (hour, hours) asleep in bed in the day
     stress: tuple[float, float, float] | None = None  # (hour, minutes, bpm rise)
     silence: tuple[float, float] | None = None  # (hour, hours): no sign of life
     out: tuple[float, float] | None = None  # (leave hour, back hour)
@@ -81,9 +84,11 @@ class Life:
             self.emit(t, f"motion-{room}", Kind.MOTION)
         return t + 5.0
 
-    def _toilet(self, t: float, back: str) -> float:
+    def _toilet(self, t: float, back: str, dwell: float = 120.0) -> float:
         t = self._walk(t, ("hall", "bathroom"))
-        t += 120.0
+        for moment in range(60, int(dwell), 60) if dwell > 120.0 else ():
+            self.emit(t + moment, "motion-bathroom", Kind.MOTION)  # a long stay shows
+        t += dwell
         self.emit(t, "toilet", Kind.TOILET)
         t += 20.0
         self.emit(t, "tap-bathroom", Kind.TAP, 0.4)
@@ -143,6 +148,9 @@ class Life:
             busy.append((self.at(d, day.out[0]), self.at(d, day.out[1]), "out"))
         if day.visitor is not None:
             busy.append((self.at(d, day.visitor[0]), self.at(d, day.visitor[1]), "visitor"))
+        if day.nap is not None:
+            start = self.at(d, day.nap[0])
+            busy.append((start, start + day.nap[1] * HOUR + 45 * MINUTE, "nap"))
         if day.silence is not None:
             start = self.at(d, day.silence[0])
             busy.append((start, start + day.silence[1] * HOUR, "silence"))
@@ -213,6 +221,15 @@ class Life:
             self.emit(end + 20.0, "door-front", Kind.DOOR, 0.0)
             self.heart(end, rest + 14)
             return end + 30.0
+        if what == "nap":
+            assert day.nap is not None
+            t = self._walk(t, ("hall", "bedroom"))
+            self.emit(t, "bed", Kind.BED, 1.0)
+            t += day.nap[1] * HOUR
+            self.emit(t, "bed", Kind.BED, 0.0)
+            for _ in range(10):  # then up and about for a while, no toilet
+                t = self._walk(t, ("hall", "kitchen", "lounge")) + 4 * MINUTE
+            return t
         assert day.silence is not None
         self.heart(t + 1.0, rest)  # lying still somewhere: a resting heart
         return t + day.silence[1] * HOUR
@@ -225,13 +242,21 @@ class Life:
         if day.wander is not None:
             h = day.wander[0]
             trips.append((self.at(d + 1, h) if h < 12 else self.at(d, h), "wander"))
+        if day.sit_up is not None:
+            h = day.sit_up[0]
+            trips.append((self.at(d + 1, h) if h < 12 else self.at(d, h), "sit"))
         for start, what in sorted(trips):
             if start <= asleep:
                 continue
             self.emit(start, "bed", Kind.BED, 0.0)
             self.heart(start, sleeping + 15)
             if what == "toilet":
-                t = self._toilet(start + 10.0, "bedroom")
+                t = self._toilet(start + 10.0, "bedroom", day.trip_dwell)
+            elif what == "sit":
+                assert day.sit_up is not None
+                t = self._walk(start + 10.0, ("hall", "lounge"))
+                self._sit(t, t + day.sit_up[1] * MINUTE, sleeping + 8)
+                t = self._walk(t + day.sit_up[1] * MINUTE, ("hall", "bedroom"))
             else:
                 assert day.wander is not None
                 t = start + 10.0

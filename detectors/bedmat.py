@@ -1,0 +1,134 @@
+"""Whether the bed sensor can be believed: does it agree with the home's other sensors?
+
+Two contradictions are scored. *Stuck*: it has said "in bed" for 16 hours while the
+other sensors show the resident up (signs of use, a chair, tap, toilet or door, in 5
+different hours, or motion in 10). *Misses*: on a night it says nobody is in bed (out
+of bed 20 minutes or more with nothing stirring anywhere, or never in bed while the
+home sleeps, 3 hours of stillness in the core of the night): a bad night, and a river
+``EWMean`` of bad nights at 0.5 or more (two in a row, three in four). Either is
+reported once as a sensor problem, and the night rules pause until it reads normally
+again: a whole normal night learnt after it came unstuck, or the bad-night rate back
+under 0.2.
+"""
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from river import stats
+
+from carewatch.protocol import AlertKind, Kind, Severity
+from detectors.alerts import Value, make_alert
+from detectors.config import HOUR
+
+if TYPE_CHECKING:
+    from detectors.home import Home, Output
+
+STUCK_AFTER = 16 * HOUR
+SIGN_HOURS, MOTION_HOURS = 5, 10  # hours with signs of being up that contradict "in bed"
+ASLEEP_UNSEEN = 3 * HOUR  # the home this still in the night, and the bed says empty
+BAD, GOOD = 0.5, 0.2  # bad-night rate at which trust is lost, and regained
+STUCK, UNSTUCK, MISSES = "stuck", "unstuck", "misses"
+
+
+class BedTrust:
+    """The bed sensor's standing with the rest of the home."""
+
+    def __init__(self) -> None:
+        self.heard = False  # a bed sensor has spoken in this home
+        self.doubt = ""  # why it is not trusted ("" while it is)
+        self.bad = stats.EWMean(fading_factor=0.3)  # the rate of bad nights
+        self.bad.update(0.0)  # innocent until shown otherwise: one bad night is not enough
+        self.hours = [0, 0, -1, -1]  # sign hours, motion hours, last of each counted
+        self.bad_tonight = False
+
+    @property
+    def trusted(self) -> bool:
+        """Whether the night rules may rely on the bed sensor."""
+        return not self.doubt
+
+    def on_bed(self) -> None:
+        """The bed sensor spoke: it is not stuck since (but trusted after a normal night)."""
+        self.heard = True
+        if self.doubt == STUCK:
+            self.doubt = UNSTUCK
+        self.hours = [0, 0, -1, -1]
+
+    def silent_out(self) -> None:
+        """Tonight it said "out of bed" while nothing stirred anywhere."""
+        self.bad_tonight = True
+
+    def watch(self, home: "Home", now: float, core: Callable[[float], bool], out: "Output") -> None:
+        """Count the signs of someone up while it says "in bed"; look for a still night.
+
+        ``core(ts)`` says whether a moment is in the core of the resident's night.
+        """
+        if not self.heard or now - home.first_ts < home.cfg.health_learning:
+            return
+        if not home.in_bed:
+            since = home.quiet_since()
+            still = now - since >= ASLEEP_UNSEEN and not (home.away or home.in_chair)
+            if still and core(since) and core(now):
+                self.bad_tonight = True  # asleep somewhere the bed cannot feel
+            return
+        hours = self.hours
+        for index, ts in ((0, max(home.last_activity, home.last_door)), (1, home.last_motion)):
+            hour = int(ts // HOUR)
+            if ts > home.bed_at and hour != hours[index + 2]:
+                hours[index + 2] = hour
+                hours[index] += 1
+        stuck = hours[0] >= SIGN_HOURS or hours[1] >= MOTION_HOURS
+        if stuck and now - home.bed_at >= STUCK_AFTER and self.doubt not in (STUCK, UNSTUCK):
+            self.doubt = STUCK
+            home.in_bed = False  # its "in bed" is void: movement counts as someone up again
+            hours_in = (now - home.bed_at) / HOUR
+            self._report(
+                home,
+                now,
+                f"has said someone is in bed since {home.cal.hhmm(home.bed_at)} "
+                f"({hours_in:.0f} hours) while the other sensors show them up and about",
+                out,
+            )
+
+    def night_over(self, home: "Home", now: float, learnt: bool, out: "Output") -> None:
+        """Once a day: score the night gone; lose or regain trust."""
+        if not self.heard:
+            return
+        self.bad.update(1.0 if self.bad_tonight else 0.0)
+        self.bad_tonight = False
+        if now - home.first_ts < home.cfg.health_learning:
+            return
+        rate = self.bad.get()
+        if (self.doubt == UNSTUCK and learnt) or (self.doubt == MISSES and rate < GOOD):
+            self.doubt = ""
+        elif not self.doubt and rate >= BAD:
+            self.doubt = MISSES
+            self._report(
+                home,
+                now,
+                "misses the resident in bed: on recent nights it said nobody was in bed while "
+                "nothing stirred anywhere in the home",
+                out,
+            )
+
+    def _report(self, home: "Home", now: float, what: str, out: "Output") -> None:
+        beds = [(s.heard, name) for name, s in home.sensors.items() if s.kind is Kind.BED]
+        sensor = max(beds)[1]  # the one last heard (there is one: it was heard)
+        state = home.sensors[sensor]
+        if state.alerted:
+            return  # already reported as silent, until it speaks again
+        state.alerted = True  # one report: not again as a silent sensor
+        explanation = (
+            f"The bed sensor '{sensor}' seems to be wrong: it {what}. Night-time alerts "
+            "that rely on it are paused until it reads normally again. Check its position "
+            "under the mattress and its battery."
+        )
+        evidence: dict[str, Value] = {
+            "subject": sensor,
+            "problem": self.doubt,
+            "bad_night_rate": self.bad.get(),
+        }
+        out.append(
+            make_alert(
+                home.id, AlertKind.SENSOR_HEALTH, now, now, Severity.LOW, explanation, evidence
+            )
+        )
