@@ -1,0 +1,89 @@
+"""Presence: is the resident out? The front door says so; without one, the room they leave from.
+
+Rule (docs/detectors.md, decision D75): the front door opening or closing with nothing
+after it means they are out, however long (a weekend away is away, not a fault). A home
+without a door sensor learns where outings begin: the motion sensor last heard before a
+long daytime silence (30 minutes or more, not in bed or the chair, no wearable heard)
+that ends with motion in the same room again. Once at least 3 silences after a room
+ended there, and at least half of all such silences after it did, and the home has
+another motion sensor to tell it apart from, silence after that room is *probably*
+out: judged only after 1.5 x their longest usual outing, and then said to be unclear.
+"""
+
+from typing import TYPE_CHECKING
+
+from carewatch.protocol import Kind
+from detectors.baselines import Gaps
+from detectors.config import DAY, HOUR, MINUTE
+
+if TYPE_CHECKING:
+    from detectors.home import Home
+
+OUTING = 30 * MINUTE  # a silence this long after the exit room may have been an outing
+MIN_OUTINGS = 3  # silences that ended in the room they began in, before it is the exit room
+SHARE = 0.5  # … and at least this share of the silences that began there
+SETTLED = 30  # outings learnt before the quantile alone gives their usual length
+OUTING_FACTOR = 1.5  # a probable outing is judged after this x their longest usual one
+OUTING_MAX = 12 * HOUR  # … and always by this (an outing has no door sensor to end it)
+
+
+class Presence:
+    """Where outings begin in a home without a door sensor, and how long they last."""
+
+    def __init__(self) -> None:
+        self.last_room = ""  # the motion sensor behind the last sign of them ("" if other)
+        self.ended: dict[str, int] = {}  # long daytime silences after each motion sensor
+        self.returned: dict[str, int] = {}  # … that ended with motion in that room again
+        self.outings = Gaps(q=0.95)
+        self.longest = 0.0  # the longest outing while the quantile settles
+
+    def on_activity(self, home: "Home", sensor: str, kind: Kind, ts: float) -> None:
+        """A sign of the resident (before ``home.last_activity`` moves): learn the silence."""
+        gap = ts - home.last_activity
+        room = self.last_room
+        if (
+            room
+            and OUTING <= gap < DAY
+            and home.last_activity
+            and not (home.in_bed or home.in_chair or home.night.in_night)
+            and not self._wearable_since(home, home.last_activity)
+        ):
+            self.ended[room] = self.ended.get(room, 0) + 1
+            if sensor == room:
+                self.returned[room] = self.returned.get(room, 0) + 1
+                self.outings.learn_one(gap)
+                count = self.outings.count
+                self.longest = max(self.longest, gap) if count <= SETTLED else 0.0
+        self.last_room = sensor if kind is Kind.MOTION else ""
+
+    def exit_room(self, home: "Home", room: str) -> bool:
+        """Whether silences after ``room`` are usually outings (learnt, and told apart)."""
+        back = self.returned.get(room, 0)
+        if back < MIN_OUTINGS or back < SHARE * self.ended.get(room, 0):
+            return False
+        motions = sum(state.kind is Kind.MOTION for state in home.sensors.values())
+        return motions >= 2  # one motion sensor: every silence begins and ends there
+
+    def left(self, home: "Home") -> bool:
+        """The front door was the last thing that happened: they are out."""
+        return home.last_door > home.last_activity
+
+    def probably_out(self, home: "Home") -> bool:
+        """No door sensor, and the last sign of them was in the room they leave from."""
+        room = self.last_room
+        if not room or Kind.DOOR in home.kinds or home.in_bed or home.in_chair:
+            return False
+        return self.exit_room(home, room) and not self._wearable_since(home, home.last_activity)
+
+    def outing_limit(self) -> float:
+        """How long a probable outing may last before the silence is judged (seconds)."""
+        usual = max(self.outings.get(), self.longest)
+        return min(OUTING_FACTOR * usual, OUTING_MAX)
+
+    @staticmethod
+    def _wearable_since(home: "Home", since: float) -> bool:
+        """A wearable heard after ``since``: it is with them, so they are at home."""
+        return any(
+            state.kind is Kind.HEART_RATE and state.heard > since + MINUTE
+            for state in home.sensors.values()
+        )
