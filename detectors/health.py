@@ -165,7 +165,7 @@ class SensorHealth:
             if state.alerted or state.gaps.count < MIN_GAPS:
                 continue
             limit = state.limit(cfg.sensor_silence_factor)
-            if now - state.heard >= limit:
+            if now - state.heard - home.presence.out_during(state.heard) >= limit:
                 state.alerted = True
                 self._sensor(home, now, sensor, state, limit, out)
             elif state.heard + limit < due:

@@ -226,6 +226,8 @@ class Home:
             if at >= self.hour_end:
                 self._advance(at, out)
             self.clock = at
+        if kind is HEART_RATE and at - state.heard >= LONG_GAP:
+            self.presence.wearable_gap = (state.heard, at)  # out with them, or taken off
         # a gap that spans an absence (the door, then nothing) is not the sensor's usual
         state.seen(ts, at, live and (state.heard >= self.last_door or not self.presence.left(self)))
         if at - self.last_seen >= silence:

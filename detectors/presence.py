@@ -36,17 +36,22 @@ class Presence:
         self.returned: dict[str, int] = {}  # … that ended with motion in that room again
         self.outings = Gaps(q=0.95)
         self.longest = 0.0  # the longest outing while the quantile settles
+        self.wearable_gap = (0.0, 0.0)  # the wearable's last long silence (from, to)
+        self.absence = (0.0, 0.0)  # the last time they were out (from, to)
 
     def on_activity(self, home: "Home", sensor: str, kind: Kind, ts: float) -> None:
         """A sign of the resident (before ``home.last_activity`` moves): learn the silence."""
-        gap = ts - home.last_activity
+        since = home.last_activity
+        gap = ts - since
+        if gap >= OUTING and since and home.away:
+            self.absence = (since, ts)  # sensors are not expected to speak while they are out
         room = self.last_room
         if (
             room
             and OUTING <= gap < DAY
-            and home.last_activity
+            and since
             and not (home.in_bed or home.in_chair or home.night.in_night)
-            and not self._wearable_since(home, home.last_activity)
+            and not self._wearable_since(home, since, self.wearable_gap)
         ):
             self.ended[room] = self.ended.get(room, 0) + 1
             if sensor == room:
@@ -73,7 +78,15 @@ class Presence:
         room = self.last_room
         if not room or Kind.DOOR in home.kinds or home.in_bed or home.in_chair:
             return False
-        return self.exit_room(home, room) and not self._wearable_since(home, home.last_activity)
+        since = home.last_activity
+        return self.exit_room(home, room) and not self._wearable_since(
+            home, since, self.wearable_gap
+        )
+
+    def out_during(self, since: float) -> float:
+        """How long of the time after ``since`` they were out (at their last absence)."""
+        start, end = self.absence
+        return end - max(start, since) if end > since else 0.0
 
     def outing_limit(self) -> float:
         """How long a probable outing may last before the silence is judged (seconds)."""
@@ -81,8 +94,12 @@ class Presence:
         return min(OUTING_FACTOR * usual, OUTING_MAX)
 
     @staticmethod
-    def _wearable_since(home: "Home", since: float) -> bool:
-        """A wearable heard after ``since``: it is with them, so they are at home."""
+    def _wearable_since(home: "Home", since: float, gap: tuple[float, float]) -> bool:
+        """A wearable heard after ``since`` (and not just back from a silence that began
+        by then, ``gap``): it is with them, so they were at home."""
+        start, end = gap
+        if start <= since + MINUTE < end:
+            return False  # it went quiet with them and came back with them
         return any(
             state.kind is Kind.HEART_RATE and state.heard > since + MINUTE
             for state in home.sensors.values()
