@@ -176,44 +176,57 @@ class SensorHealth:
     def _gateway(self, home: "Home", now: float, since: float, out: "Output") -> None:
         minutes = (now - since) / MINUTE
         silent = f"No readings from this home since {home.cal.hhmm(since)} ({minutes:.0f} minutes)"
-        # Without a wearable a gateway that says nothing and a resident who does not
-        # move look the same; only the gateway's own offline status tells them apart.
-        wearable = any(
-            s.kind is Kind.HEART_RATE and since - s.heard < LONG_GAP for s in home.sensors.values()
-        )
-        outing = not (wearable or self.offline_since) and home.presence.probably_out(home)
-        unclear = not (wearable or self.offline_since or home.in_bed or home.away)
-        if outing:
-            room = home.presence.last_room
-            explanation = (
-                f"{silent}. The last sign of them was in '{room}', where they usually leave "
-                "from, and this home has no door sensor: they may be out for longer than "
-                "usual, or the gateway is down. Check on them, then the gateway."
-            )
-        elif unclear:
-            explanation = (
-                f"{silent}, and no wearable to tell us more: either nobody has moved at home "
-                "since then or the gateway is down. Check on them first, then the gateway."
-            )
-        else:
-            explanation = (
-                f"{silent}: the gateway or its internet connection is down, so nothing is "
-                "being watched. Check the gateway's power and network."
-            )
+        words, resident = self._whose_silence(home, since)
         out.append(
             make_alert(
                 home.id,
                 AlertKind.SENSOR_HEALTH,
                 now,
                 since,
-                Severity.HIGH if unclear else Severity.MEDIUM,
-                explanation,
+                Severity.HIGH if resident == "unclear" else Severity.MEDIUM,
+                silent + words,
                 {
                     "subject": "gateway",
                     "silent_minutes": minutes,
-                    "could_be_the_resident": unclear or outing,
+                    "could_be_the_resident": resident != "no",
+                    "maybe_out": resident == "out",
                 },
             )
+        )
+
+    def _whose_silence(self, home: "Home", since: float) -> tuple[str, str]:
+        """What a silent home may mean, and whether it could be the resident (no, out,
+        unclear): only the gateway's own offline status is sure it is the gateway."""
+        # Without a wearable a gateway that says nothing and a resident who does not
+        # move look the same; without a door sensor, one who went out with their wearable.
+        wearable = any(
+            s.kind is Kind.HEART_RATE and since - s.heard < LONG_GAP for s in home.sensors.values()
+        )
+        presence = home.presence
+        if not self.offline_since and presence.probably_out(home):
+            return (
+                f". The last sign of them was in '{presence.last_room}', where they usually "
+                "leave from, and this home has no door sensor: they may be out for longer "
+                "than usual, or the gateway is down. Check on them, then the gateway.",
+                "out",
+            )
+        if not (wearable or self.offline_since or home.in_bed or home.away):
+            return (
+                ", and no wearable to tell us more: either nobody has moved at home since "
+                "then or the gateway is down. Check on them first, then the gateway.",
+                "unclear",
+            )
+        if not self.offline_since and Kind.DOOR not in home.kinds and presence.last_room:
+            return (
+                f": the gateway may be down, or they went out with their wearable (last seen "
+                f"in '{presence.last_room}'; this home has no door sensor to tell). Check the "
+                "gateway, and that they are well.",
+                "out",
+            )
+        return (
+            ": the gateway or its internet connection is down, so nothing is being watched. "
+            "Check the gateway's power and network.",
+            "no",
         )
 
     def _sensor(

@@ -7,7 +7,9 @@ long daytime silence (30 minutes or more, not in bed or the chair, no wearable h
 that ends with motion in the same room again. Once at least 3 silences after a room
 ended there, and at least half of all such silences after it did, and the home has
 another motion sensor to tell it apart from, silence after that room is *probably*
-out: judged only after 1.5 x their longest usual outing, and then said to be unclear.
+out: judged only after 1.5 x their longest usual outing (6 hours until 3 are learnt),
+and then said to be unclear. Until 3 silences after a room are learnt, a room named like
+an entrance (hall, entrance, porch, lobby...) is taken as where they leave from.
 """
 
 from typing import TYPE_CHECKING
@@ -25,6 +27,9 @@ SHARE = 0.5  # … and at least this share of the silences that began there
 SETTLED = 30  # outings learnt before the quantile alone gives their usual length
 OUTING_FACTOR = 1.5  # a probable outing is judged after this x their longest usual one
 OUTING_MAX = 12 * HOUR  # … and always by this (an outing has no door sensor to end it)
+UNLEARNT_OUTING = 6 * HOUR  # the limit until their outings are learnt
+WALK_OUT = 5 * MINUTE  # the wearable heard this soon after the last motion: leaving with it
+ENTRANCES = ("hall", "entr", "porch", "lobby", "foyer", "vestibule", "door")  # in sensor ids
 
 
 class Presence:
@@ -63,8 +68,12 @@ class Presence:
 
     def exit_room(self, home: "Home", room: str) -> bool:
         """Whether silences after ``room`` are usually outings (learnt, and told apart)."""
-        back = self.returned.get(room, 0)
-        if back < MIN_OUTINGS or back < SHARE * self.ended.get(room, 0):
+        back, ended = self.returned.get(room, 0), self.ended.get(room, 0)
+        if ended < MIN_OUTINGS:  # not learnt yet: an entrance by its name
+            named = any(word in room.lower() for word in ENTRANCES)
+            if not named or back < ended - 1:
+                return False
+        elif back < MIN_OUTINGS or back < SHARE * ended:
             return False
         motions = sum(state.kind is Kind.MOTION for state in home.sensors.values())
         return motions >= 2  # one motion sensor: every silence begins and ends there
@@ -90,6 +99,8 @@ class Presence:
 
     def outing_limit(self) -> float:
         """How long a probable outing may last before the silence is judged (seconds)."""
+        if self.outings.count < MIN_OUTINGS:
+            return UNLEARNT_OUTING
         usual = max(self.outings.get(), self.longest)
         return min(OUTING_FACTOR * usual, OUTING_MAX)
 
@@ -98,9 +109,9 @@ class Presence:
         """A wearable heard after ``since`` (and not just back from a silence that began
         by then, ``gap``): it is with them, so they were at home."""
         start, end = gap
-        if start <= since + MINUTE < end:
+        if start <= since + WALK_OUT < end:
             return False  # it went quiet with them and came back with them
         return any(
-            state.kind is Kind.HEART_RATE and state.heard > since + MINUTE
+            state.kind is Kind.HEART_RATE and state.heard > since + WALK_OUT
             for state in home.sensors.values()
         )
