@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from carewatch.errors import BadData
 from carewatch.protocol import AlertKind, Kind
 from carewatch.records import write_jsonl
-from detectors.cli import load_kits, replay
+from detectors.cli import kit_report, load_kits, replay
 from detectors.kit import armed, limited, unarmed
 from tests.detectors.helpers import replay as run_days
 from tests.detectors.life import Day, Life
@@ -90,3 +90,10 @@ def test_a_sensor_of_an_unknown_kind_in_homes_json_is_named(tmp_path: Path) -> N
     path.write_text(json.dumps([{"home": "h-1", "tz": "UTC", "sensors": {"x": "lamp"}}]))
     with pytest.raises(BadData, match="'sensors' must map each sensor id to a kind"):
         load_kits(path)
+
+
+def test_many_homes_are_summarised_by_reason() -> None:
+    kits = {f"h-{n:02d}": FULL - {Kind.HEART_RATE} if n % 2 else FULL for n in range(12)}
+    assert kit_report(kits) == ["  stress: no wearable in this home (6 of 12 homes)"]
+    few = {home: kinds for home, kinds in list(kits.items())[:3]}
+    assert kit_report(few) == ["  h-01 cannot judge: stress: no wearable in this home"]
