@@ -29,6 +29,7 @@ OUTING_FACTOR = 1.5  # a probable outing is judged after this x their longest us
 OUTING_MAX = 12 * HOUR  # … and always by this (an outing has no door sensor to end it)
 UNLEARNT_OUTING = 6 * HOUR  # the limit until their outings are learnt
 WALK_OUT = 5 * MINUTE  # the wearable heard this soon after the last motion: leaving with it
+MOTION, DOOR, HEART_RATE = Kind.MOTION, Kind.DOOR, Kind.HEART_RATE  # (globals: hot path)
 ENTRANCES = ("hall", "entr", "porch", "lobby", "foyer", "vestibule", "door")  # in sensor ids
 
 
@@ -48,13 +49,18 @@ class Presence:
         """A sign of the resident (before ``home.last_activity`` moves): learn the silence."""
         since = home.last_activity
         gap = ts - since
-        if gap >= OUTING and since and home.away:
+        if gap >= OUTING and since:  # (most signs come minutes apart: nothing to learn)
+            self._silence_ends(home, sensor, since, gap, ts)
+        self.last_room = sensor if kind is MOTION else ""
+
+    def _silence_ends(self, home: "Home", sensor: str, since: float, gap: float, ts: float) -> None:
+        """A long silence ends with ``sensor``: was it an absence, and after which room?"""
+        if home.away:
             self.absence = (since, ts)  # sensors are not expected to speak while they are out
         room = self.last_room
         if (
             room
-            and OUTING <= gap < DAY
-            and since
+            and gap < DAY
             and not (home.in_bed or home.in_chair or home.night.in_night)
             and not self._wearable_since(home, since, self.wearable_gap)
         ):
@@ -64,7 +70,6 @@ class Presence:
                 self.outings.learn_one(gap)
                 count = self.outings.count
                 self.longest = max(self.longest, gap) if count <= SETTLED else 0.0
-        self.last_room = sensor if kind is Kind.MOTION else ""
 
     def exit_room(self, home: "Home", room: str) -> bool:
         """Whether silences after ``room`` are usually outings (learnt, and told apart)."""
@@ -75,7 +80,7 @@ class Presence:
                 return False
         elif back < MIN_OUTINGS or back < SHARE * ended:
             return False
-        motions = sum(state.kind is Kind.MOTION for state in home.sensors.values())
+        motions = sum(state.kind is MOTION for state in home.sensors.values())
         return motions >= 2  # one motion sensor: every silence begins and ends there
 
     def left(self, home: "Home") -> bool:
@@ -85,7 +90,7 @@ class Presence:
     def probably_out(self, home: "Home") -> bool:
         """No door sensor, and the last sign of them was in the room they leave from."""
         room = self.last_room
-        if not room or Kind.DOOR in home.kinds or home.in_bed or home.in_chair:
+        if not room or DOOR in home.kinds or home.in_bed or home.in_chair:
             return False
         since = home.last_activity
         return self.exit_room(home, room) and not self._wearable_since(
@@ -112,6 +117,6 @@ class Presence:
         if start <= since + WALK_OUT < end:
             return False  # it went quiet with them and came back with them
         return any(
-            state.kind is Kind.HEART_RATE and state.heard > since + WALK_OUT
+            state.kind is HEART_RATE and state.heard > since + WALK_OUT
             for state in home.sensors.values()
         )
