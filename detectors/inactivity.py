@@ -167,10 +167,13 @@ class Inactivity:
         if not room:
             return "and there is no door sensor to tell whether they went out."
         if out_maybe:
-            hours = home.presence.outing_limit() / HOUR
+            usual = home.presence.usual_outing() / HOUR
+            known = f"within {usual:.1f} hours" if usual else "sooner (not learnt yet)"
             return (
                 f"last seen in '{room}', where they usually leave from. With no door sensor "
-                f"they may be out, but for longer than usual (their outings end within "
-                f"{hours / 1.5:.1f} hours)."
+                f"they may be out, but for longer than usual (their outings end {known})."
             )
-        return f"last seen in '{room}'; there is no door sensor, but it is not where they leave."
+        return (
+            f"last seen in '{room}'. There is no door sensor, but that is not where they "
+            "usually leave from."
+        )

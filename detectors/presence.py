@@ -102,12 +102,16 @@ class Presence:
         start, end = self.absence
         return end - max(start, since) if end > since else 0.0
 
+    def usual_outing(self) -> float:
+        """Their longest usual outing (seconds; 0 until 3 are learnt)."""
+        if self.outings.count < MIN_OUTINGS:
+            return 0.0
+        return max(self.outings.get(), self.longest)
+
     def outing_limit(self) -> float:
         """How long a probable outing may last before the silence is judged (seconds)."""
-        if self.outings.count < MIN_OUTINGS:
-            return UNLEARNT_OUTING
-        usual = max(self.outings.get(), self.longest)
-        return min(OUTING_FACTOR * usual, OUTING_MAX)
+        usual = self.usual_outing()
+        return min(OUTING_FACTOR * usual, OUTING_MAX) if usual else UNLEARNT_OUTING
 
     @staticmethod
     def _wearable_since(home: "Home", since: float, gap: tuple[float, float]) -> bool:

@@ -1,5 +1,7 @@
 """Out or at home: a weekend away, an afternoon out without a door sensor, a silence at home."""
 
+import msgspec
+
 from carewatch.protocol import GatewayStatus, Kind
 from carewatch.records import ReadingRecord
 from detectors import Engine, EngineConfig
@@ -108,3 +110,19 @@ def test_someone_at_home_who_stops_moving_still_alerts_with_or_without_a_door_se
         start = life.at(NORMAL, 11.0)
         assert start + 2 * HOUR <= alert.detected_at <= start + 3 * HOUR, kit
         assert alert.severity == "high" and outcome.kinds() == ["inactivity"], kit
+
+
+def test_the_room_outings_begin_from_is_learnt_whatever_its_name() -> None:
+    home = [Day() for _ in range(3)]
+    outings = [Day(out=(13.0, 16.5 + (n % 3) * 0.5)) for n in range(NORMAL)]
+    life = Life()
+    readings = [
+        msgspec.structs.replace(r, sensor="pir-3") if r.sensor == "motion-hall" else r
+        for r in without(Kind.DOOR, life.live([*home, *outings, Day()]))
+    ]
+    outcome = ticked(readings)
+    early = [a for a in outcome.alerts if a.detected_at < life.at(3 + 4, 0.0)]
+    late = [a for a in outcome.alerts if a.detected_at >= life.at(3 + 4, 0.0)]
+    assert late == []  # learnt after three outings that ended where they began
+    assert len(early) == 3  # the first three: "the gateway may be down, or they went out"
+    assert all("may be down, or they went out" in a.explanation for a in early)
