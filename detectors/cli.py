@@ -11,13 +11,16 @@ import msgspec
 import typer
 
 from carewatch.errors import BadData
-from carewatch.protocol import Alert, DailySummary
+from carewatch.protocol import Alert, DailySummary, Kind
 from carewatch.records import LabelRecord, ReadingRecord, read_readings, read_records, write_jsonl
 from detectors.config import EngineConfig
 from detectors.engine import Engine
 from detectors.evaluation import evaluate as score
 from detectors.evaluation import judged, markdown, scan
 from detectors.evaluation.chance import DRAWS
+from detectors.kit import limited, unarmed
+
+MANY_HOMES = 10  # more homes than this: what cannot be judged is summarised, not listed
 
 TICK_EVERY = 60.0  # seconds of event time between watermark ticks during a replay
 _UNITS = {"s": 1.0, "m": 60.0, "h": 3_600.0, "d": 86_400.0}
@@ -57,6 +60,45 @@ def find_time_zones(readings: Path, homes: Path | None) -> tuple[dict[str, str],
             return {}, "no homes.json beside the readings: days and nights in UTC (--homes)"
         homes = beside
     return load_homes(homes), f"time zones from {homes}"
+
+
+def load_kits(path: Path) -> dict[str, frozenset[Kind]]:
+    """``{home: sensor kinds}`` from the homes.json entries that list ``sensors``.
+
+    ``sensors`` maps each sensor id to its kind (as ``carewatch simulate`` writes it).
+    """
+    kits: dict[str, frozenset[Kind]] = {}
+    try:
+        entries = json.loads(path.read_text())
+        for entry in entries:
+            sensors = entry.get("sensors")
+            if sensors is not None:
+                kits[str(entry["home"])] = frozenset(Kind(kind) for kind in sensors.values())
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:
+        raise BadData(
+            f"{path}: 'sensors' must map each sensor id to a kind, one of "
+            f"{', '.join(k.value for k in Kind)} ({error})"
+        ) from error
+    return kits
+
+
+def kit_report(kits: dict[str, frozenset[Kind]]) -> list[str]:
+    """What each home's kit cannot judge, and why (summarised over many homes)."""
+    found = {
+        home: [*unarmed(kinds).values(), *limited(kinds).values()]
+        for home, kinds in sorted(kits.items())
+    }
+    if len(found) <= MANY_HOMES:
+        return [
+            f"  {home} cannot judge: {'; '.join(reasons)}"
+            for home, reasons in found.items()
+            if reasons
+        ]
+    counts: dict[str, int] = {}
+    for reasons in found.values():
+        for reason in reasons:
+            counts[reason] = counts.get(reason, 0) + 1
+    return [f"  {reason} ({n} of {len(found)} homes)" for reason, n in sorted(counts.items())]
 
 
 def run(engine: Engine, readings: Iterable[ReadingRecord]) -> Iterator[Alert | DailySummary]:
@@ -99,6 +141,8 @@ def replay(
     if not readings.is_file():
         raise BadData(f"{readings}: no such file")
     zones, zones_from = find_time_zones(readings, homes)
+    listed = homes or readings.with_name("homes.json")
+    declared = load_kits(listed) if listed.is_file() else {}
     for home, tz in zones.items():
         engine.set_home_tz(home, tz)
     errors: list[str] = []
@@ -121,6 +165,12 @@ def replay(
         f"replayed {len(engine.homes())} homes: {len(alerts)} alerts, {len(days)} daily "
         f"summaries, {len(errors)} unreadable lines skipped; {zones_from}"
     )
+    kits = {home: engine.kinds(home) | declared.get(home, frozenset()) for home in engine.homes()}
+    lines = kit_report(kits)
+    kit_from = "homes.json and the readings" if declared else "the sensors heard from"
+    typer.echo(f"what cannot be judged (kit from {kit_from}):" if lines else "every alert armed")
+    for line in lines:
+        typer.echo(line)
     for message in errors[:5]:
         typer.echo(f"  skipped {message}", err=True)
 

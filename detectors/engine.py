@@ -47,6 +47,11 @@ class Engine:
         """The homes seen so far."""
         return sorted(self._homes)
 
+    def kinds(self, home: str) -> frozenset[Kind]:
+        """The kinds of sensor heard from in a home so far (its kit, for detectors.kit)."""
+        state = self._homes.get(home)
+        return state.kinds if state is not None else frozenset()
+
     def set_home_tz(self, home: str, tz: str) -> None:
         """Tell the engine a home's IANA zone (before its readings, ideally)."""
         self._tz[home] = tz

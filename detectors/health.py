@@ -4,11 +4,14 @@ Rule (docs/detectors.md): each sensor's long gaps (30 minutes or more) are learn
 ``Quantile``, 99th percentile). A sensor silent for 1.5 × that gap, and never less than
 a floor for its kind (heart rate 30 minutes, motion 14 hours, tap and toilet 16, bed and
 chair 20, front door 14 days), raises one alert until it reports again; the wearable is
-not expected while the resident is out. When the whole home is silent for 30 minutes
-(8 hours while the resident is out; or the gateway says it is offline for 30 minutes),
-one gateway alert replaces them all; a home often quiet for long (no wearable) is given
-1.5 × its own longest usual silence, in bed or out of it, learnt the same way. A battery
-reported under 15 % raises one alert until it is back above 30 %.
+judged while the resident is out (detectors/presence.py: nothing is expected then).
+When the whole home is silent for 30 minutes (or the gateway says it is offline for 30
+minutes), one gateway alert replaces them all; a home often quiet for long (no wearable)
+is given 1.5 × its own longest usual silence, in bed or out of it, learnt the same way.
+Out of the front door, however long, only the gateway's own offline status counts (a
+weekend away is not a fault); probably out (no door sensor) the home may be quiet 16
+hours, and the alert says it may be either. A battery reported under 15 % raises one
+alert until it is back above 30 %.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -31,7 +34,8 @@ FLOORS: dict[Kind, float] = {
     Kind.DOOR: 14 * DAY,  # many people go out only now and then
 }
 LONG_GAP = 30 * MINUTE  # only silences this long teach a sensor's usual longest gap
-AWAY_SILENCE = 8 * HOUR  # while the resident is out, the home may be quiet this long
+PROBABLY_OUT_SILENCE = 16 * HOUR  # no door sensor, last seen where they leave from
+NEVER = float("inf")
 BATTERY_OK = 30.0
 SENSOR_CHECK = HOUR  # sensors' silences are looked at by this, or at the earliest deadline
 MIN_GAPS = 30  # long gaps learnt before a sensor's silence is judged
@@ -133,7 +137,11 @@ class SensorHealth:
         cfg = home.cfg
         usual = (self.asleep if home.in_bed else self.awake).usual
         limit = max(cfg.gateway_silence, cfg.sensor_silence_factor * usual)
-        return max(limit, AWAY_SILENCE) if home.away else limit
+        if self.offline_since or not home.away:
+            return limit  # the gateway's own word, or they are at home
+        if home.presence.left(home):
+            return NEVER  # out of the door: a silent home is what we expect, for days
+        return max(limit, PROBABLY_OUT_SILENCE)
 
     def check(self, home: "Home", now: float, out: "Output") -> bool:
         """Alert on a silent gateway or sensor; True while the gateway is silent."""
@@ -149,14 +157,15 @@ class SensorHealth:
             return False
         # No sensor can be overdue before the earliest deadline (readings only push them
         # later), so look again then; at least every SENSOR_CHECK for new or changed limits.
-        due, away = now + SENSOR_CHECK, home.away
+        due = now + SENSOR_CHECK
+        if home.away:
+            self.next_sensors = due
+            return False  # out: no sensor is expected to say anything, the wearable neither
         for sensor, state in home.sensors.items():
             if state.alerted or state.gaps.count < MIN_GAPS:
                 continue
-            if away and state.kind is Kind.HEART_RATE:
-                continue  # the wearable went out with them
             limit = state.limit(cfg.sensor_silence_factor)
-            if now - state.heard >= limit:
+            if now - state.heard - home.presence.out_during(state.heard) >= limit:
                 state.alerted = True
                 self._sensor(home, now, sensor, state, limit, out)
             elif state.heard + limit < due:
@@ -167,32 +176,57 @@ class SensorHealth:
     def _gateway(self, home: "Home", now: float, since: float, out: "Output") -> None:
         minutes = (now - since) / MINUTE
         silent = f"No readings from this home since {home.cal.hhmm(since)} ({minutes:.0f} minutes)"
-        # Without a wearable a gateway that says nothing and a resident who does not
-        # move look the same; only the gateway's own offline status tells them apart.
-        wearable = any(
-            s.kind is Kind.HEART_RATE and since - s.heard < LONG_GAP for s in home.sensors.values()
-        )
-        unclear = not (wearable or self.offline_since or home.in_bed or home.away)
-        if unclear:
-            explanation = (
-                f"{silent}, and no wearable to tell us more: either nobody has moved at home "
-                "since then or the gateway is down. Check on them first, then the gateway."
-            )
-        else:
-            explanation = (
-                f"{silent}: the gateway or its internet connection is down, so nothing is "
-                "being watched. Check the gateway's power and network."
-            )
+        words, resident = self._whose_silence(home, since)
         out.append(
             make_alert(
                 home.id,
                 AlertKind.SENSOR_HEALTH,
                 now,
                 since,
-                Severity.HIGH if unclear else Severity.MEDIUM,
-                explanation,
-                {"subject": "gateway", "silent_minutes": minutes, "could_be_the_resident": unclear},
+                Severity.HIGH if resident == "unclear" else Severity.MEDIUM,
+                silent + words,
+                {
+                    "subject": "gateway",
+                    "silent_minutes": minutes,
+                    "could_be_the_resident": resident != "no",
+                    "maybe_out": resident == "out",
+                },
             )
+        )
+
+    def _whose_silence(self, home: "Home", since: float) -> tuple[str, str]:
+        """What a silent home may mean, and whether it could be the resident (no, out,
+        unclear): only the gateway's own offline status is sure it is the gateway."""
+        # Without a wearable a gateway that says nothing and a resident who does not
+        # move look the same; without a door sensor, one who went out with their wearable.
+        wearable = any(
+            s.kind is Kind.HEART_RATE and since - s.heard < LONG_GAP for s in home.sensors.values()
+        )
+        presence = home.presence
+        if not self.offline_since and presence.probably_out(home):
+            return (
+                f". The last sign of them was in '{presence.last_room}', where they usually "
+                "leave from, and this home has no door sensor: they may be out for longer "
+                "than usual, or the gateway is down. Check on them, then the gateway.",
+                "out",
+            )
+        if not (wearable or self.offline_since or home.in_bed or home.away):
+            return (
+                ", and no wearable to tell us more: either nobody has moved at home since "
+                "then or the gateway is down. Check on them first, then the gateway.",
+                "unclear",
+            )
+        if not self.offline_since and Kind.DOOR not in home.kinds and presence.last_room:
+            return (
+                f": the gateway may be down, or they went out with their wearable (last seen "
+                f"in '{presence.last_room}'; this home has no door sensor to tell). Check the "
+                "gateway, and that they are well.",
+                "out",
+            )
+        return (
+            ": the gateway or its internet connection is down, so nothing is being watched. "
+            "Check the gateway's power and network.",
+            "no",
         )
 
     def _sensor(

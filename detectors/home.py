@@ -19,6 +19,7 @@ from detectors.health import LONG_GAP, SensorHealth, SensorState
 from detectors.hours import ACTIVITY, LOCAL_HOUR, OCCUPIED, SEEN, TOILETS, HourRing
 from detectors.inactivity import Inactivity
 from detectors.night import NightWatch
+from detectors.presence import Presence
 from detectors.stress import StressWatch
 from detectors.summary import DayTally
 
@@ -53,6 +54,7 @@ class Home:
     rest_until = 0.0
     bed_at = 0.0  # when the bed sensor last said in or out (live or backfilled)
     held: "tuple[Held, ...]" = ()  # readings that jumped ahead of the clock, unconfirmed
+    kinds: frozenset[Kind] = frozenset()  # the kinds of sensor heard from (its kit)
 
     def __init__(self, home: str, tz: str, config: EngineConfig) -> None:
         self.id = home
@@ -90,6 +92,7 @@ class Home:
         self.dehydration = Dehydration()
         self.night = NightWatch(config)
         self.inactivity = Inactivity()
+        self.presence = Presence()
         self.health = SensorHealth()
         self.hearts: dict[str, StressWatch] = {}
         self._rest_span()
@@ -104,6 +107,9 @@ class Home:
             self.hour_start = self.hour_end - HOUR
             room = self.chair_room
             self.chair_sensor = max(room, key=room.__getitem__) if room else ""
+        if "presence" not in state:  # from before presence and the kit were learnt
+            self.presence = Presence()
+            self.kinds = frozenset(sensor.kind for sensor in self.sensors.values())
 
     # -- time ---------------------------------------------------------------------------
 
@@ -220,7 +226,10 @@ class Home:
             if at >= self.hour_end:
                 self._advance(at, out)
             self.clock = at
-        state.seen(ts, at, live)
+        if kind is HEART_RATE and at - state.heard >= LONG_GAP:
+            self.presence.wearable_gap = (state.heard, at)  # out with them, or taken off
+        # a gap that spans an absence (the door, then nothing) is not the sensor's usual
+        state.seen(ts, at, live and (state.heard >= self.last_door or not self.presence.left(self)))
         if at - self.last_seen >= silence:
             self.resumed = max(self.resumed, at)  # back after a silence: what happened is unknown
         if at < self.hour_start or not self.seen_hour:
@@ -251,6 +260,7 @@ class Home:
 
     def _new_sensor(self, sensor: str, kind: Kind) -> SensorState:
         state = self.sensors[sensor] = SensorState(kind)
+        self.kinds = self.kinds | {kind}
         if kind is MOTION or kind is BED or kind is CHAIR:
             self._room_sensor(kind)
         return state
@@ -360,7 +370,7 @@ class Home:
         """A first motion, bed or chair sensor: rest is now judged by it."""
         if kind is MOTION:
             self.has_motion = True
-        else:
+        elif kind is CHAIR:  # (a bed says nothing of sitting: motion judges rest there)
             self.has_furniture = True
         self._rest_span()
         # Whatever was learnt as "resting" before we could tell is suspect: start again.
@@ -383,6 +393,7 @@ class Home:
         self.ring.add(int(ts // HOUR), ACTIVITY)
         if not self.in_bed:  # turning over in bed is not being up
             self.inactivity.on_activity(self, ts)
+            self.presence.on_activity(self, sensor, MOTION, ts)
             self.last_activity = ts
         elif self.night.in_night:
             self.night.stir(sensor)  # … and it shows which sensor sees the bed
@@ -420,6 +431,7 @@ class Home:
             self.last_door = ts
         elif not (kind is MOTION and self.in_bed):  # turning over in bed is not being up
             self.inactivity.on_activity(self, ts)
+            self.presence.on_activity(self, sensor, kind, ts)
             self.last_activity = ts
         if kind is MOTION:
             self._motion(sensor, ts)
@@ -432,7 +444,7 @@ class Home:
             elif value == 0.0 and self.in_chair:
                 self.tally.chair(self.chair_since, ts)
             self.in_chair = value == 1.0
-        if kind is MOTION or kind is CHAIR:
+        if kind is MOTION or kind is CHAIR or kind is BED:
             self._rest_span()
         self.night.on_event(self, kind, ts, value, out)
 
@@ -469,7 +481,8 @@ class Home:
         Not within ``rest_quiet`` of moving from room to room (a chair that says
         otherwise is stale); with a chair sensor, seated ``rest_settle`` and for less
         than ``STUCK_CHAIR`` (hours with no chair event: the sensor is stuck); with
-        only motion sensors, no motion for ``rest_quiet``; with neither, always.
+        only motion sensors, out of bed and no motion for ``rest_quiet``; with neither,
+        never (a wearable alone cannot tell sitting from walking: stress is not armed).
         """
         if self.has_furniture and not self.in_chair:
             self.rest_from, self.rest_until = NEVER, 0.0  # (most motion: up and about)
@@ -480,8 +493,10 @@ class Home:
             self.rest_from = max(start, self.chair_since + cfg.rest_settle)
             self.rest_until = self.chair_since + STUCK_CHAIR
             return
-        if self.has_motion:
-            start = max(start, self.last_motion + cfg.rest_quiet)
+        if not self.has_motion or self.in_bed:  # a wearable alone: walking looks like stress
+            self.rest_from, self.rest_until = NEVER, 0.0
+            return
+        start = max(start, self.last_motion + cfg.rest_quiet)
         self.rest_from, self.rest_until = start, NEVER
 
     def moving(self, ts: float) -> bool:
@@ -494,8 +509,8 @@ class Home:
 
     @property
     def away(self) -> bool:
-        """The front door was the last thing that happened: the resident is out."""
-        return self.last_door > self.last_activity
+        """Out: the door was the last thing that happened, or (no door sensor) probably."""
+        return self.last_door > self.last_activity or self.presence.probably_out(self)
 
     # -- silence ------------------------------------------------------------------------
 

@@ -10,8 +10,11 @@ their longest usual quiet spell beginning at that time of day (a river ``Quantil
 shows a heart rate well above resting (they are up and about where no sensor sees).
 A silent gateway is a sensor-health matter, never inactivity, and silence is counted
 from when data came back after an outage. While the bed sensor is quiet longer than a
-day up (16 hours), a silence that begins in the evening or the night (from 20:00 to
-their usual wake time) is not judged: they may simply be asleep.
+day up (16 hours), or the home has none, a silence that begins in the evening or the
+night (from 20:00 to their usual wake time) is not judged: they may simply be asleep.
+The daytime silence needs a motion sensor (detectors/kit.py). Without a door sensor, a
+silence after the room they usually leave from (detectors/presence.py) waits for 1.5 ×
+their longest usual outing, and the alert (medium) says they may be out.
 """
 
 from typing import TYPE_CHECKING
@@ -69,7 +72,12 @@ class Inactivity:
             return
         if home.night.in_night and home.in_bed:
             self._late(home, now, out)
-        elif not home.night.in_night and not home.away and home.last_activity:
+        elif (
+            not home.night.in_night
+            and home.last_activity
+            and Kind.MOTION in home.kinds
+            and not home.presence.left(home)
+        ):
             self._silence(home, now, out)
 
     def _late(self, home: "Home", now: float, out: "Output") -> None:
@@ -104,7 +112,7 @@ class Inactivity:
     def _maybe_asleep(home: "Home", since: float, now: float) -> bool:
         """The bed sensor is down and the silence began at bedtime or in the night."""
         beds = [s for s in home.sensors.values() if s.kind is Kind.BED]
-        if not beds or all(now - s.heard < BED_DOWN for s in beds):
+        if beds and all(now - s.heard < BED_DOWN for s in beds):
             return False
         minutes = home.cal.minutes(since)
         wake = home.night.wake.get() if home.night.wake.count >= 5 else 8 * 60.0
@@ -117,7 +125,10 @@ class Inactivity:
         silent = now - since
         if silent < home.cfg.silence_min or not self.usual_quiet(home, since):
             return  # (no quiet spells learnt at this time of day: it is their night)
-        if silent < self.silence_limit(home, since):
+        presence = home.presence
+        out_maybe = presence.probably_out(home)
+        limit = self.silence_limit(home, since)
+        if silent < (max(limit, presence.outing_limit()) if out_maybe else limit):
             return
         if home.moving(now) or self._maybe_asleep(home, since, now):
             return
@@ -125,13 +136,15 @@ class Inactivity:
         usual = self.usual_quiet(home, since)
         explanation = (
             f"No movement at home since {home.cal.hhmm(home.quiet_since())} "
-            f"({silent / HOUR:.1f} hours), and they have not gone out. Their longest usual "
-            f"quiet spell at this time of day is about {usual / HOUR:.1f} hours. Check on them."
+            f"({silent / HOUR:.1f} hours), {self._whereabouts(home, out_maybe)} Their longest "
+            f"usual quiet spell at home at this time of day is about {usual / HOUR:.1f} hours. "
+            "Check on them."
         )
         evidence = {
             "last_activity": home.quiet_since(),
             "silent_hours": silent / HOUR,
             "usual_longest_quiet_hours": usual / HOUR,
+            "probably_out": out_maybe,
         }
         out.append(
             make_alert(
@@ -139,8 +152,28 @@ class Inactivity:
                 AlertKind.INACTIVITY,
                 now,
                 home.quiet_since(),
-                Severity.HIGH,
+                Severity.MEDIUM if out_maybe else Severity.HIGH,
                 explanation,
                 evidence,
             )
+        )
+
+    @staticmethod
+    def _whereabouts(home: "Home", out_maybe: bool) -> str:
+        """What the door (or its absence) says about whether they went out."""
+        if Kind.DOOR in home.kinds:
+            return "and they have not gone out."
+        room = home.presence.last_room
+        if not room:
+            return "and there is no door sensor to tell whether they went out."
+        if out_maybe:
+            usual = home.presence.usual_outing() / HOUR
+            known = f"within {usual:.1f} hours" if usual else "sooner (not learnt yet)"
+            return (
+                f"last seen in '{room}', where they usually leave from. With no door sensor "
+                f"they may be out, but for longer than usual (their outings end {known})."
+            )
+        return (
+            f"last seen in '{room}'. There is no door sensor, but that is not where they "
+            "usually leave from."
         )

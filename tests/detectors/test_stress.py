@@ -1,9 +1,9 @@
 """The stress rule's two comparisons: the usual resting rate, and this rest's own level.
 
-Hand-built heart rates through a real engine: a wearable alone (taken as at rest, as in
-the Stress-Predict lab) or a home with a chair and a motion sensor. A rise of 6 bpm or
-more over the rest it interrupts alerts once; smaller rises, slow drifts and the heart
-slowing after a walk to the chair do not.
+Hand-built heart rates through a real engine: a wearable and a chair sensor (seated
+throughout, as in the Stress-Predict lab) or a home with a chair and a motion sensor.
+A rise of 6 bpm or more over the rest it interrupts alerts once; smaller rises, slow
+drifts and the heart slowing after a walk to the chair do not.
 """
 
 import pickle
@@ -16,7 +16,7 @@ from detectors.cli import run
 from detectors.config import MINUTE
 from detectors.stress import StressWatch
 
-T0 = 1_700_000_000.0  # 22:13 UTC: the hour does not matter with a wearable alone
+T0 = 1_700_000_000.0  # 22:13 UTC: the hour does not matter to these rules
 EVERY = 10.0  # seconds between heart-rate readings
 
 
@@ -30,7 +30,9 @@ def beats(levels: list[tuple[float, float]], start: float = T0, seed: int = 1) -
 
 
 def wearable(values: list[float], start: float = T0) -> list[ReadingRecord]:
-    return [
+    """The heart rate of someone seated throughout (a chair sensor confirms the rest)."""
+    seated = ReadingRecord("h-1", "chair", Kind.CHAIR, start - 1.0, 1.0)
+    return [seated] + [
         ReadingRecord("h-1", "wrist", Kind.HEART_RATE, start + i * EVERY, round(v, 1), "r-1")
         for i, v in enumerate(values)
     ]
