@@ -221,7 +221,7 @@ class Home:
             self.night.check(self, at, out)
             silence = self.health.silence_limit(self)
             if not self.away:  # out, the home may be quiet for the whole outing
-                self.health.learn_quiet(at - self.last_seen, self.in_bed)
+                self.health.learn_quiet(self, at - self.last_seen)
         if at > clock:
             if at >= self.hour_end:
                 self._advance(at, out)
@@ -360,6 +360,11 @@ class Home:
             return self._timing(sensor, state, ts)
         if self.resumed and ts < self.resumed and clock - self.resumed < BACKFILL:
             return ts, False  # measured during the silence that just ended: backfill
+        if clock - at <= JUMP:
+            # Late by minutes: delivery jitter, not a slow clock. Learning an offset from it
+            # would shift every later reading of the sensor (a hall motion moved after the
+            # front door makes an outing look like someone at home).
+            return clock - REORDER, True
         # A slow sensor clock: learn how far behind it runs, so that its next readings
         # move the home's clock on (it may be the only sensor talking, e.g. a wearable
         # at night) instead of freezing it until a gateway alert.
