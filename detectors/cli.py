@@ -2,7 +2,7 @@
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
@@ -12,7 +12,14 @@ import typer
 
 from carewatch.errors import BadData
 from carewatch.protocol import Alert, DailySummary, Kind
-from carewatch.records import LabelRecord, ReadingRecord, read_readings, read_records, write_jsonl
+from carewatch.records import (
+    LabelRecord,
+    ReadingRecord,
+    StatusRecord,
+    read_readings,
+    read_records,
+    write_jsonl,
+)
 from detectors.config import EngineConfig
 from detectors.engine import Engine
 from detectors.evaluation import evaluate as score
@@ -101,14 +108,23 @@ def kit_report(kits: dict[str, frozenset[Kind]]) -> list[str]:
     return [f"  {reason} ({n} of {len(found)} homes)" for reason, n in sorted(counts.items())]
 
 
-def run(engine: Engine, readings: Iterable[ReadingRecord]) -> Iterator[Alert | DailySummary]:
+def run(
+    engine: Engine, readings: Iterable[ReadingRecord], statuses: Sequence[StatusRecord] = ()
+) -> Iterator[Alert | DailySummary]:
     """Feed readings in file (arrival) order, ticking the watermark as time passes.
 
     The watermark is the median home clock (not the latest time stamp, which one
     sensor with a fast clock would push ahead of everyone). A file's end is not an
     outage: no tick follows the last reading.
     """
-    yield from engine.replay(readings, TICK_EVERY)
+    yield from engine.replay(readings, TICK_EVERY, statuses)
+
+
+def load_statuses(path: Path) -> list[StatusRecord]:
+    """Gateway statuses in time order from a statuses JSON Lines file (none if absent)."""
+    if not path.is_file():
+        return []
+    return sorted(read_records(path, StatusRecord), key=lambda status: status.ts)
 
 
 def _ends(readings: Iterable[ReadingRecord], ends: dict[str, float]) -> Iterator[ReadingRecord]:
@@ -149,7 +165,8 @@ def replay(
     alerts: list[Alert] = []
     days: list[DailySummary] = []
     ends: dict[str, float] = {}
-    for item in run(engine, _ends(read_readings(readings, errors), ends)):
+    statuses = load_statuses(readings.with_name("statuses.jsonl"))
+    for item in run(engine, _ends(read_readings(readings, errors), ends), statuses):
         if isinstance(item, Alert):
             alerts.append(item)
         else:

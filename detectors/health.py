@@ -5,11 +5,13 @@ Rule (docs/detectors.md): each sensor's long gaps (30 minutes or more) are learn
 a floor for its kind (heart rate 30 minutes, motion 14 hours, tap and toilet 16, bed and
 chair 20, front door 14 days), raises one alert until it reports again; the wearable is
 judged while the resident is out (detectors/presence.py: nothing is expected then).
-When the whole home is silent for 30 minutes with a wearable streaming, 90 minutes
-without one (or the gateway says it is offline for 30 minutes), one gateway alert
-replaces them all; a home often quiet for long is given 1.5 × its own longest usual
-silence, learnt the same way apart for asleep (in bed
-or in their usual night), seated (in the chair) and awake.
+When the gateway says it is offline for 30 minutes, one gateway alert replaces them all.
+A gateway that reports its status (as every CareWatch gateway does, with an MQTT will)
+and says it is online is believed: a silent home is then the inactivity rule's to judge.
+Where no status is known (a recording), the whole home silent for 30 minutes with a
+wearable streaming, 90 minutes without one, counts as the gateway down; a home often
+quiet for long is given 1.5 × its own longest usual silence, learnt the same way apart
+for asleep (in bed or in their usual night), seated (in the chair) and awake.
 Out of the front door, however long, only the gateway's own offline status counts (a
 weekend away is not a fault); probably out (no door sensor) the home may be quiet 16
 hours, and the alert says it may be either. A battery reported under 15 % raises one
@@ -122,6 +124,9 @@ class SensorHealth:
         self.awake = Quiet()
         self.asleep = Quiet()  # in bed or in their usual night: far longer than in the day
         self.seated = Quiet()  # in the chair: a nap there is silent too
+        # The gateway reports its own status (an MQTT will says when it is lost): then a
+        # silent home is the resident's to judge (inactivity), not a guess at the gateway.
+        self.reporting = False
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__()  # type: ignore[misc]  # a checkpoint from before quiet was learnt
@@ -151,11 +156,15 @@ class SensorHealth:
     def silence_limit(self, home: "Home") -> float:
         """How long the whole home may be quiet before the gateway counts as down."""
         cfg = home.cfg
+        if self.offline_since:
+            return cfg.gateway_silence  # the gateway's own word: no guessing from habits
+        if self.reporting:
+            return NEVER  # online by its own word: the quiet is the home's, not a fault
         usual = self._quiet(home, home.last_seen).usual
         floor = cfg.gateway_silence if _wearable_on(home, home.last_seen) else QUIET_FLOOR
         limit = max(floor, cfg.sensor_silence_factor * usual)
-        if self.offline_since or not home.away:
-            return limit  # the gateway's own word, or they are at home
+        if not home.away:
+            return limit  # they are at home
         if home.presence.left(home):
             return NEVER  # out of the door: a silent home is what we expect, for days
         return max(limit, PROBABLY_OUT_SILENCE)
@@ -274,6 +283,7 @@ class SensorHealth:
     def status(self, home: "Home", status: GatewayStatus, received_at: float) -> "Output":
         """Take a gateway status: offline/online, and battery levels."""
         out: Output = []
+        self.reporting = True
         if status.state == "offline":
             self.offline_since = self.offline_since or (status.ts or received_at)
         else:

@@ -396,12 +396,15 @@ class Home:
     def _live_motion(self, sensor: str, ts: float, value: float, out: Output) -> None:
         """A live motion reading (nine events in ten): :meth:`_event`'s motion path alone."""
         self.ring.add(int(ts // HOUR), ACTIVITY)
-        if not self.in_bed:  # turning over in bed is not being up
+        night = self.night
+        if self.in_bed and night.in_night:
+            night.stir(sensor)  # motion in bed at night shows which sensor sees the bed
+        # Turning over in bed is not being up; motion in another room is, whatever the
+        # bed says (a mat stuck pressed, or it missed them getting up).
+        if not self.in_bed or (night.bedside and sensor != night.bedside):
             self.inactivity.on_activity(self, ts)
             self.presence.on_activity(self, sensor, MOTION, ts)
             self.last_activity = ts
-        elif self.night.in_night:
-            self.night.stir(sensor)  # … and it shows which sensor sees the bed
         self._motion(sensor, ts)
         self._rest_span()
         if self.night.out_since:  # the night watch counts motion only while they are up

@@ -10,8 +10,10 @@ their longest usual quiet spell beginning at that time of day (a river ``Quantil
 shows a heart rate well above resting (they are up and about where no sensor sees).
 A silent gateway is a sensor-health matter, never inactivity, and silence is counted
 from when data came back after an outage. While the bed sensor is quiet longer than a
-day up (16 hours), or the home has none, a silence that begins in the evening or the
-night (from 20:00 to their usual wake time) is not judged: they may simply be asleep.
+day up (16 hours), is not trusted (stuck, or missing nights: detectors/bedmat.py), says
+they are in bed, or the home has none, a silence that begins in the evening or the
+night (from 20:00 to their usual wake time, or in their learnt night) is not judged:
+they may be asleep.
 The daytime silence needs a motion sensor (detectors/kit.py). Without a door sensor, a
 silence after the room they usually leave from (detectors/presence.py) waits for 1.5 ×
 their longest usual outing, and the alert (medium) says they may be out.
@@ -110,13 +112,17 @@ class Inactivity:
 
     @staticmethod
     def _maybe_asleep(home: "Home", since: float, now: float) -> bool:
-        """The bed sensor is down and the silence began at bedtime or in the night."""
+        """The bed sensor is down, not trusted or says they are in bed, and the silence
+        began at bedtime or in the night (their learnt night, or from the evening to their
+        usual wake time)."""
         beds = [s for s in home.sensors.values() if s.kind is Kind.BED]
-        if beds and all(now - s.heard < BED_DOWN for s in beds):
+        night = home.night
+        bed_says_up = night.bed.trusted and not home.in_bed
+        if beds and bed_says_up and all(now - s.heard < BED_DOWN for s in beds):
             return False
         minutes = home.cal.minutes(since)
-        wake = home.night.wake.get() if home.night.wake.count >= 5 else 8 * 60.0
-        return minutes >= EVENING or minutes < wake
+        wake = night.wake.get() if night.wake.count >= 5 else 8 * 60.0
+        return minutes >= EVENING or minutes < wake or night.sleep_hours(home, since)
 
     def _silence(self, home: "Home", now: float, out: "Output") -> None:
         if self.silence_alerted:
