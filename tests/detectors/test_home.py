@@ -46,7 +46,7 @@ def test_wandering_without_a_wearable_is_found_at_its_own_time() -> None:
     start = life.at(NORMAL + 1, 2.0)
     # the first reading after hours of quiet is when they got up, not when they went to bed
     assert abs(alert.start - start) < MINUTE
-    assert start <= alert.detected_at <= start + 10 * MINUTE
+    assert start <= alert.detected_at <= start + 12 * MINUTE  # the 10-minute floor, then a sign
 
 
 def test_a_sensor_clock_running_fast_in_a_quiet_home_is_held_then_corrected() -> None:
