@@ -26,7 +26,9 @@ def new_password() -> str:
 def mosquitto_hash(password: str, salt: bytes | None = None) -> str:
     """``password`` in Mosquitto 2's ``$7$`` form (PBKDF2-SHA512), as ``mosquitto_passwd``.
 
-    >>> mosquitto_hash("secretpassword123", base64.b64decode("Z9bvyeMk9vSZ+l+P"))[:40]
+    The same salt gives the line ``mosquitto_passwd -b`` wrote for this password:
+
+    >>> mosquitto_hash("secretpassword123", base64.b64decode("Z9bvyeMk9vSZ+l+P"))[:41]
     '$7$101$Z9bvyeMk9vSZ+l+P$EpHpLkjN1/gaLmWJz'
     """
     salt = secrets.token_bytes(12) if salt is None else salt
