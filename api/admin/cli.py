@@ -5,11 +5,12 @@ Each runs in one transaction, recorded in the audit log with no user (the comman
 A refusal prints ``carewatch: <field>: <what to do>`` and exits with status 2.
 """
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, TextIO, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -90,10 +91,17 @@ def add_gateway(
 ) -> None:
     """Register a home's gateway: its broker account, and its config with the password, once."""
     access = homes.gateway_access(load_settings(ApiDatabaseSettings))
-    made = _run(lambda desk: homes.register_gateway(desk, home_id, gateway_id, access))
-    if config_out is not None:
-        config_out.touch(mode=0o600, exist_ok=False)
-        config_out.write_text(made.config_toml, encoding="utf-8")
+    out = _new_file(config_out) if config_out else None  # before: the password is shown once
+    try:
+        made = _run(lambda desk: homes.register_gateway(desk, home_id, gateway_id, access))
+    except BadData:
+        if config_out and out is not None:
+            out.close()
+            config_out.unlink()
+        raise
+    if out is not None:
+        with out:
+            out.write(made.config_toml)
         typer.echo(f"gateway {made.id}: config written to {config_out}", err=True)
     else:
         typer.echo(made.config_toml)
@@ -102,6 +110,13 @@ def add_gateway(
     else:
         typer.echo(f"add to the broker's password file:\n{made.passwd_line}", err=True)
         typer.echo(f"and to its ACL file:\n{made.acl_block}", err=True)
+
+
+def _new_file(path: Path) -> TextIO:
+    try:
+        return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w")
+    except OSError as error:
+        raise BadData(f"--config-out {path}: {error.strerror}") from None
 
 
 def add_resident(

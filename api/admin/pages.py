@@ -56,6 +56,7 @@ def admin_page(
     """Onboarding: homes, gateways, residents, consent, people and their access."""
     user = admin_of(page_user(services, session, token))
     desk = Desk(session, services.audit, services.clock, user)
+    desk.record("read", "onboarding")
     context = _context(services, desk, token) | {"done": done if done in FORMS else None}
     return templates.TemplateResponse(request, "admin.html", context)
 

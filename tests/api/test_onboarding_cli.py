@@ -89,6 +89,12 @@ def test_refusals_name_the_setting_and_how_to_fix_it(env: Path) -> None:
     assert "exists already" in refused("add-home", "home-1", "--label", "x", "--tz", "UTC")
     assert "no home 'home-9'" in refused("add-gateway", "home-9", "gw-1")
     assert "service account" in refused("add-gateway", "home-1", "api")
+    config = env / "gw.toml"
+    assert "service account" in refused("add-gateway", "home-1", "api", "--config-out", str(config))
+    assert not config.exists()  # nothing half-made
+    config.write_text("kept")
+    assert "File exists" in refused("add-gateway", "home-1", "gw-2", "--config-out", str(config))
+    assert config.read_text() == "kept"
     assert "home_id: no such home" in refused(
         "add-resident", "r-1", "--home", "home-9", "--name", "R"
     )

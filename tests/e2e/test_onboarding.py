@@ -33,7 +33,6 @@ from carewatch.protocol import Kind
 from carewatch.records import ReadingRecord, write_jsonl
 from carewatch.settings import load_settings
 from carewatch.store import open_store
-from tests.api.test_dashboards import CHROMIUM_ARGS, DESKTOP, PHONE
 from tests.deploy.broker import SERVICE_PASSWORDS, DeployedMosquitto
 from tests.e2e.support import eventually
 from tests.servers import free_port, require_binary
@@ -43,6 +42,9 @@ CAREWATCH = Path(sys.executable).with_name("carewatch")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 ADMIN_PASSWORD = "an admin password for the test"
 SECRET = "onboarding-e2e-secret-" + "y" * 32
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 BEATS = 31  # every 10 s for 5 minutes, above the 140 bpm bound for more than 2 minutes
 
 
