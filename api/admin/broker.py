@@ -77,6 +77,46 @@ class BrokerFiles:
             _append(self.passwd, f"{gateway}:{password_hash}\n")  # last: it triggers the reload
         return True
 
+    def remove_gateway(self, gateway: str) -> bool:
+        """Delete the account and its ACL block; ``False`` if neither file had it."""
+        with self.passwd.open("r+", encoding="utf-8") as passwd:
+            fcntl.flock(passwd, fcntl.LOCK_EX)
+            lines = passwd.read().splitlines(keepends=True)
+            kept = [line for line in lines if line.split(":", 1)[0] != gateway]
+            acl = self.acl.read_text(encoding="utf-8")
+            trimmed = _without_block(acl, gateway)
+            if trimmed != acl:
+                _rewrite(self.acl, trimmed)
+            if kept != lines:
+                _rewrite(self.passwd, "".join(kept))
+        return kept != lines or trimmed != acl
+
+
+def _without_block(acl: str, gateway: str) -> str:
+    """``acl`` without the block :func:`acl_block` wrote (as remove-gateway.sh's awk).
+
+    >>> _without_block("user api\\n" + acl_block("h-1", "gw-1") + "\\nuser gw-2\\n", "gw-1")
+    'user api\\n\\n\\nuser gw-2\\n'
+    """
+    out, skipping = [], False
+    for line in acl.splitlines(keepends=True):
+        bare = line.rstrip("\n")
+        if bare.startswith(f"# gateway {gateway} of home "):
+            skipping = True
+            continue
+        if skipping and (bare == f"user {gateway}" or bare.startswith("topic ")):
+            continue
+        skipping = False
+        out.append(line)
+    return "".join(out)
+
+
+def _rewrite(path: Path, text: str) -> None:
+    with path.open("r+", encoding="utf-8") as file:  # in place: keeps owner and mode
+        file.write(text)
+        file.truncate()
+        file.flush()
+
 
 def _append(path: Path, text: str) -> None:
     with path.open("a+b") as file:

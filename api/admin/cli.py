@@ -1,5 +1,5 @@
-"""``carewatch api add-home | add-sensor | add-gateway | add-resident | invite | grant |
-consent``: onboarding from the server's command line, the same operations as the pages.
+"""``carewatch api add-home | add-sensor | add-gateway | remove-gateway | add-resident |
+invite | grant | consent``: onboarding from the server's command line, as on the pages.
 
 Each runs in one transaction, recorded in the audit log with no user (the command line).
 A refusal prints ``carewatch: <field>: <what to do>`` and exits with status 2.
@@ -16,7 +16,7 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from api.admin import homes, people
+from api.admin import gateways, homes, people
 from api.admin.desk import Desk, Refused
 from api.admin.schemas import ConsentIn, HomeSetupIn, InviteIn
 from api.audit import Audit
@@ -90,10 +90,10 @@ def add_gateway(
     ] = None,
 ) -> None:
     """Register a home's gateway: its broker account, and its config with the password, once."""
-    access = homes.gateway_access(load_settings(ApiDatabaseSettings))
+    access = gateways.gateway_access(load_settings(ApiDatabaseSettings))
     out = _new_file(config_out) if config_out else None  # before: the password is shown once
     try:
-        made = _run(lambda desk: homes.register_gateway(desk, home_id, gateway_id, access))
+        made = _run(lambda desk: gateways.register_gateway(desk, home_id, gateway_id, access))
     except BadData:
         if config_out and out is not None:
             out.close()
@@ -117,6 +117,16 @@ def _new_file(path: Path) -> TextIO:
         return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w")
     except OSError as error:
         raise BadData(f"--config-out {path}: {error.strerror}") from None
+
+
+def remove_gateway(gateway_id: str) -> None:
+    """Revoke a gateway: forget it and delete its broker account (a lost or replaced Pi)."""
+    access = gateways.gateway_access(load_settings(ApiDatabaseSettings))
+    changed = _run(lambda desk: gateways.revoke_gateway(desk, gateway_id, access))
+    where = (
+        "and from the broker's files" if changed else "(the broker's files are not managed here)"
+    )
+    typer.echo(f"gateway {gateway_id} revoked {where}; restart Mosquitto to cut a live session")
 
 
 def add_resident(
@@ -177,7 +187,7 @@ def consent(
     typer.echo(f"consent of {resident_id} recorded")
 
 
-COMMANDS = (add_home, add_sensor, add_gateway, add_resident, invite, grant, consent)
+COMMANDS = (add_home, add_sensor, add_gateway, remove_gateway, add_resident, invite, grant, consent)
 
 
 def register(app: typer.Typer) -> None:

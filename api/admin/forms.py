@@ -9,9 +9,9 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from api.admin import homes, people
+from api.admin import gateways, homes, people
 from api.admin.desk import Desk, Invalid
-from api.admin.homes import GatewayAccess
+from api.admin.gateways import GatewayAccess
 from api.admin.schemas import ConsentIn, GatewayCredentials, HomeSetupIn, InviteIn, InviteOut
 from api.schemas import ResidentIn, SensorIn
 from carewatch.protocol import Kind
@@ -65,7 +65,12 @@ def register_gateway(desk: Desk, fields: Fields, access: GatewayAccess) -> Shown
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", gateway_id):
         raise Invalid("use lower-case letters, digits and '-', such as 'gw-0001'", "id")
     home_id = fields.get("home_id", "")
-    return Shown(gateway=homes.register_gateway(desk, home_id, gateway_id, access))
+    return Shown(gateway=gateways.register_gateway(desk, home_id, gateway_id, access))
+
+
+def revoke_gateway(desk: Desk, fields: Fields, access: GatewayAccess) -> Done:
+    gateways.revoke_gateway(desk, fields.get("gateway_id", ""), access)
+    return Done("Gateway revoked.")
 
 
 def add_resident(desk: Desk, fields: Fields, _access: GatewayAccess) -> Done:
@@ -109,6 +114,7 @@ FORMS: dict[str, Handler] = {
     "homes": add_home,
     "sensors": add_sensor,
     "gateways": register_gateway,
+    "revoke": revoke_gateway,
     "residents": add_resident,
     "people": invite,
     "grants": grant,

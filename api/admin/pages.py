@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from api.admin.desk import Desk, Refused
 from api.admin.forms import FORMS, Done
-from api.admin.homes import GatewayAccess, gateway_access
+from api.admin.gateways import GatewayAccess, gateway_access
 from api.admin.overview import overview
 from api.deps import DbDep, ServicesDep
 from api.models import Role, User

@@ -6,7 +6,7 @@ Thin: each route runs one operation of :mod:`api.admin`, as the admin pages and 
 
 from fastapi import APIRouter, Response, status
 
-from api.admin import homes, people
+from api.admin import gateways, homes, people
 from api.admin.desk import answer
 from api.admin.schemas import (
     ConsentIn,
@@ -54,14 +54,24 @@ def register_gateway(
     response: Response,
 ) -> GatewayCredentials:
     """Register a home's gateway (admin): its broker password and config, shown once."""
-    access = homes.gateway_access(services.settings)
+    access = gateways.gateway_access(services.settings)
     response.headers.update(NO_STORE)
     return answer(
         services,
         session,
         admin,
-        lambda desk: homes.register_gateway(desk, home_id, body.id, access),
+        lambda desk: gateways.register_gateway(desk, home_id, body.id, access),
     )
+
+
+@router.delete("/gateways/{gateway_id}", status_code=status.HTTP_204_NO_CONTENT)
+def revoke_gateway(
+    gateway_id: PseudoId, session: DbDep, admin: AdminDep, services: ServicesDep
+) -> None:
+    """Forget a gateway and delete its broker account (admin); restart Mosquitto to cut a
+    connected session at once."""
+    access = gateways.gateway_access(services.settings)
+    answer(services, session, admin, lambda desk: gateways.revoke_gateway(desk, gateway_id, access))
 
 
 @router.post("/invitations", status_code=status.HTTP_201_CREATED, responses=CONFLICT | BODY)

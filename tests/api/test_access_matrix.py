@@ -95,6 +95,7 @@ CASES: dict[tuple[str, str], Case] = {
     ),
     ("GET", "/api/v1/homes/{home_id}/setup"): Case("bearer", admin_only=True),
     ("POST", "/api/v1/homes/{home_id}/gateways"): Case("bearer", {"id": "gw-new"}, admin_only=True),
+    ("DELETE", "/api/v1/gateways/{gateway_id}"): Case("bearer", admin_only=True),
     ("POST", "/api/v1/invitations"): Case(
         "bearer", {"username": "i-{role}", "display_name": "N", "role": "carer"}, admin_only=True
     ),
@@ -143,6 +144,7 @@ def values(world: World, user: str, resident: str) -> dict[str, str]:
         "user_id": str(world.user_ids[user]),
         "team_id": "1",
         "sensor_id": "hr-1",
+        "gateway_id": "gw-1",
         "action": "acknowledge",
         "role": user,
     }

@@ -111,8 +111,6 @@ def test_a_gateway_gets_a_broker_account_shown_once_and_only_a_hash_is_kept(
         assert row.password_hash == lines[1].split(":", 1)[1]
     setup = onboard.client.get("/api/v1/homes/h-1/setup", headers=onboard.auth("admin"))
     assert setup.json()["gateways"] == ["gw-9"]
-    gone = onboard.client.delete("/api/v1/homes/h-1", headers=onboard.auth("admin"))
-    assert gone.status_code == 409
 
 
 @pytest.mark.parametrize(
@@ -225,3 +223,29 @@ def test_bad_consent_is_refused(
     assert refused.status_code == status
     if field:
         assert refused.json()["detail"][0]["loc"][:2] == ["body", field]
+
+
+def test_a_revoked_gateway_leaves_the_broker_files_as_before(
+    onboard: World, tmp_path: Path
+) -> None:
+    before = [(tmp_path / name).read_text() for name in ("passwd", "acl")]
+    assert post(onboard, "/api/v1/homes/h-1/gateways", {"id": "gw-1"}).status_code == 201
+    assert post(onboard, "/api/v1/homes/h-2/gateways", {"id": "gw-2"}).status_code == 201
+    gone = onboard.client.delete("/api/v1/gateways/gw-1", headers=onboard.auth("admin"))
+    assert gone.status_code == 204
+    passwd, acl = [(tmp_path / name).read_text() for name in ("passwd", "acl")]
+    assert "gw-1" not in passwd and "gw-1" not in acl
+    assert passwd.startswith(before[0]) and "gw-2:$7$" in passwd and "user gw-2\n" in acl
+    again = onboard.client.delete("/api/v1/gateways/gw-1", headers=onboard.auth("admin"))
+    assert again.status_code == 404
+    assert post(onboard, "/api/v1/homes/h-1/gateways", {"id": "gw-1"}).status_code == 201
+    # a home without residents but with a gateway: revoke it before removing the home
+    admin = onboard.auth("admin")
+    assert (
+        post(onboard, "/api/v1/homes", {"id": "h-3", "label": "3", "tz": "UTC"}).status_code == 201
+    )
+    assert post(onboard, "/api/v1/homes/h-3/gateways", {"id": "gw-3"}).status_code == 201
+    kept = onboard.client.delete("/api/v1/homes/h-3", headers=admin)
+    assert kept.status_code == 409 and kept.json()["detail"] == "revoke its gateways first"
+    assert onboard.client.delete("/api/v1/gateways/gw-3", headers=admin).status_code == 204
+    assert onboard.client.delete("/api/v1/homes/h-3", headers=admin).status_code == 204

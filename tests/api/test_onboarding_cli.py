@@ -57,6 +57,9 @@ def test_a_home_is_onboarded_from_the_command_line(env: Path) -> None:
     assert settings["mqtt"]["url"] == "mqtts://broker.test:8883"
     assert (env / "passwd").read_text().startswith("gw-1:$7$101$")
     assert "user gw-1\ntopic write carewatch/v1/home-1/gw-1/readings" in (env / "acl").read_text()
+    ok("add-gateway", "home-1", "gw-2", "--config-out", str(env / "gw-2.toml"))
+    assert "revoked and from the broker's files" in ok("remove-gateway", "gw-2")
+    assert "gw-2" not in (env / "passwd").read_text() + (env / "acl").read_text()
     ok("add-resident", "r-1", "--home", "home-1", "--name", "Rose Able")
     ok("add-sensor", "home-1", "wrist-1", "--kind", "heart_rate", "--resident", "r-1")
     password = ok("invite", "carol", "--name", "Carol Carer", "--role", "carer").splitlines()[-1]

@@ -78,3 +78,15 @@ def test_secrets_are_shown_once_and_not_cached(world: World) -> None:
     assert 'id="invite-password"' in invited.text
     page = world.client.get("/admin", headers=cookie(world, "admin")).text
     assert "gw-7" in page and 'id="invite-password"' not in page
+
+
+def test_a_gateway_is_revoked_from_the_page(world: World) -> None:
+    assert post_form(world, "gateways", {"home_id": "h-1", "id": "gw-7"}).status_code == 200
+    page = world.client.get("/admin", headers=cookie(world, "admin")).text
+    assert 'aria-label="Revoke gateway gw-7"' in page
+    revoked = post_form(world, "revoke", {"gateway_id": "gw-7"})
+    assert revoked.status_code == 303
+    page = world.client.get(revoked.headers["location"], headers=cookie(world, "admin")).text
+    assert "Gateway revoked" in page and "gw-7" not in page
+    missing = post_form(world, "revoke", {"gateway_id": "gw-7"})
+    assert missing.status_code == 422 and "no gateway &#39;gw-7&#39;" in missing.text
