@@ -1,4 +1,4 @@
-"""Homes, their sensors and their gateways: the operations every front end shares."""
+"""Homes and their sensors: the operations every front end shares."""
 
 from collections.abc import Mapping
 

@@ -7,7 +7,8 @@ the page shows (with the generated broker password, which the app wrote to Mosqu
 password file and ACL, then reloaded as the path unit would) runs a real ``carewatch
 gateway run`` with heart-rate readings of 150 bpm; the readings reach the store, the
 detectors raise the safety-bound alert, and the carer, logging in with the password the
-invitation showed, acknowledges it. Screenshots of the onboarding page go to docs/.
+invitation showed, acknowledges it. Revoked on the page, the Pi's password stops working.
+Screenshots of the onboarding page go to docs/.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,7 +35,8 @@ from carewatch.protocol import Kind
 from carewatch.records import ReadingRecord, write_jsonl
 from carewatch.settings import load_settings
 from carewatch.store import open_store
-from tests.deploy.broker import SERVICE_PASSWORDS, DeployedMosquitto
+from tests.deploy.broker import SERVICE_PASSWORDS, Account, DeployedMosquitto
+from tests.deploy.peers import Peer
 from tests.e2e.support import eventually
 from tests.servers import free_port, require_binary
 
@@ -298,3 +301,15 @@ def test_an_admin_onboards_a_home_whose_alert_a_carer_acknowledges(
     with sessions() as session:
         done = session.get(AlertRow, raised.id)
         assert done is not None and done.state == "acknowledged"
+
+    # The Pi is lost: the admin revokes it on the page, and its password no longer logs in.
+    password_of_pi = tomllib.loads(config)["mqtt"]["password"]
+    page.goto(f"{base}/admin")
+    page.get_by_role("button", name="Revoke gateway gw-e2e").click()
+    page.wait_for_url(f"{base}/admin?done=revoke*")
+    broker.reload()
+    lost = Peer(broker.port, Account("gw-e2e", password_of_pi), "gw-e2e")
+    try:
+        assert lost.connect() == "Not authorized"
+    finally:
+        lost.close()
