@@ -5,6 +5,7 @@ the JSON API as 404/409/422 (:func:`as_http`), the pages beside the form's field
 command line as ``carewatch: …`` with exit status 2.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -17,6 +18,7 @@ from api.models import User
 from api.responses import invalid
 from api.services import Services
 from carewatch.clock import Clock
+from carewatch.protocol import ID_PATTERN
 
 T = TypeVar("T")
 
@@ -46,6 +48,21 @@ class Conflict(Refused):
     """Exists already, or still in use (409)."""
 
     status = status.HTTP_409_CONFLICT
+
+
+def check_id(value: str, field: str, example: str) -> str:
+    """``value`` if a pseudonymous id (it goes into topics and the broker's files).
+
+    >>> check_id("gw-1", "id", "gw-0001")
+    'gw-1'
+    >>> check_id("gw 1\\nuser ingest", "id", "gw-0001")
+    Traceback (most recent call last):
+    ...
+    api.admin.desk.Invalid: id: use lower-case letters, digits and '-', such as 'gw-0001'
+    """
+    if not re.match(ID_PATTERN, value):
+        raise Invalid(f"use lower-case letters, digits and '-', such as {example!r}", field)
+    return value
 
 
 def as_http(refused: Refused) -> HTTPException:

@@ -54,16 +54,12 @@ def add_sensor(desk: Desk, fields: Fields, _access: GatewayAccess) -> Done:
         {"kind": fields.get("kind", ""), "resident_id": fields.get("resident_id") or None}
     )
     sensor_id = fields.get("sensor_id", "")
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", sensor_id):
-        raise Invalid("use lower-case letters, digits and '-', such as 'bed-1'", "sensor_id")
     homes.save_sensor(desk, fields.get("home_id", ""), sensor_id, body.kind, body.resident_id)
     return Done(f"Sensor {sensor_id} added.")
 
 
 def register_gateway(desk: Desk, fields: Fields, access: GatewayAccess) -> Shown:
     gateway_id = fields.get("id", "")
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", gateway_id):
-        raise Invalid("use lower-case letters, digits and '-', such as 'gw-0001'", "id")
     home_id = fields.get("home_id", "")
     return Shown(gateway=gateways.register_gateway(desk, home_id, gateway_id, access))
 

@@ -9,7 +9,7 @@ from api.admin.broker import (
     mosquitto_hash,
     new_password,
 )
-from api.admin.desk import Conflict, Desk, Invalid, NotFound
+from api.admin.desk import Conflict, Desk, Invalid, NotFound, check_id
 from api.admin.gateway_config import gateway_toml
 from api.admin.schemas import GatewayCredentials
 from api.models import Gateway, Home
@@ -40,6 +40,7 @@ def register_gateway(
     home = desk.session.get(Home, home_id)
     if home is None:
         raise NotFound(f"no home {home_id!r}", "home_id")
+    check_id(gateway_id, "id", "gw-0001")
     if is_service_account(gateway_id):
         raise Invalid(f"{gateway_id!r} is a service account's name: choose another", "id")
     if desk.session.get(Gateway, gateway_id) is not None:

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 
 from sqlalchemy import select
 
-from api.admin.desk import Conflict, Desk, Invalid, NotFound
+from api.admin.desk import Conflict, Desk, Invalid, NotFound, check_id
 from api.admin.schemas import HomeSetupIn, HomeSetupOut
 from api.models import Gateway, Home, Resident, Sensor
 from api.schemas import HomeIn
@@ -35,6 +35,7 @@ def save_sensor(
     """Register a sensor, and the resident a wearable belongs to."""
     if desk.session.get(Home, home_id) is None:
         raise NotFound(f"no home {home_id!r}", "home_id")
+    check_id(sensor_id, "sensor_id", "bed-1")
     if resident_id is not None:
         owner = desk.session.get(Resident, resident_id)
         if owner is None or owner.home_id != home_id:

@@ -92,6 +92,9 @@ def test_refusals_name_the_setting_and_how_to_fix_it(env: Path) -> None:
     assert "exists already" in refused("add-home", "home-1", "--label", "x", "--tz", "UTC")
     assert "no home 'home-9'" in refused("add-gateway", "home-9", "gw-1")
     assert "service account" in refused("add-gateway", "home-1", "api")
+    sneaky = refused("add-gateway", "home-1", "gw-1\nuser ingest\ntopic readwrite #")
+    assert "id: use lower-case letters, digits and '-', such as 'gw-0001'" in sneaky
+    assert "sensor_id: use lower-case" in refused("add-sensor", "home-1", "Bed 1", "--kind", "bed")
     config = env / "gw.toml"
     assert "service account" in refused("add-gateway", "home-1", "api", "--config-out", str(config))
     assert not config.exists()  # nothing half-made
