@@ -4,7 +4,7 @@ A gateway's account is a ``passwd`` line in ``mosquitto_passwd``'s format and an
 exactly as ``deploy/mosquitto/add-gateway.sh`` writes it (so ``remove-gateway.sh`` revokes
 either), appended under an exclusive lock so the API and the command line never interleave.
 Appending keeps the files' owner, group and mode. Mosquitto re-reads them on SIGHUP: the
-shipped ``carewatch-broker-reload.path`` unit does that whenever ``passwd`` changes.
+systemd path unit of docs/deployment.md does that whenever ``passwd`` changes.
 """
 
 import base64
