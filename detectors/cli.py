@@ -11,6 +11,7 @@ import msgspec
 import typer
 
 from carewatch.errors import BadData
+from carewatch.kit import limited, unarmed
 from carewatch.protocol import Alert, DailySummary, Kind
 from carewatch.records import (
     LabelRecord,
@@ -25,7 +26,6 @@ from detectors.engine import Engine
 from detectors.evaluation import evaluate as score
 from detectors.evaluation import judged, markdown, scan
 from detectors.evaluation.chance import DRAWS
-from detectors.kit import limited, unarmed
 
 MANY_HOMES = 10  # more homes than this: what cannot be judged is summarised, not listed
 

@@ -49,7 +49,7 @@ class Engine:
         return sorted(self._homes)
 
     def kinds(self, home: str) -> frozenset[Kind]:
-        """The kinds of sensor heard from in a home so far (its kit, for detectors.kit)."""
+        """The kinds of sensor heard from in a home so far (its kit, for carewatch.kit)."""
         state = self._homes.get(home)
         return state.kinds if state is not None else frozenset()
 

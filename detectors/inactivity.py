@@ -14,7 +14,7 @@ day up (16 hours), is not trusted (stuck, or missing nights: detectors/bedmat.py
 they are in bed, or the home has none, a silence that begins in the evening or the
 night (from 20:00 to their usual wake time, or in their learnt night) is not judged:
 they may be asleep.
-The daytime silence needs a motion sensor (detectors/kit.py). Without a door sensor, a
+The daytime silence needs a motion sensor (carewatch/kit.py). Without a door sensor, a
 silence after the room they usually leave from (detectors/presence.py) waits for 1.5 ×
 their longest usual outing, and the alert (medium) says they may be out.
 """

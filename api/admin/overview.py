@@ -1,5 +1,6 @@
 """What the onboarding page shows: each step, done or not, and everything set up so far."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -8,6 +9,7 @@ from sqlalchemy import select
 from api.admin.desk import Desk
 from api.admin.homes import home_views
 from api.models import ConsentBasis, ConsentRecord, Grant, Resident, Role, User
+from carewatch.kit import limited, unarmed
 from carewatch.protocol import Kind
 
 BASIS_WORDS = {
@@ -57,6 +59,7 @@ def overview(desk: Desk) -> dict[str, Any]:
     return {
         "steps": steps,
         "homes": homes,
+        "cannot_judge": {h.id: cannot_judge(h.sensors.values()) for h in homes},
         "residents": residents,
         "users": users,
         "granted": granted,
@@ -69,3 +72,15 @@ def overview(desk: Desk) -> dict[str, Any]:
         "user_options": [(u.id, f"{u.display_name} ({u.role})") for u in users],
         "role_options": [(role.value, ROLE_WORDS[role]) for role in ROLE_WORDS],
     }
+
+
+def cannot_judge(kinds: Iterable[str]) -> list[str]:
+    """What a home with sensors of these kinds cannot judge, and why (carewatch.kit).
+
+    >>> cannot_judge(["bed", "motion", "tap", "toilet", "door", "chair", "heart_rate"])
+    []
+    >>> cannot_judge(["bed"])[0]
+    'dehydration: no tap sensor in this home'
+    """
+    have = {Kind(kind) for kind in kinds}
+    return [*unarmed(have).values(), *limited(have).values()]

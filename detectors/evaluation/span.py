@@ -10,9 +10,9 @@ from pathlib import Path
 import msgspec
 
 from carewatch.errors import BadData
+from carewatch.kit import armed
 from carewatch.protocol import Kind
 from detectors.config import DAY
-from detectors.kit import armed
 
 _KINDS = frozenset(k.value for k in Kind)
 
@@ -90,7 +90,7 @@ def scan(path: Path) -> dict[str, Seen]:
 def judged(seen: Mapping[str, Seen], learning: float) -> dict[str, Window]:
     """Each home's window: from its first reading plus ``learning`` to its last.
 
-    What is armed follows the kinds of sensor heard from (:mod:`detectors.kit`).
+    What is armed follows the kinds of sensor heard from (:mod:`carewatch.kit`).
 
     >>> window = judged({"h": Seen(0.0, 5 * DAY, {"bed": "bed"})}, learning=DAY)["h"]
     >>> window.days, sorted(window.armed or ())

@@ -51,6 +51,8 @@ def test_a_home_is_added_and_the_page_says_so(world: World) -> None:
     assert added.status_code == 303 and added.headers["location"] == "/admin?done=homes#homes"
     page = world.client.get(added.headers["location"], headers=cookie(world, "admin")).text
     assert "Home added." in page and "9 Elm Row" in page and "tap-2" in page
+    # taps alone: the page says what this home cannot judge, and why
+    assert "Cannot judge night wandering: no bed sensor in this home" in page
 
 
 def test_a_refusal_is_shown_by_its_field_and_nothing_is_kept(world: World) -> None:
