@@ -489,8 +489,9 @@ class Home:
         Not within ``rest_quiet`` of moving from room to room (a chair that says
         otherwise is stale); with a chair sensor, seated ``rest_settle`` and for less
         than ``STUCK_CHAIR`` (hours with no chair event: the sensor is stuck); with
-        only motion sensors, out of bed and no motion for ``rest_quiet``; with neither,
-        never (a wearable alone cannot tell sitting from walking: stress is not armed).
+        only motion sensors and a bed sensor, out of bed and no motion for ``rest_quiet``;
+        otherwise never (a wearable alone cannot tell sitting from walking, motion alone
+        sitting from sleeping: stress at rest is not armed).
         """
         if self.has_furniture and not self.in_chair:
             self.rest_from, self.rest_until = NEVER, 0.0  # (most motion: up and about)
@@ -501,7 +502,9 @@ class Home:
             self.rest_from = max(start, self.chair_since + cfg.rest_settle)
             self.rest_until = self.chair_since + STUCK_CHAIR
             return
-        if not self.has_motion or self.in_bed:  # a wearable alone: walking looks like stress
+        # A wearable alone: walking looks like stress; motion without a bed sensor: asleep
+        # looks like sitting still, and a sleeping heart is another heart.
+        if not self.has_motion or BED not in self.kinds or self.in_bed:
             self.rest_from, self.rest_until = NEVER, 0.0
             return
         start = max(start, self.last_motion + cfg.rest_quiet)
