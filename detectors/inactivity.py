@@ -9,11 +9,11 @@ their longest usual quiet spell beginning at that time of day (a river ``Quantil
 4-hour block), never less than 2 hours nor more than 6: one alert, unless their wearable
 shows a heart rate well above resting (they are up and about where no sensor sees).
 A silent gateway is a sensor-health matter, never inactivity, and silence is counted
-from when data came back after an outage. While the bed sensor is quiet longer than a
-day up (16 hours), is not trusted (stuck, or missing nights: detectors/bedmat.py), says
-they are in bed, or the home has none, a silence that begins in the evening or the
-night (from 20:00 to their usual wake time, or in their learnt night) is not judged:
-they may be asleep.
+from when data came back after an outage. In bed by a trusted bed sensor is a nap, not a
+silence. While the bed sensor is quiet longer than a day up (16 hours), is not trusted
+(stuck, or missing nights: detectors/bedmat.py), or the home has none, a silence that
+begins in the evening or the night (from 20:00 to their usual wake time, or in their
+learnt night) is not judged: they may be asleep.
 The daytime silence needs a motion sensor (carewatch/kit.py). Without a door sensor, a
 silence after the room they usually leave from (detectors/presence.py) waits for 1.5 ×
 their longest usual outing, and the alert (medium) says they may be out.
@@ -112,11 +112,13 @@ class Inactivity:
 
     @staticmethod
     def _maybe_asleep(home: "Home", since: float, now: float) -> bool:
-        """The bed sensor is down, not trusted or says they are in bed, and the silence
-        began at bedtime or in the night (their learnt night, or from the evening to their
-        usual wake time)."""
+        """In bed by a trusted bed sensor (a nap), or the bed sensor is down, not trusted or
+        absent and the silence began at bedtime or in the night (their learnt night, or
+        from the evening to their usual wake time)."""
         beds = [s for s in home.sensors.values() if s.kind is Kind.BED]
         night = home.night
+        if home.in_bed and night.bed.trusted:
+            return True  # a nap: in bed by a sensor we trust is not "no movement at home"
         bed_says_up = night.bed.trusted and not home.in_bed
         if beds and bed_says_up and all(now - s.heard < BED_DOWN for s in beds):
             return False
