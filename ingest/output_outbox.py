@@ -64,6 +64,7 @@ class OutputOutbox:
 
     def __init__(self, path: Path, limits: OutputLimits) -> None:
         self._limits = limits
+        self._count = self._bytes = 0  # running totals, so no add has to sum the table
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(
@@ -72,35 +73,40 @@ class OutputOutbox:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")  # a power cut must not take one
             self._db.executescript(_SCHEMA)
-            count, size = self._db.execute(
-                "SELECT count(*), coalesce(sum(bytes), 0) FROM unconfirmed_outputs"
-            ).fetchone()
+            self._recount()
         except (OSError, sqlite3.Error) as error:
             raise ConfigError(
                 f"CAREWATCH_INGEST_STATE_PATH: cannot use {path} as ingest's state file: {error}"
             ) from None
-        self._count, self._bytes = int(count), int(size)
 
     def add(self, topic: str, payload: bytes, key: str) -> Added:
         """Keep one message (replacing an older one of the same ``key``), within the limits."""
         size = len(payload) + len(topic.encode())
-        with immediate_transaction(self._db):
-            superseded = self._delete("key = ?", [key])
-            row = self._db.execute(
-                "INSERT OR IGNORE INTO unconfirmed_outputs (digest, key, bytes, topic, payload) "
-                "VALUES (?, ?, ?, ?, ?) RETURNING id",
-                (output_digest(payload), key, size, topic, payload),
-            ).fetchone()
-            if row is not None:
-                self._count, self._bytes = self._count + 1, self._bytes + size
-            dropped = self._prune()
+        try:
+            with immediate_transaction(self._db):
+                superseded = self._delete("key = ?", [key])
+                row = self._db.execute(
+                    "INSERT OR IGNORE INTO unconfirmed_outputs (digest, key, bytes, topic, "
+                    "payload) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                    (output_digest(payload), key, size, topic, payload),
+                ).fetchone()
+                if row is not None:
+                    self._count, self._bytes = self._count + 1, self._bytes + size
+                dropped = self._prune()
+        except sqlite3.Error:
+            self._recount()  # rolled back: the running totals must follow
+            raise
         return Added(None if row is None else int(row[0]), superseded, dropped)
 
     def confirm(self, digests: list[str]) -> list[int]:
         """Delete the messages with these digests; their ids (unknown digests are skipped)."""
         marks = ",".join("?" * len(digests))
-        with immediate_transaction(self._db):
-            return self._delete(f"digest IN ({marks})", digests)
+        try:
+            with immediate_transaction(self._db):
+                return self._delete(f"digest IN ({marks})", digests)
+        except sqlite3.Error:
+            self._recount()
+            raise
 
     def ids(self) -> list[int]:
         """Every kept message's id, oldest first."""
@@ -134,6 +140,12 @@ class OutputOutbox:
         self._count -= len(rows)
         self._bytes -= sum(size for _, size in rows)
         return sorted(id_ for id_, _ in rows)
+
+    def _recount(self) -> None:
+        count, size = self._db.execute(
+            "SELECT count(*), coalesce(sum(bytes), 0) FROM unconfirmed_outputs"
+        ).fetchone()
+        self._count, self._bytes = int(count), int(size)
 
     def _prune(self) -> list[int]:
         """Delete the oldest until within both limits."""
