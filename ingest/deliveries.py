@@ -28,7 +28,7 @@ from carewatch.protocol import (
     summaries_topic,
 )
 from ingest.metrics import IngestMetrics
-from ingest.output_outbox import OutputOutbox
+from ingest.output_outbox import Message, OutputOutbox
 from ingest.sink import Output
 
 log = logging.getLogger(__name__)
@@ -60,9 +60,8 @@ class Deliveries:
         """Keep each output, then publish it (at QoS 1, on its home's topic)."""
         messages = [_message(output) for output in outputs]
         with self._lock:
-            for (topic, payload), output in zip(messages, outputs, strict=True):
-                self._keep(topic, payload, f"{topic} {_key(output)}")
-        for topic, payload in messages:
+            self._keep(messages)
+        for topic, payload, _ in messages:
             self._publish(topic, payload)
             self._metrics.outputs_published.inc()
 
@@ -102,18 +101,22 @@ class Deliveries:
             self._publish(topic, payload)
         self._metrics.outputs_resent.inc(len(messages))
 
-    def _keep(self, topic: str, payload: bytes, key: str) -> None:
+    def _keep(self, messages: list[Message]) -> None:
         try:
-            added = self._outbox.add(topic, payload, key)
-        except sqlite3.Error:  # disk full, say: publish it all the same, once, and say so
-            log.exception("could not keep an alert or summary until the API confirms it")
-            self._metrics.outputs_dropped.inc()
+            added = self._outbox.add(messages)
+        except sqlite3.Error:  # disk full, say: publish them all the same, once, and say so
+            log.exception(
+                "could not keep %d alerts or summaries until the API confirms them", len(messages)
+            )
+            self._metrics.outputs_dropped.inc(len(messages))
             return
-        self._waiting.forget([*added.superseded, *added.dropped])
-        if added.id is not None and added.id not in added.dropped:
-            self._waiting.acknowledged(added.id)
-        if added.dropped:
-            self._dropped(len(added.dropped))
+        dropped = {id_ for one in added for id_ in one.dropped}
+        for one in added:
+            self._waiting.forget([*one.superseded, *one.dropped])
+            if one.id is not None and one.id not in dropped:
+                self._waiting.acknowledged(one.id)
+        if dropped:
+            self._dropped(len(dropped))
 
     def _dropped(self, count: int) -> None:
         self._metrics.outputs_dropped.inc(count)
@@ -125,9 +128,9 @@ class Deliveries:
         )  # fmt: skip
 
 
-def _message(output: Output) -> tuple[str, bytes]:
-    topic = alerts_topic if isinstance(output, Alert) else summaries_topic
-    return topic(output.home), encode(output)
+def _message(output: Output) -> Message:
+    topic = (alerts_topic if isinstance(output, Alert) else summaries_topic)(output.home)
+    return Message(topic, encode(output), f"{topic} {_key(output)}")
 
 
 def _key(output: Output) -> str:

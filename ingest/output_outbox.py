@@ -9,6 +9,7 @@ overwrite the newer one at the API.
 """
 
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -28,6 +29,14 @@ CREATE TABLE IF NOT EXISTS unconfirmed_outputs (
 );
 CREATE INDEX IF NOT EXISTS unconfirmed_outputs_by_key ON unconfirmed_outputs (key);
 """
+
+
+class Message(NamedTuple):
+    """One alert or summary message as published, and what it replaces (see module)."""
+
+    topic: str
+    payload: bytes
+    key: str
 
 
 class OutputLimits(NamedTuple):
@@ -53,12 +62,12 @@ class OutputOutbox:
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     box = OutputOutbox(Path(tmp) / "state.db", OutputLimits(messages=2, bytes=10**6))
-    ...     print(box.add("t", b"a", "day-1"), box.add("t", b"b", "day-1"))
-    ...     print(box.add("t", b"c", "day-2"), box.add("t", b"d", "day-3"))
+    ...     print(box.add([Message("t", b"a", "day-1"), Message("t", b"b", "day-1")]))
+    ...     print(box.add([Message("t", b"c", "day-2")]), box.add([Message("t", b"d", "day-3")]))
     ...     print(box.messages(box.ids()), box.size())
     ...     box.close()
-    Added(id=1, superseded=[], dropped=[]) Added(id=2, superseded=[1], dropped=[])
-    Added(id=3, superseded=[], dropped=[]) Added(id=4, superseded=[], dropped=[2])
+    [Added(id=1, superseded=[], dropped=[]), Added(id=2, superseded=[1], dropped=[])]
+    [Added(id=3, superseded=[], dropped=[])] [Added(id=4, superseded=[], dropped=[2])]
     [(3, 't', b'c'), (4, 't', b'd')] (2, 4)
     """
 
@@ -79,24 +88,29 @@ class OutputOutbox:
                 f"CAREWATCH_INGEST_STATE_PATH: cannot use {path} as ingest's state file: {error}"
             ) from None
 
-    def add(self, topic: str, payload: bytes, key: str) -> Added:
-        """Keep one message (replacing an older one of the same ``key``), within the limits."""
-        size = len(payload) + len(topic.encode())
+    def add(self, messages: Sequence[Message]) -> list[Added]:
+        """Keep messages (each replacing an older one of its key) in one transaction.
+
+        One fsync for all: at local midnight every home's summary comes at once.
+        """
         try:
             with immediate_transaction(self._db):
-                superseded = self._delete("key = ?", [key])
-                row = self._db.execute(
-                    "INSERT OR IGNORE INTO unconfirmed_outputs (digest, key, bytes, topic, "
-                    "payload) VALUES (?, ?, ?, ?, ?) RETURNING id",
-                    (output_digest(payload), key, size, topic, payload),
-                ).fetchone()
-                if row is not None:
-                    self._count, self._bytes = self._count + 1, self._bytes + size
-                dropped = self._prune()
+                return [self._add(*message) for message in messages]
         except sqlite3.Error:
             self._recount()  # rolled back: the running totals must follow
             raise
-        return Added(None if row is None else int(row[0]), superseded, dropped)
+
+    def _add(self, topic: str, payload: bytes, key: str) -> Added:
+        size = len(payload) + len(topic.encode())
+        superseded = self._delete("key = ?", [key])
+        row = self._db.execute(
+            "INSERT OR IGNORE INTO unconfirmed_outputs (digest, key, bytes, topic, payload) "
+            "VALUES (?, ?, ?, ?, ?) RETURNING id",
+            (output_digest(payload), key, size, topic, payload),
+        ).fetchone()
+        if row is not None:
+            self._count, self._bytes = self._count + 1, self._bytes + size
+        return Added(None if row is None else int(row[0]), superseded, self._prune())
 
     def confirm(self, digests: list[str]) -> list[int]:
         """Delete the messages with these digests; their ids (unknown digests are skipped)."""
