@@ -123,11 +123,11 @@ def _night_wandering(start: float, rng: np.random.Generator) -> Scripted:
 
 
 def _stress(start: float, rng: np.random.Generator) -> Scripted:
-    """Sat in the chair, calm for 8 minutes, then the heart races for 20 at rest."""
-    end = start + 30 * MINUTE
+    """Sat in the chair, calm for 3 minutes, then the heart races for 20 at rest."""
+    end = start + 25 * MINUTE
     events: list[Event] = [(start, "motion-lounge", 1.0), (start + 20.0, "chair", 1.0)]
     events += [(end - 20.0, "chair", 0.0), (end, "motion-lounge", 1.0)]
-    return events, end, (start + 8 * MINUTE, float(rng.uniform(28.0, 34.0)))
+    return events, end, (start + 3 * MINUTE, float(rng.uniform(28.0, 34.0)))
 
 
 _SCRIPTS: Final[dict[str, Script]] = {"night_wandering": _night_wandering, "stress": _stress}
