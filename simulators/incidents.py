@@ -22,6 +22,8 @@ from simulators.profiles import HomeProfile
 
 INCIDENT_KINDS: Final = ("night_wandering", "stress")
 MINUTE: Final = 60.0
+# The sensor kind without which the detectors cannot see the incident at all.
+NEEDS: Final = {"night_wandering": "bed", "stress": "heart_rate"}
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,18 @@ def window(profile: HomeProfile, kind: str) -> tuple[float, float]:
     if kind == "stress":
         return profile.wake_h + 1.0, profile.bed_h - 1.0
     raise ValueError(f"unknown incident {kind!r}; choose from {', '.join(INCIDENT_KINDS)}")
+
+
+def cannot(profile: HomeProfile, kind: str) -> str | None:
+    """Why ``kind`` would go unseen in this home (a sensor it lacks), else ``None``.
+
+    >>> from simulators.profiles import make_cohort
+    >>> cannot(make_cohort(1, seed=7)[0], "stress") is None
+    True
+    """
+    if NEEDS[kind] in profile.sensors.values():
+        return None
+    return f"this home has no {NEEDS[kind].replace('_', '-')} sensor to see {kind} with"
 
 
 def first_moment(profile: HomeProfile, kind: str, now: float) -> float:

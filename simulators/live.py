@@ -25,7 +25,7 @@ from gateway.sources.base import Sink
 from gateway.sources.replay import Playable
 from simulators import mailbox
 from simulators.home import simulate_home
-from simulators.incidents import INCIDENT_KINDS, first_moment, make_incident
+from simulators.incidents import INCIDENT_KINDS, cannot, first_moment, make_incident
 from simulators.profiles import HomeProfile
 
 POLL_S = 1.0  # how often the mailbox is looked at while waiting for the clock
@@ -109,8 +109,9 @@ class LiveLife:
             if kind not in INCIDENT_KINDS:
                 mailbox.answer(ticket, refused=f"unknown incident {kind!r}")
                 continue
-            if kind == "stress" and self.profile.wrist not in self.profile.sensors:
-                mailbox.answer(ticket, refused="this home has no heart-rate wearable")
+            reason = cannot(self.profile, kind)
+            if reason is not None:
+                mailbox.answer(ticket, refused=reason)
                 continue
             self.splice(kind, ticket)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from carewatch.errors import ConfigError
 from simulators import mailbox
-from simulators.incidents import INCIDENT_KINDS, first_moment
+from simulators.incidents import INCIDENT_KINDS, cannot, first_moment
 from simulators.profiles import HomeProfile
 
 RESIDENTS = "residents.json"
@@ -98,8 +98,8 @@ class Autopilot:
         for step in range(len(self._homes)):
             home = self._homes[(self._turn + step) % len(self._homes)]
             for kind in INCIDENT_KINDS:
-                if kind == "stress" and home.wrist not in home.sensors:
-                    continue  # nothing to measure it with
+                if cannot(home, kind) is not None:
+                    continue  # nothing to see it with
                 if first_moment(home, kind, now) == now:
                     mailbox.request(self._box, home.home, kind)
                     self._turn += step + 1

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import msgspec
 import pytest
 
 from carewatch.protocol import Alert, Reading
@@ -164,6 +165,17 @@ def test_a_request_for_an_unknown_incident_is_refused_with_the_reason(tmp_path: 
     live(first, midnight(first) + 3600, midnight(first) + 7200, incidents=box)
     assert mailbox.answered(ticket) == {"refused": "unknown incident 'alien_abduction'"}
     assert not list((box / HOME.home).glob("*.json"))
+
+
+def test_an_incident_the_home_cannot_see_is_refused(tmp_path: Path) -> None:
+    no_mat = msgspec.structs.replace(
+        HOME, sensors={k: v for k, v in HOME.sensors.items() if v != "bed"}
+    )
+    first, box = date(2026, 3, 2), tmp_path / "incidents"
+    ticket = mailbox.request(box, HOME.home, "night_wandering")
+    live(first, midnight(first) + 3600, midnight(first) + 7200, incidents=box, profile=no_mat)
+    answer = mailbox.answered(ticket)
+    assert answer == {"refused": "this home has no bed sensor to see night_wandering with"}
 
 
 def test_the_day_seed_ignores_when_the_life_began() -> None:
