@@ -147,11 +147,14 @@ class ThenLive:
 
     def __init__(self, history: Playable, live: LiveLife) -> None:
         self.name = history.name
-        self._history = history
+        self._history: Playable | None = history
         self._live = live
 
     def run(self, sink: Sink, stop: threading.Event) -> None:
         """Play the history; unless stopped meanwhile, go on living."""
-        self._history.run(sink, stop)
+        history, self._history = self._history, None  # weeks of readings: freed once played
+        if history is not None:
+            history.run(sink, stop)
+            del history
         if not stop.is_set():
             self._live.run(sink, stop)

@@ -14,11 +14,14 @@ from zoneinfo import ZoneInfo
 import msgspec
 import pytest
 
+from carewatch.errors import ConfigError
 from carewatch.protocol import Alert, Reading
 from carewatch.records import ReadingRecord
 from detectors import Engine, EngineConfig
 from detectors.config import DAY
+from gateway.sources.base import SourceContext
 from simulators import mailbox
+from simulators.gateway_source import build
 from simulators.home import simulate_home
 from simulators.live import LiveLife
 from simulators.profiles import HomeProfile, make_cohort
@@ -185,3 +188,8 @@ def test_the_day_seed_ignores_when_the_life_began() -> None:
     two = live(day - timedelta(days=1), midnight(day), midnight(day) + 6 * 3600, step=60.0)
     assert [r for r in two if r.ts >= midnight(day)][: len(one) - 1] == one[:-1]
     assert datetime.fromtimestamp(one[0].ts, UTC).date() >= day - timedelta(days=1)
+
+
+def test_incidents_without_live_is_a_config_error_naming_the_setting() -> None:
+    with pytest.raises(ConfigError, match=r"\[source.simulator\].incidents: needs live = true"):
+        build({"incidents": "/tmp/incidents"}, SourceContext("home-001", "gw-1", "UTC"))
