@@ -17,7 +17,7 @@ from paho.mqtt.reasoncodes import ReasonCode
 
 from carewatch.clock import Clock, system_clock
 from carewatch.errors import ConfigError
-from carewatch.mqtt import BrokerAddress, make_client
+from carewatch.mqtt import BrokerAddress, make_client, why_unreachable
 from carewatch.protocol import (
     READINGS_SUBSCRIPTION,
     RECEIPTS_SUBSCRIPTION,
@@ -76,6 +76,7 @@ class IngestService:
         self._connected = threading.Event()
         self._generation = 0  # bumped on disconnect: older message ids are void
         self._closing = False
+        self._failed_connects = 0
         self._batcher = Batcher(
             settings.batch_size,
             settings.batch_max_age_s,
@@ -202,6 +203,7 @@ class IngestService:
         )
         client.on_connect = self._on_connect
         client.on_disconnect = self._on_disconnect
+        client.on_connect_fail = self._on_connect_fail
         client.on_subscribe = self._on_subscribe
         client.on_message = self._on_message
         return client
@@ -223,6 +225,15 @@ class IngestService:
         log.info("connected (session present: %s)", flags.session_present)
         self._deliveries.reconnected()  # the broker may have lost what it had not saved
 
+    def _on_connect_fail(self, client: paho.Client, userdata: object) -> None:
+        self._failed_connects += 1
+        log.warning(
+            "cannot reach the broker at %s (attempt %d): %s; retrying (every 30 s at most)",
+            self._address.url,
+            self._failed_connects,
+            why_unreachable(self._address),
+        )
+
     def _on_subscribe(
         self,
         client: paho.Client,
@@ -235,6 +246,7 @@ class IngestService:
             log.error("broker refused the subscriptions: %s", reasons)
             return
         self._connected.set()
+        self._failed_connects = 0
         self.metrics.broker_connected.set(1)
 
     def _on_disconnect(
