@@ -12,7 +12,8 @@ from carewatch.protocol import Alert, DailySummary, GatewayStatus, Kind
 from carewatch.records import ReadingRecord
 from detectors import checkpoint
 from detectors.config import EngineConfig
-from detectors.home import Home, Output
+from detectors.home import Home
+from detectors.view import Output
 
 HEART_RATE = Kind.HEART_RATE  # a module global: one lookup on the hot path
 

@@ -11,19 +11,19 @@ whose clock runs slow, taken as happening now.
 
 from collections import deque
 
-from carewatch.protocol import Alert, DailySummary, Kind
+from carewatch.protocol import Kind
 from detectors.calendar import LocalCalendar
 from detectors.config import HOUR, MINUTE, EngineConfig
 from detectors.dehydration import Dehydration
-from detectors.health import LONG_GAP, SensorHealth, SensorState
+from detectors.health import SensorHealth
 from detectors.hours import ACTIVITY, LOCAL_HOUR, OCCUPIED, SEEN, TOILETS, HourRing
 from detectors.inactivity import Inactivity
 from detectors.night import NightWatch
 from detectors.presence import Presence
+from detectors.sensors import LONG_GAP, SensorState
 from detectors.stress import StressWatch
 from detectors.summary import DayTally
-
-Output = list[Alert | DailySummary]
+from detectors.view import Output
 
 RING = 96  # hours of counts kept: the longest drinking window plus a day of backfill
 REORDER = 60.0  # seconds a reading may lag the home's clock and still count as live
@@ -218,7 +218,7 @@ class Home:
                 self._judge_silence_before(at, out)
             # Nothing ticked through the quiet (no wearable, one home): let the night
             # begin as a live clock would have, before this reading gets them up.
-            self.night.check(self, at, out)
+            self.night_check(at, out)
             silence = self.health.silence_limit(self)
             if not self.away:  # out, the home may be quiet for the whole outing
                 self.health.learn_quiet(at - self.last_seen, self.in_bed)
@@ -512,6 +512,14 @@ class Home:
         """Out: the door was the last thing that happened, or (no door sensor) probably."""
         return self.last_door > self.last_activity or self.presence.probably_out(self)
 
+    def night_check(self, now: float, out: Output) -> None:
+        """The night watch's time-based check; a bed mat found stuck voids "in bed"."""
+        self.night.check(self, now, out)
+        bed = self.night.bed
+        if bed.voided:
+            bed.voided = False
+            self.in_bed = False  # movement counts as someone up again
+
     # -- silence ------------------------------------------------------------------------
 
     def check(self, now: float, out: Output) -> None:
@@ -521,5 +529,5 @@ class Home:
         self.next_check = now + (MINUTE if self.night.out_since else CHECK_EVERY)
         if self.health.check(self, now, out):
             return  # the gateway is silent: nothing else can be judged
-        self.night.check(self, now, out)
+        self.night_check(now, out)
         self.inactivity.check(self, now, out)

@@ -17,15 +17,11 @@ silence after the room they usually leave from (detectors/presence.py) waits for
 their longest usual outing, and the alert (medium) says they may be out.
 """
 
-from typing import TYPE_CHECKING
-
 from carewatch.protocol import AlertKind, Kind, Severity
 from detectors.alerts import make_alert
 from detectors.baselines import Gaps
 from detectors.config import DAY, HOUR, MINUTE
-
-if TYPE_CHECKING:
-    from detectors.home import Home, Output
+from detectors.view import HomeView, Output
 
 MORNING_GAP_FLOOR = 10 * MINUTE  # gaps shorter than this are not worth learning
 BLOCKS = 6  # four-hour parts of the day with their own usual quiet spells
@@ -43,7 +39,7 @@ class Inactivity:
         self.late_alerted_day = ""
         self.silence_alerted = False
 
-    def on_activity(self, home: "Home", ts: float) -> None:
+    def on_activity(self, home: HomeView, ts: float) -> None:
         """A sign of the resident: learn the silence it ends (by day, at home)."""
         gap = ts - home.last_activity
         if (
@@ -55,18 +51,18 @@ class Inactivity:
             self.silences[home.cal.hour(home.last_activity) * BLOCKS // 24].learn_one(gap)
         self.silence_alerted = False
 
-    def usual_quiet(self, home: "Home", since: float) -> float:
+    def usual_quiet(self, home: HomeView, since: float) -> float:
         """The longest usual quiet spell starting at this time of day (seconds)."""
         block = self.silences[home.cal.hour(since) * BLOCKS // 24]
         return block.get() if block.count >= MIN_SILENCES else 0.0
 
-    def silence_limit(self, home: "Home", since: float) -> float:
+    def silence_limit(self, home: HomeView, since: float) -> float:
         """How long a daytime silence that began at ``since`` may last before it alerts."""
         cfg = home.cfg
         learnt = cfg.silence_factor * self.usual_quiet(home, since)
         return min(max(cfg.silence_min, learnt), cfg.silence_max)
 
-    def check(self, home: "Home", now: float, out: "Output") -> None:
+    def check(self, home: HomeView, now: float, out: Output) -> None:
         """Alert when they are not up by now, or silent too long."""
         if home.learning:
             return
@@ -80,7 +76,7 @@ class Inactivity:
         ):
             self._silence(home, now, out)
 
-    def _late(self, home: "Home", now: float, out: "Output") -> None:
+    def _late(self, home: HomeView, now: float, out: Output) -> None:
         cfg = home.cfg
         wake = home.night.wake
         if wake.count < 5:
@@ -109,7 +105,7 @@ class Inactivity:
         )
 
     @staticmethod
-    def _maybe_asleep(home: "Home", since: float, now: float) -> bool:
+    def _maybe_asleep(home: HomeView, since: float, now: float) -> bool:
         """The bed sensor is down and the silence began at bedtime or in the night."""
         beds = [s for s in home.sensors.values() if s.kind is Kind.BED]
         if beds and all(now - s.heard < BED_DOWN for s in beds):
@@ -118,7 +114,7 @@ class Inactivity:
         wake = home.night.wake.get() if home.night.wake.count >= 5 else 8 * 60.0
         return minutes >= EVENING or minutes < wake
 
-    def _silence(self, home: "Home", now: float, out: "Output") -> None:
+    def _silence(self, home: HomeView, now: float, out: Output) -> None:
         if self.silence_alerted:
             return
         since = home.quiet_since()
@@ -159,7 +155,7 @@ class Inactivity:
         )
 
     @staticmethod
-    def _whereabouts(home: "Home", out_maybe: bool) -> str:
+    def _whereabouts(home: HomeView, out_maybe: bool) -> str:
         """What the door (or its absence) says about whether they went out."""
         if Kind.DOOR in home.kinds:
             return "and they have not gone out."

@@ -29,10 +29,24 @@ def main(out: Path) -> None:
         sim = Path(tmp)
         carewatch = Path(sys.executable).with_name("carewatch")
         subprocess.run(
-            [str(carewatch), "simulate", "--homes", str(HOMES), "--days", str(DAYS),
-             "--seed", str(SEED), "--scenario", "all", "--population", "classic",
-             "--out", str(sim)],
-            check=True, capture_output=True,
+            [
+                str(carewatch),
+                "simulate",
+                "--homes",
+                str(HOMES),
+                "--days",
+                str(DAYS),
+                "--seed",
+                str(SEED),
+                "--scenario",
+                "all",
+                "--population",
+                "classic",
+                "--out",
+                str(sim),
+            ],
+            check=True,
+            capture_output=True,
         )
         readings = list(read_readings(sim / "readings.jsonl"))
         tz = load_homes(sim / "homes.json")
@@ -46,21 +60,38 @@ def main(out: Path) -> None:
     (out / "checkpoint-v2.bin").write_bytes(engine.to_bytes())
     with gzip.open(out / "continuation.jsonl.gz", "wt") as handle:
         for r in after:
-            handle.write(json.dumps({"home": r.home, "sensor": r.sensor, "kind": str(r.kind),
-                                     "ts": r.ts, "value": r.value, "resident": r.resident}) + "\n")
-    homes = engine._homes  # noqa: SLF001 (what the old engine knew, to compare after restore)
+            handle.write(
+                json.dumps(
+                    {
+                        "home": r.home,
+                        "sensor": r.sensor,
+                        "kind": str(r.kind),
+                        "ts": r.ts,
+                        "value": r.value,
+                        "resident": r.resident,
+                    }
+                )
+                + "\n"
+            )
+    homes = engine._homes  # what the old engine knew, to compare after restore
     facts = {
         "now": engine.now(),
         "tz": tz,
         "learning_period": engine.config.learning_period,
         "homes": {
             name: {
-                "clock": h.clock, "first_ts": h.first_ts, "last_seen": h.last_seen,
-                "last_activity": h.last_activity, "in_bed": h.in_bed,
+                "clock": h.clock,
+                "first_ts": h.first_ts,
+                "last_seen": h.last_seen,
+                "last_activity": h.last_activity,
+                "in_bed": h.in_bed,
                 "kinds": sorted(str(k) for k in h.kinds),
-                "sensors": {s: [st.last_ts, st.heard, st.offset, st.usual]
-                            for s, st in sorted(h.sensors.items())},
-                "taps": h.taps, "hearts": sorted(h.hearts),
+                "sensors": {
+                    s: [st.last_ts, st.heard, st.offset, st.usual]
+                    for s, st in sorted(h.sensors.items())
+                },
+                "taps": h.taps,
+                "hearts": sorted(h.hearts),
                 "ring": [list(map(float, slot)) for slot in h.ring.slots],
             }
             for name, h in sorted(homes.items())
