@@ -34,6 +34,7 @@ from carewatch.protocol import Alert, AlertKind, Severity
 from detectors.alerts import make_alert, plural
 from detectors.baselines import Normal, Profile
 from detectors.config import HOUR
+from detectors.contract import Detector
 from detectors.hours import (
     ACTIVITY,
     LOCAL_HOUR,
@@ -214,7 +215,7 @@ class Window:
         return seen, self.usual[YESTERDAY][i] + self.usual[TODAY][i] - self.recent[i]
 
 
-class Dehydration:
+class Dehydration(Detector):
     """Per-resident drinking profiles, day-to-day spread and the open episode."""
 
     def __init__(self, fading: float = 0.1) -> None:

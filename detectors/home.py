@@ -10,6 +10,7 @@ from collections import deque
 from carewatch.protocol import Kind
 from detectors.calendar import LocalCalendar
 from detectors.config import HOUR, MINUTE, EngineConfig
+from detectors.contract import Detector
 from detectors.dehydration import Dehydration
 from detectors.health import SensorHealth
 from detectors.hours import ACTIVITY, LOCAL_HOUR, OCCUPIED, SEEN, TOILETS, HourRing
@@ -118,6 +119,7 @@ class Home(ReadingTiming, Whereabouts):
     def _advance(self, ts: float, out: Output) -> None:
         """Close every hour (and day) up to ``ts``."""
         new_hour = int(ts // HOUR)
+        detectors = self.detectors
         for hour in range(max(self.hour, new_hour - RING), new_hour):
             slot = self.ring.slot(hour)
             if slot is not None and (self.in_bed or self.in_chair):
@@ -125,7 +127,8 @@ class Home(ReadingTiming, Whereabouts):
             end = (hour + 1) * HOUR
             if end >= self.day_end:
                 self._close_day(out)
-            self.dehydration.on_hour(self, hour, out)
+            for detector in detectors:
+                detector.on_hour(self, hour, out)
             self.ring.open(hour + 1, self.cal.hour(end))
         self.hour = new_hour
         self.hour_start = new_hour * HOUR
@@ -327,7 +330,9 @@ class Home(ReadingTiming, Whereabouts):
             self.night.stir(sensor)  # … and it shows which sensor sees the bed
         self._motion(sensor, ts)
         self._rest_span()
-        if self.night.out_since:  # the night watch counts motion only while they are up
+        # The hot path: of the detectors, only the night watch wants motion, and only
+        # while they are up (a detector that wants motion is called here too).
+        if self.night.out_since:
             self.night.on_event(self, MOTION, ts, value, out)
 
     def _event(
@@ -374,15 +379,26 @@ class Home(ReadingTiming, Whereabouts):
             self.in_chair = value == 1.0
         if kind is MOTION or kind is CHAIR or kind is BED:
             self._rest_span()
-        self.night.on_event(self, kind, ts, value, out)
+        for detector in self.detectors:
+            if kind in detector.wants:
+                detector.on_event(self, kind, ts, value, out)
+
+    @property
+    def detectors(self) -> tuple[Detector, ...]:
+        """The home's detectors (detectors/contract.py), in the order they are called."""
+        return (self.night, self.inactivity, self.dehydration)
 
     def night_check(self, now: float, out: Output) -> None:
-        """The night watch's time-based check; a bed mat found stuck voids "in bed"."""
+        """The night watch's time-based check alone (after a silence, before a reading)."""
         self.night.check(self, now, out)
+        self._void_bed()
+
+    def _void_bed(self) -> None:
+        """The bed mat was found stuck: its "in bed" is void, movement counts as up again."""
         bed = self.night.bed
         if bed.voided:
             bed.voided = False
-            self.in_bed = False  # movement counts as someone up again
+            self.in_bed = False
 
     # -- silence ------------------------------------------------------------------------
 
@@ -393,5 +409,6 @@ class Home(ReadingTiming, Whereabouts):
         self.next_check = now + (MINUTE if self.night.out_since else CHECK_EVERY)
         if self.health.check(self, now, out):
             return  # the gateway is silent: nothing else can be judged
-        self.night_check(now, out)
-        self.inactivity.check(self, now, out)
+        for detector in self.detectors:
+            detector.check(self, now, out)
+            self._void_bed()

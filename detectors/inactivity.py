@@ -21,6 +21,7 @@ from carewatch.protocol import AlertKind, Kind, Severity
 from detectors.alerts import make_alert
 from detectors.baselines import Gaps
 from detectors.config import DAY, HOUR, MINUTE
+from detectors.contract import Detector
 from detectors.view import HomeView, Output
 
 MORNING_GAP_FLOOR = 10 * MINUTE  # gaps shorter than this are not worth learning
@@ -31,7 +32,7 @@ BED_DOWN = 16 * HOUR  # longer than a day up: the bed sensor may be dead, bedtim
 EVENING = 20 * 60  # local minutes from which a silence may be sleep when the bed is unknown
 
 
-class Inactivity:
+class Inactivity(Detector):
     """Learnt daytime silences and the open episodes."""
 
     def __init__(self) -> None:

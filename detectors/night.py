@@ -22,6 +22,7 @@ from detectors.alerts import make_alert
 from detectors.baselines import Normal
 from detectors.bedmat import STUCK, BedTrust
 from detectors.config import MINUTE, EngineConfig
+from detectors.contract import Detector
 from detectors.sleep import SleepWindow
 from detectors.trips import FLUSHED_CEILING, TripLengths
 from detectors.view import HomeView, Output
@@ -34,8 +35,10 @@ SIGNS = 3  # signs of someone up before a spell counts (turning over in bed sets
 SILENT_OUT = 20 * MINUTE  # "out of bed" this long with nothing stirring: the bed missed them
 
 
-class NightWatch:
+class NightWatch(Detector):
     """The night state machine of one home, its sleep window, trips and bed sensor trust."""
+
+    wants = frozenset(kind for kind in Kind if kind is not Kind.HEART_RATE)
 
     def __init__(self, config: EngineConfig) -> None:
         self.in_night = False
