@@ -13,13 +13,13 @@ from carewatch.records import ReadingRecord
 from detectors import checkpoint
 from detectors.config import EngineConfig
 from detectors.home import Home
+from detectors.migrations import V1Config
 from detectors.view import Output
-
-HEART_RATE = Kind.HEART_RATE  # a module global: one lookup on the hot path
+from detectors.watermark import REPLAY, watermark
 
 # 2: settings by field name (checkpoint.py), duplicates by sensor state (home.py)
 CHECKPOINT_VERSION = 2
-READABLE = (1, 2)  # checkpoint.V1Config and Home.__setstate__ bring version 1 up to date
+READABLE = (1, 2)  # detectors/migrations.py brings version 1 up to date
 DEFAULT_TZ = "UTC"
 
 
@@ -70,12 +70,7 @@ class Engine:
         """Take one reading; return any alerts and daily summaries it completes."""
         out: Output = []
         state = self._homes.get(reading.home) or self._home(reading.home)
-        if reading.kind is HEART_RATE:
-            state.beat(reading.sensor, reading.ts, reading.value, reading.resident, out)
-        else:
-            state.process(
-                reading.sensor, reading.kind, reading.ts, reading.value, reading.resident, out
-            )
+        state.take(reading, out)
         if state.clock > self._now:
             self._now = state.clock
         return out
@@ -86,11 +81,11 @@ class Engine:
         """Feed readings in arrival order, ticking the watermark each ``tick_every`` of event time.
 
         :meth:`process` and :meth:`tick` in one loop, as ``carewatch replay`` needs them:
-        the watermark is the median home clock, ticked once the latest clock has moved
-        ``tick_every`` past the last tick. No tick follows the last reading (a file's end
-        is not an outage). One loop with its names bound once and one output list
-        reused, rather than :meth:`process` per reading: a tenth of a replay's time is
-        spent in this loop itself (decision D44).
+        the watermark is the median home clock (detectors/watermark.py), ticked once
+        the latest clock has moved ``tick_every`` past the last tick. No tick follows the
+        last reading (a file's end is not an outage). One loop with its names bound once
+        and one output list reused: a tenth of a replay's time is spent in this loop
+        itself (decision D44).
         """
         homes, new_home = self._homes, self._home
         out: Output = []
@@ -99,17 +94,7 @@ class Engine:
         try:
             for reading in readings:
                 state = homes.get(reading.home) or new_home(reading.home)
-                if reading.kind is HEART_RATE:
-                    state.beat(reading.sensor, reading.ts, reading.value, reading.resident, out)
-                else:
-                    state.process(
-                        reading.sensor,
-                        reading.kind,
-                        reading.ts,
-                        reading.value,
-                        reading.resident,
-                        out,
-                    )
+                state.take(reading, out)
                 if state.clock > now:
                     now = state.clock
                 if out:
@@ -128,11 +113,9 @@ class Engine:
         """The latest home clock seen (cheap; tells a replay when to tick)."""
         return self._now
 
-    def watermark(self) -> float:
-        """The median home clock: a replay's "now" that no single home can push or hold."""
-        clocks = [state.clock for state in self._homes.values()]
-        clocks.sort()
-        return clocks[len(clocks) // 2] if clocks else 0.0
+    def watermark(self, share: float = REPLAY) -> float:
+        """Event time's "now" for :meth:`tick` (detectors/watermark.py; the median by default)."""
+        return watermark([state.clock for state in self._homes.values()], share)
 
     def tick(self, now: float) -> list[Alert | DailySummary]:
         """Let time pass to ``now`` for silence-based checks (watermark or wall clock)."""
@@ -160,7 +143,7 @@ class Engine:
         version, config, tz, homes = checkpoint.loads(zlib.decompress(data))
         if version not in READABLE:
             raise ValueError(f"checkpoint version {version} is not one of {READABLE}")
-        if isinstance(config, checkpoint.V1Config):
+        if isinstance(config, V1Config):
             config = config.config()
             for state in homes.values():
                 state.cfg = config  # they held the same stand-in

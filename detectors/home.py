@@ -8,6 +8,7 @@ the home through detectors/view.py. Hours and days are closed here, as time move
 from collections import deque
 
 from carewatch.protocol import Kind
+from carewatch.records import ReadingRecord
 from detectors.calendar import LocalCalendar
 from detectors.config import HOUR, MINUTE, EngineConfig
 from detectors.contract import Detector
@@ -15,6 +16,7 @@ from detectors.dehydration import Dehydration
 from detectors.health import SensorHealth
 from detectors.hours import ACTIVITY, LOCAL_HOUR, OCCUPIED, SEEN, TOILETS, HourRing
 from detectors.inactivity import Inactivity
+from detectors.migrations import upgrade_home
 from detectors.night import NightWatch
 from detectors.presence import Presence
 from detectors.sensors import LONG_GAP, SensorState
@@ -80,18 +82,9 @@ class Home(ReadingTiming, Whereabouts):
         self._rest_span()
 
     def __setstate__(self, state: dict[str, object]) -> None:
-        """Restore from a checkpoint; one of version 1 (engine.py) is brought up to date."""
+        """Restore from a checkpoint, brought up to date (detectors/migrations.py)."""
         self.__dict__.update(state)
-        recent = state.get("recent")
-        if isinstance(recent, dict):  # version 1: an ordered dict of (sensor id, ts, value)
-            keys = [(self.sensors[sensor], ts, value) for sensor, ts, value in recent]
-            self.recent = deque(keys, maxlen=DEDUP)
-            self.hour_start = self.hour_end - HOUR
-            room = self.chair_room
-            self.chair_sensor = max(room, key=room.__getitem__) if room else ""
-        if "presence" not in state:  # from before presence and the kit were learnt
-            self.presence = Presence()
-            self.kinds = frozenset(sensor.kind for sensor in self.sensors.values())
+        upgrade_home(self, state, DEDUP)
 
     # -- time ---------------------------------------------------------------------------
 
@@ -145,6 +138,15 @@ class Home(ReadingTiming, Whereabouts):
         self.day_end = self.cal.next_midnight(end + 1.0)
 
     # -- readings -----------------------------------------------------------------------
+
+    def take(self, reading: ReadingRecord, out: Output) -> None:
+        """Take one reading of this home (heart rate by :meth:`beat`, the hot path)."""
+        if reading.kind is HEART_RATE:
+            self.beat(reading.sensor, reading.ts, reading.value, reading.resident, out)
+        else:
+            self.process(
+                reading.sensor, reading.kind, reading.ts, reading.value, reading.resident, out
+            )
 
     def process(
         self, sensor: str, kind: Kind, ts: float, value: float, who: str | None, out: Output
