@@ -8,7 +8,6 @@ the home through detectors/view.py. Hours and days are closed here, as time move
 from collections import deque
 
 from carewatch.protocol import Kind
-from carewatch.records import ReadingRecord
 from detectors.calendar import LocalCalendar
 from detectors.config import HOUR, MINUTE, EngineConfig
 from detectors.contract import Detector
@@ -79,6 +78,7 @@ class Home(ReadingTiming, Whereabouts):
         self.presence = Presence()
         self.health = SensorHealth()
         self.hearts: dict[str, StressWatch] = {}
+        self.listen(self.night, self.inactivity, self.dehydration)
         self._rest_span()
 
     def __setstate__(self, state: dict[str, object]) -> None:
@@ -138,15 +138,6 @@ class Home(ReadingTiming, Whereabouts):
         self.day_end = self.cal.next_midnight(end + 1.0)
 
     # -- readings -----------------------------------------------------------------------
-
-    def take(self, reading: ReadingRecord, out: Output) -> None:
-        """Take one reading of this home (heart rate by :meth:`beat`, the hot path)."""
-        if reading.kind is HEART_RATE:
-            self.beat(reading.sensor, reading.ts, reading.value, reading.resident, out)
-        else:
-            self.process(
-                reading.sensor, reading.kind, reading.ts, reading.value, reading.resident, out
-            )
 
     def process(
         self, sensor: str, kind: Kind, ts: float, value: float, who: str | None, out: Output
@@ -381,14 +372,17 @@ class Home(ReadingTiming, Whereabouts):
             self.in_chair = value == 1.0
         if kind is MOTION or kind is CHAIR or kind is BED:
             self._rest_span()
-        for detector in self.detectors:
-            if kind in detector.wants:
-                detector.on_event(self, kind, ts, value, out)
+        for detector in self.hearing.get(kind, ()):
+            detector.on_event(self, kind, ts, value, out)
 
-    @property
-    def detectors(self) -> tuple[Detector, ...]:
-        """The home's detectors (detectors/contract.py), in the order they are called."""
-        return (self.night, self.inactivity, self.dehydration)
+    def listen(self, *detectors: Detector) -> None:
+        """Call these detectors (detectors/contract.py), in this order, from now on."""
+        self.detectors = detectors
+        self.hearing = {
+            kind: tuple(d for d in detectors if kind in d.wants)
+            for kind in Kind
+            if any(kind in d.wants for d in detectors)
+        }
 
     def night_check(self, now: float, out: Output) -> None:
         """The night watch's time-based check alone (after a silence, before a reading)."""

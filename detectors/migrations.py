@@ -3,6 +3,7 @@
 - version 1 stored ``EngineConfig`` by position (:class:`V1Config`, :data:`V1_FIELDS`)
   and each home's recent readings as an ordered dict (:func:`upgrade_home`);
 - homes from before presence and the kit was learnt get them (:func:`upgrade_home`);
+- homes from before the detector contract are given their detectors;
 - classes that moved module are found where they live now (:data:`MOVED`);
 - settings are kept by name (:func:`config_from`): a setting since removed is dropped, a
   new one takes its default.
@@ -97,3 +98,5 @@ def upgrade_home(home: Any, state: dict[str, object], dedup: int) -> None:
     if "presence" not in state:  # from before presence and the kit were learnt
         home.presence = Presence()
         home.kinds = frozenset(sensor.kind for sensor in home.sensors.values())
+    if "detectors" not in state:  # from before the detector contract (decision D87)
+        home.listen(home.night, home.inactivity, home.dehydration)
