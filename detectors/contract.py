@@ -50,3 +50,15 @@ class Detector(Protocol):
     def check(self, home: HomeView, now: float, out: Output) -> None:
         """Time has passed to ``now``: judge what is overdue."""
         return None
+
+
+def overrides(detector: Detector, hook: str) -> bool:
+    """Whether ``detector`` has its own ``hook`` (the home skips the do-nothing ones).
+
+    >>> class Hourly(Detector):
+    ...     def on_hour(self, home, hour, out):
+    ...         pass
+    >>> overrides(Hourly(), "on_hour"), overrides(Hourly(), "check")
+    (True, False)
+    """
+    return getattr(type(detector), hook) is not getattr(Detector, hook)

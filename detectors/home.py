@@ -10,7 +10,7 @@ from collections import deque
 from carewatch.protocol import Kind
 from detectors.calendar import LocalCalendar
 from detectors.config import HOUR, MINUTE, EngineConfig
-from detectors.contract import Detector
+from detectors.contract import Detector, overrides
 from detectors.dehydration import Dehydration
 from detectors.health import SensorHealth
 from detectors.hours import ACTIVITY, LOCAL_HOUR, OCCUPIED, SEEN, TOILETS, HourRing
@@ -112,7 +112,7 @@ class Home(ReadingTiming, Whereabouts):
     def _advance(self, ts: float, out: Output) -> None:
         """Close every hour (and day) up to ``ts``."""
         new_hour = int(ts // HOUR)
-        detectors = self.detectors
+        detectors = self.hourly
         for hour in range(max(self.hour, new_hour - RING), new_hour):
             slot = self.ring.slot(hour)
             if slot is not None and (self.in_bed or self.in_chair):
@@ -378,6 +378,8 @@ class Home(ReadingTiming, Whereabouts):
     def listen(self, *detectors: Detector) -> None:
         """Call these detectors (detectors/contract.py), in this order, from now on."""
         self.detectors = detectors
+        self.checking = tuple(d for d in detectors if overrides(d, "check"))
+        self.hourly = tuple(d for d in detectors if overrides(d, "on_hour"))
         self.hearing = {
             kind: tuple(d for d in detectors if kind in d.wants)
             for kind in Kind
@@ -405,6 +407,8 @@ class Home(ReadingTiming, Whereabouts):
         self.next_check = now + (MINUTE if self.night.out_since else CHECK_EVERY)
         if self.health.check(self, now, out):
             return  # the gateway is silent: nothing else can be judged
-        for detector in self.detectors:
+        bed = self.night.bed
+        for detector in self.checking:
             detector.check(self, now, out)
-            self._void_bed()
+            if bed.voided:  # before the next detector reads "in bed"
+                self._void_bed()
