@@ -13,13 +13,9 @@ from carewatch.records import ReadingRecord
 from detectors import checkpoint
 from detectors.config import EngineConfig
 from detectors.home import Home
-from detectors.migrations import V1Config
 from detectors.view import Output
 from detectors.watermark import REPLAY, watermark
 
-# 2: settings by field name (checkpoint.py), duplicates by sensor state (home.py)
-CHECKPOINT_VERSION = 2
-READABLE = (1, 2)  # detectors/migrations.py brings version 1 up to date
 DEFAULT_TZ = "UTC"
 HEART_RATE = Kind.HEART_RATE  # a module global: one lookup on the hot path
 INF = float("inf")  # never ticks
@@ -149,20 +145,15 @@ class Engine:
         return [a for a in state.health.status(state, status, received_at) if isinstance(a, Alert)]
 
     def to_bytes(self) -> bytes:
-        """A checkpoint of every home's state (compressed)."""
-        payload = (CHECKPOINT_VERSION, self.config, self._tz, self._homes)
-        return zlib.compress(checkpoint.dumps(payload), 6)
+        """A checkpoint of every home's state (compressed; detectors/checkpoint.py)."""
+        return zlib.compress(checkpoint.write(self.config, self._tz, self._homes), 6)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> "Engine":
         """Restore an engine from :meth:`to_bytes` (a trusted, local checkpoint)."""
-        version, config, tz, homes = checkpoint.loads(zlib.decompress(data))
-        if version not in READABLE:
-            raise ValueError(f"checkpoint version {version} is not one of {READABLE}")
-        if isinstance(config, V1Config):
-            config = config.config()
-            for state in homes.values():
-                state.cfg = config  # they held the same stand-in
+        config, tz, homes = checkpoint.read(zlib.decompress(data))
+        for state in homes.values():
+            state.cfg = config  # one object for all, as before the checkpoint
         engine = cls(config)
         engine._tz = tz
         engine._homes = homes

@@ -81,6 +81,12 @@ class Home(ReadingTiming, Whereabouts):
         self.listen(self.night, self.inactivity, self.dehydration)
         self._rest_span()
 
+    def __getstate__(self) -> dict[str, object]:
+        """The home for a checkpoint, less the settings (the checkpoint keeps them once)."""
+        state = self.__dict__.copy()
+        del state["cfg"]  # Engine.from_bytes gives it back
+        return state
+
     def __setstate__(self, state: dict[str, object]) -> None:
         """Restore from a checkpoint, brought up to date (detectors/migrations.py)."""
         self.__dict__.update(state)

@@ -8,15 +8,18 @@ next day's readings, and checkpoint again in today's format without losing anyth
 
 import gzip
 import json
+import zlib
 from pathlib import Path
 from typing import Any
 
 import msgspec
+import pytest
 
 from carewatch.protocol import Kind
 from carewatch.records import ReadingRecord
-from detectors import Engine
+from detectors import Engine, checkpoint
 from detectors.cli import run
+from detectors.config import DAY
 
 DATA = Path(__file__).parent / "data"
 
@@ -82,3 +85,32 @@ def test_an_old_checkpoint_carries_on_as_a_new_one_would() -> None:
     assert from_old  # a day of readings closes days at least
     assert list(run(again, readings)) == from_old
     assert facts(again) == facts(old)
+
+
+def envelope(engine: Engine) -> checkpoint.Checkpoint:
+    data = zlib.decompress(engine.to_bytes())
+    assert data.startswith(checkpoint.MAGIC)
+    return msgspec.msgpack.decode(data[len(checkpoint.MAGIC) :], type=checkpoint.Checkpoint)
+
+
+def test_todays_checkpoint_is_versioned_and_its_settings_readable_without_unpickling() -> None:
+    found = envelope(restored())
+    assert found.version == checkpoint.VERSION
+    assert found.config["learning_period"] == 3 * DAY
+    assert sorted(found.tz) == sorted(found.homes)
+    assert {home.version for home in found.homes.values()} == {checkpoint.HOME_VERSION}
+
+
+def test_a_checkpoint_of_an_unknown_version_is_refused_by_name() -> None:
+    found = envelope(restored())
+    newer = msgspec.structs.replace(found, version=checkpoint.VERSION + 1)
+    blob = zlib.compress(checkpoint.MAGIC + msgspec.msgpack.encode(newer))
+    with pytest.raises(ValueError, match="version 4 is newer than 3"):
+        Engine.from_bytes(blob)
+    name = sorted(found.homes)[0]
+    odd = {**found.homes, name: checkpoint.HomeState(99, found.homes[name].state)}
+    blob = zlib.compress(
+        checkpoint.MAGIC + msgspec.msgpack.encode(msgspec.structs.replace(found, homes=odd))
+    )
+    with pytest.raises(ValueError, match=f"home '{name}': state version 99"):
+        Engine.from_bytes(blob)
