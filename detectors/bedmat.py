@@ -12,16 +12,13 @@ under 0.2.
 """
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from river import stats
 
 from carewatch.protocol import AlertKind, Kind, Severity
 from detectors.alerts import Value, make_alert
 from detectors.config import HOUR
-
-if TYPE_CHECKING:
-    from detectors.home import Home, Output
+from detectors.view import HomeView, Output
 
 STUCK_AFTER = 16 * HOUR
 SIGN_HOURS, MOTION_HOURS = 5, 10  # hours with signs of being up that contradict "in bed"
@@ -32,6 +29,8 @@ STUCK, UNSTUCK, MISSES = "stuck", "unstuck", "misses"
 
 class BedTrust:
     """The bed sensor's standing with the rest of the home."""
+
+    voided = False  # its "in bed" found void, until the home takes that (Home.night_check)
 
     def __init__(self) -> None:
         self.heard = False  # a bed sensor has spoken in this home
@@ -57,7 +56,7 @@ class BedTrust:
         """Tonight it said "out of bed" while nothing stirred anywhere."""
         self.bad_tonight = True
 
-    def watch(self, home: "Home", now: float, core: Callable[[float], bool], out: "Output") -> None:
+    def watch(self, home: HomeView, now: float, core: Callable[[float], bool], out: Output) -> None:
         """Count the signs of someone up while it says "in bed"; look for a still night.
 
         ``core(ts)`` says whether a moment is in the core of the resident's night.
@@ -79,7 +78,7 @@ class BedTrust:
         stuck = hours[0] >= SIGN_HOURS or hours[1] >= MOTION_HOURS
         if stuck and now - home.bed_at >= STUCK_AFTER and self.doubt not in (STUCK, UNSTUCK):
             self.doubt = STUCK
-            home.in_bed = False  # its "in bed" is void: movement counts as someone up again
+            self.voided = True  # its "in bed" is void: movement counts as someone up again
             hours_in = (now - home.bed_at) / HOUR
             self._report(
                 home,
@@ -89,7 +88,7 @@ class BedTrust:
                 out,
             )
 
-    def night_over(self, home: "Home", now: float, learnt: bool, out: "Output") -> None:
+    def night_over(self, home: HomeView, now: float, learnt: bool, out: Output) -> None:
         """Once a day: score the night gone; lose or regain trust."""
         if not self.heard:
             return
@@ -110,7 +109,7 @@ class BedTrust:
                 out,
             )
 
-    def _report(self, home: "Home", now: float, what: str, out: "Output") -> None:
+    def _report(self, home: HomeView, now: float, what: str, out: Output) -> None:
         beds = [(s.heard, name) for name, s in home.sensors.items() if s.kind is Kind.BED]
         sensor = max(beds)[1]  # the one last heard (there is one: it was heard)
         state = home.sensors[sensor]

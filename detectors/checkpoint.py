@@ -1,10 +1,12 @@
-"""Pickling the engine's state for checkpoints, with its settings kept by name.
+"""Checkpoints of the engine's state: a versioned msgspec envelope around each home's state.
 
-``EngineConfig`` is a slotted dataclass, and those pickle their values by position: a
-checkpoint written before a field was added or moved would come back with its values in
-the wrong fields (or fail). So checkpoints store the settings as a ``{field: value}``
-dict (fields since removed are dropped, new ones take their default); a version 1
-checkpoint, stored by position, is read with the field order of its day.
+Version 3 (decision D88) is ``MAGIC`` then a msgpack :class:`Checkpoint`: its version,
+the settings by name, the homes' zones, and each home as a :class:`HomeState` with its
+own version and its state pickled. Settings are explicit (readable without unpickling,
+kept by name: fields since removed are dropped, new ones take their default); any
+``EngineConfig`` inside a home is pickled by name too, as slotted dataclasses pickle by
+position. Versions 1 and 2 were one pickle of the whole engine; :func:`read` still reads
+them, and detectors/migrations.py brings what they hold up to date.
 """
 
 import copyreg
@@ -14,55 +16,31 @@ import pickle  # checkpoints are our own files, written by dumps
 from collections.abc import Callable
 from typing import Any
 
+import msgspec
+
 from detectors.config import EngineConfig
+from detectors.migrations import MOVED, V1Config, config_from
 
-# EngineConfig's fields, in order, when checkpoints were version 1
-V1_FIELDS = (
-    "learning_period",
-    "fading",
-    "dehydration_window_h",
-    "dehydration_ratio",
-    "dehydration_recover",
-    "dehydration_learn_above",
-    "night_min_in_bed",
-    "wander_after",
-    "wander_toilet_after",
-    "wander_wake_margin",
-    "stress_fading",
-    "stress_learning",
-    "stress_rise_bpm",
-    "stress_rise_sd",
-    "stress_rise_max",
-    "stress_sustain",
-    "stress_smoothing",
-    "rest_quiet",
-    "rest_settle",
-    "hr_active_rise",
-    "hr_prior_mean",
-    "hr_prior_sd",
-    "hr_high",
-    "hr_low",
-    "hr_bound_sustain",
-    "wake_late_margin",
-    "wake_late_max",
-    "silence_min",
-    "silence_factor",
-    "silence_max",
-    "gateway_silence",
-    "sensor_silence_factor",
-    "battery_low",
-    "health_learning",
-)
+MAGIC = b"carewatch checkpoint\n"  # starts a version 3 checkpoint (1 and 2 are pickles)
+VERSION = 3
+PICKLED = (1, 2)  # older versions: one pickle of (version, config, tz, homes)
+HOME_VERSION = 1  # a home's shape: bump it with a migration in detectors/migrations.py
 
 
-def config_from(fields: dict[str, Any]) -> EngineConfig:
-    """The settings a checkpoint stored, as today's ``EngineConfig``.
+class HomeState(msgspec.Struct, forbid_unknown_fields=True):
+    """One home's state: the version of its shape, and the home pickled (:func:`dumps`)."""
 
-    >>> config_from({"learning_period": 60.0, "retired_setting": 1}).learning_period
-    60.0
-    """
-    known = {field.name for field in dataclasses.fields(EngineConfig)}
-    return EngineConfig(**{name: value for name, value in fields.items() if name in known})
+    version: int
+    state: bytes
+
+
+class Checkpoint(msgspec.Struct, forbid_unknown_fields=True):
+    """The engine's state: settings by name, each home's zone, each home's state."""
+
+    version: int
+    config: dict[str, Any]
+    tz: dict[str, str]
+    homes: dict[str, HomeState]
 
 
 def _by_name(config: EngineConfig) -> tuple[Callable[..., EngineConfig], tuple[object, ...]]:
@@ -78,26 +56,45 @@ def dumps(state: object) -> bytes:
     return buffer.getvalue()
 
 
-class V1Config:
-    """Holds a version 1 checkpoint's settings (values by position) while it is read."""
-
-    values: list[Any]
-
-    def __setstate__(self, values: list[Any]) -> None:
-        self.values = values
-
-    def config(self) -> EngineConfig:
-        """Today's ``EngineConfig`` with the values it had."""
-        return config_from(dict(zip(V1_FIELDS, self.values, strict=True)))
-
-
 class _Unpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) == ("detectors.config", "EngineConfig"):
             return V1Config  # only version 1 stored the class itself
+        moved = MOVED.get((module, name))
+        if moved is not None:
+            return moved
         return super().find_class(module, name)
 
 
 def loads(data: bytes) -> Any:
     """Unpickle a checkpoint (a trusted, local file written by :func:`dumps`)."""
     return _Unpickler(io.BytesIO(data)).load()
+
+
+def write(config: EngineConfig, tz: dict[str, str], homes: dict[str, Any]) -> bytes:
+    """A version 3 checkpoint (uncompressed) of the settings, zones and homes."""
+    fields = {field.name: getattr(config, field.name) for field in dataclasses.fields(config)}
+    states = {name: HomeState(HOME_VERSION, dumps(home)) for name, home in homes.items()}
+    return MAGIC + msgspec.msgpack.encode(Checkpoint(VERSION, fields, tz, states))
+
+
+def read(data: bytes) -> tuple[EngineConfig, dict[str, str], dict[str, Any]]:
+    """The settings, zones and homes of a checkpoint of any readable version.
+
+    >>> config, tz, homes = read(write(EngineConfig(learning_period=60.0), {"h-1": "UTC"}, {}))
+    >>> config.learning_period, tz, homes
+    (60.0, {'h-1': 'UTC'}, {})
+    """
+    if not data.startswith(MAGIC):
+        version, config, tz, homes = loads(data)
+        if version not in PICKLED:
+            raise ValueError(f"checkpoint version {version} is not one of {PICKLED} or {VERSION}")
+        return (config.config() if isinstance(config, V1Config) else config), tz, homes
+    checkpoint = msgspec.msgpack.decode(data[len(MAGIC) :], type=Checkpoint)
+    if checkpoint.version != VERSION:
+        raise ValueError(f"checkpoint version {checkpoint.version} is newer than {VERSION}")
+    for name, home in checkpoint.homes.items():
+        if home.version != HOME_VERSION:
+            raise ValueError(f"home {name!r}: state version {home.version} is not {HOME_VERSION}")
+    homes = {name: loads(home.state) for name, home in checkpoint.homes.items()}
+    return config_from(checkpoint.config), checkpoint.tz, homes

@@ -24,15 +24,17 @@ no meal or drink can fall in or out of it; the resident's own spread lets a stea
 drinker be judged sooner than one whose days vary.
 """
 
+from collections.abc import Mapping
 from itertools import compress
 from math import sqrt
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from carewatch.protocol import Alert, AlertKind, Severity
 from detectors.alerts import make_alert, plural
 from detectors.baselines import Normal, Profile
 from detectors.config import HOUR
+from detectors.contract import Detector
 from detectors.hours import (
     ACTIVITY,
     LOCAL_HOUR,
@@ -43,9 +45,7 @@ from detectors.hours import (
     TOILETS,
     HourRing,
 )
-
-if TYPE_CHECKING:
-    from detectors.home import Home, Output
+from detectors.view import HomeView, Output
 
 MIN_USUAL = 2.0  # usual uses / litres in a day for a signal to count
 MIN_DAYS = 0.5  # usual drinking expected in the window (in days) before it is judged
@@ -62,7 +62,7 @@ UNSAVED = ("kept", "taps")  # Dehydration's attributes that follow from the rest
 Slot = list[float]
 
 
-def drinking_signals(taps: dict[str, int]) -> list[int]:
+def drinking_signals(taps: Mapping[str, int]) -> list[int]:
     """Indices (into the window's signals) of the drinking taps' uses and litres.
 
     >>> drinking_signals({"tap-bathroom": 0, "tap-kitchen": 1})
@@ -215,7 +215,7 @@ class Window:
         return seen, self.usual[YESTERDAY][i] + self.usual[TODAY][i] - self.recent[i]
 
 
-class Dehydration:
+class Dehydration(Detector):
     """Per-resident drinking profiles, day-to-day spread and the open episode."""
 
     def __init__(self, fading: float = 0.1) -> None:
@@ -237,7 +237,7 @@ class Dehydration:
         self.__init__()  # type: ignore[misc]
         self.__dict__.update(state)
 
-    def on_hour(self, home: "Home", hour: int, out: "Output") -> None:
+    def on_hour(self, home: HomeView, hour: int, out: Output) -> None:
         """Judge the window that ends with ``hour`` (absolute UTC hour), then learn."""
         cfg = home.cfg
         count, drinking, uses = self.taps
@@ -313,12 +313,12 @@ class Dehydration:
 
     def _judge(
         self,
-        home: "Home",
+        home: HomeView,
         hour: int,
         window: Window,
         drinking: list[int],
         yesterday: float | None,
-        out: "Output",
+        out: Output,
     ) -> None:
         cfg = home.cfg
         now = (hour + 1) * HOUR
@@ -339,7 +339,7 @@ class Dehydration:
         self.open_since = now
         out.append(self._alert(home, now, window, drinking))
 
-    def _alert(self, home: "Home", now: float, window: Window, drinking: list[int]) -> Alert:
+    def _alert(self, home: HomeView, now: float, window: Window, drinking: list[int]) -> Alert:
         uses = [i for i in drinking if i % 2 == 1]
         litres = [i for i in drinking if i % 2 == 0]
 
@@ -412,7 +412,7 @@ class Dehydration:
             return None
         return sum(parts) / len(parts)
 
-    def _learn(self, home: "Home", hour: int) -> None:
+    def _learn(self, home: HomeView, hour: int) -> None:
         """Teach the profiles an hour that is old enough, unless drinking was low."""
         slot = home.ring.slot(hour)
         if slot is None or not home.ring.at_home(slot):

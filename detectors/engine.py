@@ -13,14 +13,13 @@ from carewatch.protocol import Alert, DailySummary, GatewayStatus, Kind
 from carewatch.records import ReadingRecord, StatusRecord
 from detectors import checkpoint
 from detectors.config import EngineConfig
-from detectors.home import Home, Output
+from detectors.home import Home
+from detectors.view import Output
+from detectors.watermark import REPLAY, watermark
 
-HEART_RATE = Kind.HEART_RATE  # a module global: one lookup on the hot path
-
-# 2: settings by field name (checkpoint.py), duplicates by sensor state (home.py)
-CHECKPOINT_VERSION = 2
-READABLE = (1, 2)  # checkpoint.V1Config and Home.__setstate__ bring version 1 up to date
 DEFAULT_TZ = "UTC"
+HEART_RATE = Kind.HEART_RATE  # a module global: one lookup on the hot path
+INF = float("inf")  # never ticks
 
 
 class Engine:
@@ -68,17 +67,7 @@ class Engine:
 
     def process(self, reading: ReadingRecord) -> list[Alert | DailySummary]:
         """Take one reading; return any alerts and daily summaries it completes."""
-        out: Output = []
-        state = self._homes.get(reading.home) or self._home(reading.home)
-        if reading.kind is HEART_RATE:
-            state.beat(reading.sensor, reading.ts, reading.value, reading.resident, out)
-        else:
-            state.process(
-                reading.sensor, reading.kind, reading.ts, reading.value, reading.resident, out
-            )
-        if state.clock > self._now:
-            self._now = state.clock
-        return out
+        return list(self._run((reading,), None))
 
     def replay(
         self,
@@ -89,16 +78,28 @@ class Engine:
         """Feed readings in arrival order, ticking the watermark each ``tick_every`` of event time.
 
         :meth:`process` and :meth:`tick` in one loop, as ``carewatch replay`` needs them:
-        the watermark is the median home clock, ticked once the latest clock has moved
-        ``tick_every`` past the last tick. No tick follows the last reading (a file's end
-        is not an outage). One loop with its names bound once and one output list
-        reused, rather than :meth:`process` per reading: a tenth of a replay's time is
-        spent in this loop itself (decision D44). ``statuses`` (in time order) are taken
-        at the first tick at or after their time, as ingest takes them when they arrive.
+        the watermark is the median home clock (detectors/watermark.py), ticked once
+        the latest clock has moved ``tick_every`` past the last tick. No tick follows the
+        last reading (a file's end is not an outage). ``statuses`` (in time order) are
+        taken at the first tick at or after their time, as ingest takes them on arrival.
+        """
+        return self._run(readings, tick_every, statuses)
+
+    def _run(
+        self,
+        readings: Iterable[ReadingRecord],
+        tick_every: float | None,
+        statuses: Sequence[StatusRecord] = (),
+    ) -> Iterator[Alert | DailySummary]:
+        """The one loop that takes readings (and ticks, unless ``tick_every`` is None).
+
+        Its names bound once and one output list reused, with no call per reading
+        beyond the home's own: a tenth of a replay's time is spent in this loop itself
+        (decision D44).
         """
         homes, new_home = self._homes, self._home
         out: Output = []
-        next_tick = 0.0
+        next_tick = 0.0 if tick_every is not None else INF
         pending = deque(statuses)
         now = self._now
         try:
@@ -127,7 +128,7 @@ class Engine:
                     while pending and pending[0].ts <= mark:
                         yield from self._status_record(pending.popleft())
                     yield from self.tick(mark)
-                    next_tick = max(mark, now) + tick_every
+                    next_tick = max(mark, now) + (tick_every or 0.0)
         finally:
             self._now = now
 
@@ -135,11 +136,9 @@ class Engine:
         """The latest home clock seen (cheap; tells a replay when to tick)."""
         return self._now
 
-    def watermark(self) -> float:
-        """The median home clock: a replay's "now" that no single home can push or hold."""
-        clocks = [state.clock for state in self._homes.values()]
-        clocks.sort()
-        return clocks[len(clocks) // 2] if clocks else 0.0
+    def watermark(self, share: float = REPLAY) -> float:
+        """Event time's "now" for :meth:`tick` (detectors/watermark.py; the median by default)."""
+        return watermark([state.clock for state in self._homes.values()], share)
 
     def tick(self, now: float) -> list[Alert | DailySummary]:
         """Let time pass to ``now`` for silence-based checks (watermark or wall clock)."""
@@ -161,20 +160,15 @@ class Engine:
         return [a for a in state.health.status(state, status, received_at) if isinstance(a, Alert)]
 
     def to_bytes(self) -> bytes:
-        """A checkpoint of every home's state (compressed)."""
-        payload = (CHECKPOINT_VERSION, self.config, self._tz, self._homes)
-        return zlib.compress(checkpoint.dumps(payload), 6)
+        """A checkpoint of every home's state (compressed; detectors/checkpoint.py)."""
+        return zlib.compress(checkpoint.write(self.config, self._tz, self._homes), 6)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> "Engine":
         """Restore an engine from :meth:`to_bytes` (a trusted, local checkpoint)."""
-        version, config, tz, homes = checkpoint.loads(zlib.decompress(data))
-        if version not in READABLE:
-            raise ValueError(f"checkpoint version {version} is not one of {READABLE}")
-        if isinstance(config, checkpoint.V1Config):
-            config = config.config()
-            for state in homes.values():
-                state.cfg = config  # they held the same stand-in
+        config, tz, homes = checkpoint.read(zlib.decompress(data))
+        for state in homes.values():
+            state.cfg = config  # one object for all, as before the checkpoint
         engine = cls(config)
         engine._tz = tz
         engine._homes = homes

@@ -18,26 +18,15 @@ hours, and the alert says it may be either. A battery reported under 15 % raises
 alert until it is back above 30 %.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from carewatch.protocol import AlertKind, GatewayStatus, Kind, Severity
 from detectors.alerts import make_alert
 from detectors.baselines import Gaps
-from detectors.config import DAY, HOUR, MINUTE
+from detectors.config import HOUR, MINUTE
+from detectors.sensors import LONG_GAP, SETTLED, SensorState
+from detectors.view import HomeView, Output
 
-if TYPE_CHECKING:
-    from detectors.home import Home, Output
-
-FLOORS: dict[Kind, float] = {
-    Kind.HEART_RATE: 30 * MINUTE,
-    Kind.MOTION: 14 * HOUR,
-    Kind.TAP: 16 * HOUR,
-    Kind.TOILET: 16 * HOUR,
-    Kind.BED: 20 * HOUR,
-    Kind.CHAIR: 20 * HOUR,
-    Kind.DOOR: 14 * DAY,  # many people go out only now and then
-}
-LONG_GAP = 30 * MINUTE  # only silences this long teach a sensor's usual longest gap
 # Without a wearable's stream, half an hour of quiet is an ordinary afternoon (a nap, a
 # pet that settles, a book); a gateway that is really down says so by its status.
 QUIET_FLOOR = 90 * MINUTE
@@ -46,43 +35,6 @@ NEVER = float("inf")
 BATTERY_OK = 30.0
 SENSOR_CHECK = HOUR  # sensors' silences are looked at by this, or at the earliest deadline
 MIN_GAPS = 30  # long gaps learnt before a sensor's silence is judged
-SETTLED = 100  # long gaps after which river's quantile alone is trusted
-
-
-class SensorState:
-    """One sensor: its kind, when it last reported, its usual gaps."""
-
-    __slots__ = ("alerted", "gaps", "heard", "kind", "last_ts", "longest", "offset", "usual")
-
-    def __init__(self, kind: Kind) -> None:
-        self.kind = kind
-        self.last_ts = 0.0  # the latest time stamp it sent
-        self.heard = 0.0  # the latest time it was heard, on the home's clock
-        self.gaps = Gaps(q=0.99)
-        self.alerted = False
-        self.offset = 0.0  # how far its clock runs ahead of the home's
-        self.usual = 0.0  # its longest usual gap, as last learnt
-        self.longest = 0.0  # the longest gap while the quantile settles
-
-    def limit(self, factor: float) -> float:
-        """How long it may be silent before it alerts."""
-        return max(FLOORS[self.kind], factor * self.usual)
-
-    def seen(self, ts: float, at: float, live: bool) -> None:
-        """A reading stamped ``ts``, taken as at ``at``; long live gaps are learnt."""
-        if ts > self.last_ts:
-            self.last_ts = ts
-        heard = self.heard
-        if at <= heard:
-            return
-        gap = at - heard
-        if live and heard and gap >= LONG_GAP:
-            self.gaps.learn_one(gap)
-            # A high quantile needs many gaps to settle; until then the longest seen counts.
-            self.longest = max(self.longest, gap) if self.gaps.count <= SETTLED else 0.0
-            self.usual = max(self.gaps.get(), self.longest)
-        self.heard = at
-        self.alerted = False
 
 
 class Quiet:
@@ -132,12 +84,12 @@ class SensorHealth:
         self.__init__()  # type: ignore[misc]  # a checkpoint from before quiet was learnt
         self.__dict__.update(state)
 
-    def learn_quiet(self, home: "Home", gap: float) -> None:
+    def learn_quiet(self, home: HomeView, gap: float) -> None:
         """Teach a silence of the whole home, ending now without a gateway alert."""
         if gap >= LONG_GAP and not self.gateway_alerted:
             self._quiet(home, home.last_seen).learn_one(gap)
 
-    def _quiet(self, home: "Home", since: float) -> Quiet:
+    def _quiet(self, home: HomeView, since: float) -> Quiet:
         """Which usual silence a silence from ``since`` is: asleep, seated or awake.
 
         Their usual night counts as asleep even when the bed sensor misses them or is
@@ -147,13 +99,13 @@ class SensorHealth:
             return self.asleep
         return self.seated if home.in_chair else self.awake
 
-    def silent_since(self, home: "Home") -> float:
+    def silent_since(self, home: HomeView) -> float:
         """When the home went quiet (status offline or last reading), for the gateway check."""
         if self.offline_since:
             return self.offline_since
         return home.last_seen
 
-    def silence_limit(self, home: "Home") -> float:
+    def silence_limit(self, home: HomeView) -> float:
         """How long the whole home may be quiet before the gateway counts as down."""
         cfg = home.cfg
         if self.offline_since:
@@ -169,7 +121,7 @@ class SensorHealth:
             return NEVER  # out of the door: a silent home is what we expect, for days
         return max(limit, PROBABLY_OUT_SILENCE)
 
-    def check(self, home: "Home", now: float, out: "Output") -> bool:
+    def check(self, home: HomeView, now: float, out: Output) -> bool:
         """Alert on a silent gateway or sensor; True while the gateway is silent."""
         cfg = home.cfg
         since = self.silent_since(home)
@@ -199,7 +151,7 @@ class SensorHealth:
         self.next_sensors = due
         return False
 
-    def _gateway(self, home: "Home", now: float, since: float, out: "Output") -> None:
+    def _gateway(self, home: HomeView, now: float, since: float, out: Output) -> None:
         minutes = (now - since) / MINUTE
         silent = f"No readings from this home since {home.cal.hhmm(since)} ({minutes:.0f} minutes)"
         words, resident = self._whose_silence(home, since)
@@ -220,7 +172,7 @@ class SensorHealth:
             )
         )
 
-    def _whose_silence(self, home: "Home", since: float) -> tuple[str, str]:
+    def _whose_silence(self, home: HomeView, since: float) -> tuple[str, str]:
         """What a silent home may mean, and whether it could be the resident (no, out,
         unclear): only the gateway's own offline status is sure it is the gateway."""
         # Without a wearable a gateway that says nothing and a resident who does not
@@ -254,7 +206,7 @@ class SensorHealth:
         )
 
     def _sensor(
-        self, home: "Home", now: float, sensor: str, state: SensorState, limit: float, out: "Output"
+        self, home: HomeView, now: float, sensor: str, state: SensorState, limit: float, out: Output
     ) -> None:
         hours = (now - state.heard) / HOUR
         explanation = (
@@ -280,7 +232,7 @@ class SensorHealth:
             )
         )
 
-    def status(self, home: "Home", status: GatewayStatus, received_at: float) -> "Output":
+    def status(self, home: HomeView, status: GatewayStatus, received_at: float) -> Output:
         """Take a gateway status: offline/online, and battery levels."""
         out: Output = []
         self.reporting = True
@@ -312,7 +264,7 @@ class SensorHealth:
         return out
 
 
-def _wearable_on(home: "Home", since: float) -> bool:
+def _wearable_on(home: HomeView, since: float) -> bool:
     """A wearable was heard within half an hour before ``since``: its stream counts."""
     return any(
         s.kind is Kind.HEART_RATE and since - s.heard < LONG_GAP for s in home.sensors.values()

@@ -1,59 +1,42 @@
-"""One home's state in event time: its clock, sensors, hourly counts and detectors.
+"""One home's state in event time: its clock, hours and days, and its detectors.
 
-Readings come in arrival order. A reading is *live* when it is not older than the
-home's clock (a minute of reordering is tolerated). One stamped far ahead, while the
-home's other sensors are not, comes from a sensor whose clock runs fast: its offset is
-learnt and taken off. One far behind is *late*: backfill if the home has just come back
-from a silence (counted into the hour and the day it belongs to, but never starting an
-alert: an outage is told by the gateway alert, not by false alarms), otherwise a sensor
-whose clock runs slow, taken as happening now.
+The hub that takes each reading: when it happened (detectors/timing.py), what it says
+of the resident (detectors/whereabouts.py), then the detectors that want it, which read
+the home through detectors/view.py. Hours and days are closed here, as time moves.
 """
 
 from collections import deque
 
-from carewatch.protocol import Alert, DailySummary, Kind
+from carewatch.protocol import Kind
 from detectors.calendar import LocalCalendar
 from detectors.config import HOUR, MINUTE, EngineConfig
+from detectors.contract import Detector, overrides
 from detectors.dehydration import Dehydration
-from detectors.health import LONG_GAP, SensorHealth, SensorState
+from detectors.health import SensorHealth
 from detectors.hours import ACTIVITY, LOCAL_HOUR, OCCUPIED, SEEN, TOILETS, HourRing
 from detectors.inactivity import Inactivity
+from detectors.migrations import upgrade_home
 from detectors.night import NightWatch
 from detectors.presence import Presence
+from detectors.sensors import LONG_GAP, SensorState
 from detectors.stress import StressWatch
 from detectors.summary import DayTally
-
-Output = list[Alert | DailySummary]
+from detectors.timing import DEDUP, JUMP, MAX_HELD, REORDER, DedupKey, ReadingTiming
+from detectors.view import Output
+from detectors.whereabouts import Whereabouts
 
 RING = 96  # hours of counts kept: the longest drinking window plus a day of backfill
-REORDER = 60.0  # seconds a reading may lag the home's clock and still count as live
-JUMP = 300.0  # a reading this far ahead of the clock needs a second one to confirm it
-BACKFILL = 24 * HOUR  # after a silence, readings this far back are the outbox draining
-WALKING = 2 * MINUTE  # motion in another room this soon after the last: walking
 CHECK_EVERY = 5 * MINUTE  # time-based checks; every minute while someone is up at night
-STUCK_CHAIR = 4 * HOUR  # no one sits this long without a chair event
-DEDUP = 512  # recent event readings remembered to drop duplicates
 
 # Enum members as module globals: ``Kind.MOTION`` costs six times ``MOTION`` per reading.
 HEART_RATE, MOTION, BED, CHAIR = Kind.HEART_RATE, Kind.MOTION, Kind.BED, Kind.CHAIR
 TAP, TOILET, DOOR = Kind.TAP, Kind.TOILET, Kind.DOOR
 
-NEVER = float("inf")
 
-DedupKey = tuple[SensorState, float, float]  # the sensor's own state: hashed by identity
-Held = tuple[str, Kind, float, float, str | None]  # sensor, kind, ts, value, resident
-MAX_HELD = 10  # readings of one sensor held for a second sensor's word on a jump
-
-
-class Home:
+class Home(ReadingTiming, Whereabouts):
     """Everything the engine knows about one home (pickled into checkpoints)."""
 
-    # when the resident is at rest, as the last motion or chair event left it (class
-    # defaults: a checkpoint from before these existed learns them at the next event)
-    rest_from = 0.0
-    rest_until = 0.0
     bed_at = 0.0  # when the bed sensor last said in or out (live or backfilled)
-    held: "tuple[Held, ...]" = ()  # readings that jumped ahead of the clock, unconfirmed
     kinds: frozenset[Kind] = frozenset()  # the kinds of sensor heard from (its kit)
 
     def __init__(self, home: str, tz: str, config: EngineConfig) -> None:
@@ -95,21 +78,19 @@ class Home:
         self.presence = Presence()
         self.health = SensorHealth()
         self.hearts: dict[str, StressWatch] = {}
+        self.listen(self.night, self.inactivity, self.dehydration)
         self._rest_span()
 
+    def __getstate__(self) -> dict[str, object]:
+        """The home for a checkpoint, less the settings (the checkpoint keeps them once)."""
+        state = self.__dict__.copy()
+        del state["cfg"]  # Engine.from_bytes gives it back
+        return state
+
     def __setstate__(self, state: dict[str, object]) -> None:
-        """Restore from a checkpoint; one of version 1 (engine.py) is brought up to date."""
+        """Restore from a checkpoint, brought up to date (detectors/migrations.py)."""
         self.__dict__.update(state)
-        recent = state.get("recent")
-        if isinstance(recent, dict):  # version 1: an ordered dict of (sensor id, ts, value)
-            keys = [(self.sensors[sensor], ts, value) for sensor, ts, value in recent]
-            self.recent = deque(keys, maxlen=DEDUP)
-            self.hour_start = self.hour_end - HOUR
-            room = self.chair_room
-            self.chair_sensor = max(room, key=room.__getitem__) if room else ""
-        if "presence" not in state:  # from before presence and the kit were learnt
-            self.presence = Presence()
-            self.kinds = frozenset(sensor.kind for sensor in self.sensors.values())
+        upgrade_home(self, state, DEDUP)
 
     # -- time ---------------------------------------------------------------------------
 
@@ -137,6 +118,7 @@ class Home:
     def _advance(self, ts: float, out: Output) -> None:
         """Close every hour (and day) up to ``ts``."""
         new_hour = int(ts // HOUR)
+        detectors = self.hourly
         for hour in range(max(self.hour, new_hour - RING), new_hour):
             slot = self.ring.slot(hour)
             if slot is not None and (self.in_bed or self.in_chair):
@@ -144,7 +126,8 @@ class Home:
             end = (hour + 1) * HOUR
             if end >= self.day_end:
                 self._close_day(out)
-            self.dehydration.on_hour(self, hour, out)
+            for detector in detectors:
+                detector.on_hour(self, hour, out)
             self.ring.open(hour + 1, self.cal.hour(end))
         self.hour = new_hour
         self.hour_start = new_hour * HOUR
@@ -218,7 +201,7 @@ class Home:
                 self._judge_silence_before(at, out)
             # Nothing ticked through the quiet (no wearable, one home): let the night
             # begin as a live clock would have, before this reading gets them up.
-            self.night.check(self, at, out)
+            self.night_check(at, out)
             silence = self.health.silence_limit(self)
             if not self.away:  # out, the home may be quiet for the whole outing
                 self.health.learn_quiet(self, at - self.last_seen)
@@ -250,10 +233,7 @@ class Home:
     def _settle(self, confirmed: bool, out: Output) -> None:
         """Take the held readings: the present if another sensor's reading jumped too (or
         time has caught up with them), else from a sensor whose clock runs fast."""
-        held, self.held = self.held, ()
-        self.jumper = ""
-        state = self.sensors[held[0][0]]
-        state.offset = 0.0 if confirmed else held[0][2] - self.clock
+        state, held = self._release(confirmed)
         for sensor, kind, ts, value, who in held:
             at = max(ts - state.offset, self.clock)
             self._take(state, sensor, kind, ts, at, True, value, who, out)
@@ -264,19 +244,6 @@ class Home:
         if kind is MOTION or kind is BED or kind is CHAIR:
             self._room_sensor(kind)
         return state
-
-    def _repeated(self, state: SensorState, ts: float, value: float) -> bool:
-        """Whether an event reading is one of the home's last ``DEDUP`` (else remember it).
-
-        Only a reading not newer than its sensor's latest can repeat one (one event in
-        a thousand in a replay): only then is the queue searched. Hashing float keys into
-        a set instead cost about half a microsecond an event.
-        """
-        key = (state, ts, value)
-        if ts <= state.last_ts and key in self.recent:
-            return True
-        self.recent.append(key)
-        return False
 
     def _judge_silence_before(self, at: float, out: Output) -> None:
         """Judge a silence that ends now as a live clock would have when it fell due.
@@ -329,48 +296,6 @@ class Home:
         if at >= self.next_check:
             self.check(at, out)
 
-    def _timing(self, sensor: str, state: SensorState, ts: float) -> tuple[float, bool] | None:
-        """When a reading happened as far as the detectors go, and whether it is live.
-
-        Readings come in arrival order. One stamped far ahead of the home's clock is
-        held (None) until another sensor speaks: if its reading jumped too, time has
-        moved on (after an outage, or a quiet spell in a home without a wearable);
-        if not, the held sensor's clock runs fast, and its offset is learnt and taken
-        off (:meth:`_settle`). A home with a single sensor believes a jump at once. A
-        reading far behind is backfill if the home has just come back from a silence;
-        otherwise it is a slow sensor clock: taken as happening now, and its lag learnt
-        as an offset.
-        """
-        clock = self.clock
-        at = ts - state.offset
-        if at > clock + JUMP:
-            jumper = self.sensors.get(self.jumper)
-            if len(self.sensors) == 1 or (jumper is not None and jumper is not state):
-                if jumper is not None:
-                    jumper.offset = 0.0
-                self.jumper = ""
-                state.offset = 0.0
-                return ts, True
-            self.jumper = sensor
-            return None  # held until another sensor (or time) says which
-        if at >= clock - REORDER:
-            return at, True
-        if state.offset:
-            state.offset = 0.0  # its clock was put right
-            return self._timing(sensor, state, ts)
-        if self.resumed and ts < self.resumed and clock - self.resumed < BACKFILL:
-            return ts, False  # measured during the silence that just ended: backfill
-        if clock - at <= JUMP:
-            # Late by minutes: delivery jitter, not a slow clock. Learning an offset from it
-            # would shift every later reading of the sensor (a hall motion moved after the
-            # front door makes an outing look like someone at home).
-            return clock - REORDER, True
-        # A slow sensor clock: learn how far behind it runs, so that its next readings
-        # move the home's clock on (it may be the only sensor talking, e.g. a wearable
-        # at night) instead of freezing it until a gateway alert.
-        state.offset = ts - clock
-        return clock, True
-
     def _room_sensor(self, kind: Kind) -> None:
         """A first motion, bed or chair sensor: rest is now judged by it."""
         if kind is MOTION:
@@ -407,7 +332,9 @@ class Home:
             self.last_activity = ts
         self._motion(sensor, ts)
         self._rest_span()
-        if self.night.out_since:  # the night watch counts motion only while they are up
+        # The hot path: of the detectors, only the night watch wants motion, and only
+        # while they are up (a detector that wants motion is called here too).
+        if self.night.out_since:
             self.night.on_event(self, MOTION, ts, value, out)
 
     def _event(
@@ -454,74 +381,31 @@ class Home:
             self.in_chair = value == 1.0
         if kind is MOTION or kind is CHAIR or kind is BED:
             self._rest_span()
-        self.night.on_event(self, kind, ts, value, out)
+        for detector in self.hearing.get(kind, ()):
+            detector.on_event(self, kind, ts, value, out)
 
-    def _motion(self, sensor: str, ts: float) -> None:
-        if sensor != self.motion_sensor and ts - self.last_motion < WALKING:
-            self.walked = ts
-        if self.in_chair and ts - self.chair_since > MINUTE:
-            self._fidget(sensor)
-        if self.chair_sensor and sensor != self.chair_sensor:
-            self.walked = ts  # moving in another room: a chair that says "occupied" is stale
-        self.last_motion = ts
-        self.motion_sensor = sensor
+    def listen(self, *detectors: Detector) -> None:
+        """Call these detectors (detectors/contract.py), in this order, from now on."""
+        self.detectors = detectors
+        self.checking = tuple(d for d in detectors if overrides(d, "check"))
+        self.hourly = tuple(d for d in detectors if overrides(d, "on_hour"))
+        self.hearing = {
+            kind: tuple(d for d in detectors if kind in d.wants)
+            for kind in Kind
+            if any(kind in d.wants for d in detectors)
+        }
 
-    def _fidget(self, sensor: str) -> None:
-        """Motion while seated: it teaches which room the chair is in (the most fidgets)."""
-        room = self.chair_room
-        count = room[sensor] = room.get(sensor, 0) + 1
-        best = self.chair_sensor
-        if not best or (sensor != best and count >= room[best]):
-            # max() keeps the first of equals, so a tie may or may not move it: ask it
-            self.chair_sensor = max(room, key=room.__getitem__)
+    def night_check(self, now: float, out: Output) -> None:
+        """The night watch's time-based check alone (after a silence, before a reading)."""
+        self.night.check(self, now, out)
+        self._void_bed()
 
-    def at_rest(self, ts: float) -> bool:
-        """Sitting in the chair a while (fidgets allowed), or no way to tell otherwise.
-
-        Lying in bed is not "at rest" for stress: a sleeping heart is slower, and mixing
-        the two would make every evening look raised.
-        """
-        return self.rest_from <= ts < self.rest_until
-
-    def _rest_span(self) -> None:
-        """When they are at rest, given the events so far (kept, as beats ask often).
-
-        Not within ``rest_quiet`` of moving from room to room (a chair that says
-        otherwise is stale); with a chair sensor, seated ``rest_settle`` and for less
-        than ``STUCK_CHAIR`` (hours with no chair event: the sensor is stuck); with
-        only motion sensors and a bed sensor, out of bed and no motion for ``rest_quiet``;
-        otherwise never (a wearable alone cannot tell sitting from walking, motion alone
-        sitting from sleeping: stress at rest is not armed).
-        """
-        if self.has_furniture and not self.in_chair:
-            self.rest_from, self.rest_until = NEVER, 0.0  # (most motion: up and about)
-            return
-        cfg = self.cfg
-        start = self.walked + cfg.rest_quiet if self.walked else 0.0
-        if self.has_furniture:
-            self.rest_from = max(start, self.chair_since + cfg.rest_settle)
-            self.rest_until = self.chair_since + STUCK_CHAIR
-            return
-        # A wearable alone: walking looks like stress; motion without a bed sensor: asleep
-        # looks like sitting still, and a sleeping heart is another heart.
-        if not self.has_motion or BED not in self.kinds or self.in_bed:
-            self.rest_from, self.rest_until = NEVER, 0.0
-            return
-        start = max(start, self.last_motion + cfg.rest_quiet)
-        self.rest_from, self.rest_until = start, NEVER
-
-    def moving(self, ts: float) -> bool:
-        """The wearable says they are up and about (heart rate well above resting)."""
-        return any(watch.active(ts, self.local_hour) for watch in self.hearts.values())
-
-    def quiet_since(self) -> float:
-        """Since when nothing shows the resident about (or since data came back)."""
-        return max(self.last_activity, self.resumed)
-
-    @property
-    def away(self) -> bool:
-        """Out: the door was the last thing that happened, or (no door sensor) probably."""
-        return self.last_door > self.last_activity or self.presence.probably_out(self)
+    def _void_bed(self) -> None:
+        """The bed mat was found stuck: its "in bed" is void, movement counts as up again."""
+        bed = self.night.bed
+        if bed.voided:
+            bed.voided = False
+            self.in_bed = False
 
     # -- silence ------------------------------------------------------------------------
 
@@ -532,5 +416,8 @@ class Home:
         self.next_check = now + (MINUTE if self.night.out_since else CHECK_EVERY)
         if self.health.check(self, now, out):
             return  # the gateway is silent: nothing else can be judged
-        self.night.check(self, now, out)
-        self.inactivity.check(self, now, out)
+        bed = self.night.bed
+        for detector in self.checking:
+            detector.check(self, now, out)
+            if bed.voided:  # before the next detector reads "in bed"
+                self._void_bed()

@@ -20,15 +20,14 @@ silence after the room they usually leave from (detectors/presence.py) waits for
 their longest usual outing, and the alert (medium) says they may be out.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from carewatch.protocol import AlertKind, Kind, Severity
 from detectors.alerts import make_alert
 from detectors.baselines import Gaps
 from detectors.config import DAY, HOUR, MINUTE
-
-if TYPE_CHECKING:
-    from detectors.home import Home, Output
+from detectors.contract import Detector
+from detectors.view import HomeView, Output
 
 MORNING_GAP_FLOOR = 10 * MINUTE  # gaps shorter than this are not worth learning
 BLOCKS = 6  # four-hour parts of the day with their own usual quiet spells
@@ -38,7 +37,7 @@ BED_DOWN = 16 * HOUR  # longer than a day up: the bed sensor may be dead, bedtim
 EVENING = 20 * 60  # local minutes from which a silence may be sleep when the bed is unknown
 
 
-class Inactivity:
+class Inactivity(Detector):
     """Learnt daytime silences and the open episodes."""
 
     def __init__(self) -> None:
@@ -53,7 +52,7 @@ class Inactivity:
         self.__init__()  # type: ignore[misc]  # a checkpoint from before daily longest
         self.__dict__.update(state)
 
-    def on_activity(self, home: "Home", ts: float) -> None:
+    def on_activity(self, home: HomeView, ts: float) -> None:
         """A sign of the resident: note the silence it ends (by day, at home)."""
         gap = ts - home.last_activity
         if (
@@ -78,18 +77,18 @@ class Inactivity:
                 self.silences[block].learn_one(longest)
         self.longest = [0.0] * BLOCKS
 
-    def usual_quiet(self, home: "Home", since: float) -> float:
+    def usual_quiet(self, home: HomeView, since: float) -> float:
         """The longest usual quiet spell starting at this time of day (seconds)."""
         block = self.silences[home.cal.hour(since) * BLOCKS // 24]
         return block.get() if block.count >= MIN_SILENCES else 0.0
 
-    def silence_limit(self, home: "Home", since: float) -> float:
+    def silence_limit(self, home: HomeView, since: float) -> float:
         """How long a daytime silence that began at ``since`` may last before it alerts."""
         cfg = home.cfg
         learnt = cfg.silence_factor * self.usual_quiet(home, since)
         return min(max(cfg.silence_min, learnt), cfg.silence_max)
 
-    def check(self, home: "Home", now: float, out: "Output") -> None:
+    def check(self, home: HomeView, now: float, out: Output) -> None:
         """Alert when they are not up by now, or silent too long."""
         if home.learning:
             return
@@ -103,7 +102,7 @@ class Inactivity:
         ):
             self._silence(home, now, out)
 
-    def _late(self, home: "Home", now: float, out: "Output") -> None:
+    def _late(self, home: HomeView, now: float, out: Output) -> None:
         cfg = home.cfg
         wake = home.night.wake
         if wake.count < 5:
@@ -132,22 +131,22 @@ class Inactivity:
         )
 
     @staticmethod
-    def _maybe_asleep(home: "Home", since: float, now: float) -> bool:
+    def _maybe_asleep(home: HomeView, since: float, now: float) -> bool:
         """In bed by a trusted bed sensor (a nap), or the bed sensor is down, not trusted or
         absent and the silence began at bedtime or in the night (their learnt night, or
         from the evening to their usual wake time)."""
         beds = [s for s in home.sensors.values() if s.kind is Kind.BED]
         night = home.night
-        if home.in_bed and night.bed.trusted:
+        if home.in_bed and night.bed_trusted:
             return True  # a nap: in bed by a sensor we trust is not "no movement at home"
-        bed_says_up = night.bed.trusted and not home.in_bed
+        bed_says_up = night.bed_trusted and not home.in_bed
         if beds and bed_says_up and all(now - s.heard < BED_DOWN for s in beds):
             return False
         minutes = home.cal.minutes(since)
         wake = night.wake.get() if night.wake.count >= 5 else 8 * 60.0
         return minutes >= EVENING or minutes < wake or night.sleep_hours(home, since)
 
-    def _silence(self, home: "Home", now: float, out: "Output") -> None:
+    def _silence(self, home: HomeView, now: float, out: Output) -> None:
         if self.silence_alerted:
             return
         since = home.quiet_since()
@@ -188,7 +187,7 @@ class Inactivity:
         )
 
     @staticmethod
-    def _whereabouts(home: "Home", out_maybe: bool) -> str:
+    def _whereabouts(home: HomeView, out_maybe: bool) -> str:
         """What the door (or its absence) says about whether they went out."""
         if Kind.DOOR in home.kinds:
             return "and they have not gone out."

@@ -15,18 +15,17 @@ Nothing is raised until three main sleeps are learnt, nor while the bed sensor i
 doubt (:mod:`detectors.bedmat`).
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from carewatch.protocol import AlertKind, Kind, Severity
 from detectors.alerts import make_alert
 from detectors.baselines import Normal
 from detectors.bedmat import STUCK, BedTrust
 from detectors.config import MINUTE, EngineConfig
+from detectors.contract import Detector
 from detectors.sleep import SleepWindow
 from detectors.trips import FLUSHED_CEILING, TripLengths
-
-if TYPE_CHECKING:
-    from detectors.home import Home, Output
+from detectors.view import HomeView, Output
 
 STAY_UP = 60 * MINUTE  # up this long in the day part = got up for the day
 SETTLE = 10 * MINUTE  # in bed this long in the core of their night = the night began
@@ -36,8 +35,10 @@ SIGNS = 3  # signs of someone up before a spell counts (turning over in bed sets
 SILENT_OUT = 20 * MINUTE  # "out of bed" this long with nothing stirring: the bed missed them
 
 
-class NightWatch:
+class NightWatch(Detector):
     """The night state machine of one home, its sleep window, trips and bed sensor trust."""
+
+    wants = frozenset(kind for kind in Kind if kind is not Kind.HEART_RATE)
 
     def __init__(self, config: EngineConfig) -> None:
         self.in_night = False
@@ -70,7 +71,7 @@ class NightWatch:
         if count > self.stirs.get(self.bedside, 0):
             self.bedside = sensor
 
-    def on_event(self, home: "Home", kind: Kind, ts: float, value: float, out: "Output") -> None:
+    def on_event(self, home: HomeView, kind: Kind, ts: float, value: float, out: Output) -> None:
         """Follow bed, motion, toilet and door through the night."""
         if kind is Kind.BED:
             self.bed.on_bed()
@@ -96,7 +97,7 @@ class NightWatch:
             elif kind is Kind.DOOR and value == 1.0:
                 self._door(home, ts, out)
 
-    def _to_bed(self, home: "Home", ts: float) -> None:
+    def _to_bed(self, home: HomeView, ts: float) -> None:
         if self.out_since:
             if self.in_night:
                 home.tally.night_episode(self.out_since, ts)
@@ -108,7 +109,7 @@ class NightWatch:
         if not self.in_night:
             self.bed_in = ts
 
-    def _learn_trip(self, home: "Home", ts: float) -> None:
+    def _learn_trip(self, home: HomeView, ts: float) -> None:
         if not self.signs:
             if home.has_motion and ts - self.out_since >= SILENT_OUT:
                 self.bed.silent_out()
@@ -117,7 +118,7 @@ class NightWatch:
         if not self.alerted and length <= FLUSHED_CEILING:
             self.trips.learn_one(length, self.flush_at - self.up_since if self.toilet else None)
 
-    def _out_of_bed(self, home: "Home", ts: float) -> None:
+    def _out_of_bed(self, home: HomeView, ts: float) -> None:
         if not self.in_night:
             self.bed_in = 0.0
             return
@@ -130,17 +131,22 @@ class NightWatch:
         self.toilet = self.alerted = self.door_alerted = False
         self.flush_at = 0.0
 
-    def sleep_hours(self, home: "Home", ts: float) -> bool:
+    def sleep_hours(self, home: HomeView, ts: float) -> bool:
         """Whether ``ts`` falls in the core of their usual night, whatever the bed says."""
         return self._part(home, ts) == "core"
 
-    def _part(self, home: "Home", ts: float) -> str:
+    @property
+    def bed_trusted(self) -> bool:
+        """Whether the bed sensor agrees with the home's other sensors (detectors/bedmat.py)."""
+        return self.bed.trusted
+
+    def _part(self, home: HomeView, ts: float) -> str:
         return self.window.part(home.cal.minutes(ts), home.cfg.wander_wake_margin / MINUTE)
 
-    def _armed(self, home: "Home") -> bool:
+    def _armed(self, home: HomeView) -> bool:
         return not home.learning and self.window.ready and self.bed.trusted
 
-    def _door(self, home: "Home", ts: float, out: "Output") -> None:
+    def _door(self, home: HomeView, ts: float, out: Output) -> None:
         if not self.in_night or self.door_alerted or not self._armed(home):
             return
         self.door_alerted = self.alerted = True
@@ -161,7 +167,7 @@ class NightWatch:
             )
         )
 
-    def check(self, home: "Home", now: float, out: "Output") -> None:
+    def check(self, home: HomeView, now: float, out: Output) -> None:
         """Learn the window, judge the bed sensor, start or end the night; alert on a long spell."""
         learnt = self.window.review(home.cal, now)
         if learnt is not None:
@@ -191,7 +197,7 @@ class NightWatch:
         if now - self.up_since >= limit:
             self._alert(home, now, limit, has_toilet, out)
 
-    def _begin(self, home: "Home", now: float) -> None:
+    def _begin(self, home: HomeView, now: float) -> None:
         if self.got_up and now - self.got_up >= STAY_UP:
             self.wake.learn_one(home.cal.minutes(self.got_up))
             self.got_up = 0.0
@@ -203,7 +209,7 @@ class NightWatch:
             self.in_night = True
 
     def _alert(
-        self, home: "Home", now: float, limit: float, has_toilet: bool, out: "Output"
+        self, home: HomeView, now: float, limit: float, has_toilet: bool, out: Output
     ) -> None:
         self.alerted = True
         minutes = (now - self.up_since) / MINUTE

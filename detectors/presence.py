@@ -12,14 +12,10 @@ and then said to be unclear. Until 3 silences after a room are learnt, a room na
 an entrance (hall, entrance, porch, lobby...) is taken as where they leave from.
 """
 
-from typing import TYPE_CHECKING
-
 from carewatch.protocol import Kind
 from detectors.baselines import Gaps
 from detectors.config import DAY, HOUR, MINUTE
-
-if TYPE_CHECKING:
-    from detectors.home import Home
+from detectors.view import HomeView
 
 OUTING = 30 * MINUTE  # a silence this long after the exit room may have been an outing
 MIN_OUTINGS = 3  # silences that ended in the room they began in, before it is the exit room
@@ -45,7 +41,7 @@ class Presence:
         self.wearable_gap = (0.0, 0.0)  # the wearable's last long silence (from, to)
         self.absence = (0.0, 0.0)  # the last time they were out (from, to)
 
-    def on_activity(self, home: "Home", sensor: str, kind: Kind, ts: float) -> None:
+    def on_activity(self, home: HomeView, sensor: str, kind: Kind, ts: float) -> None:
         """A sign of the resident (before ``home.last_activity`` moves): learn the silence."""
         since = home.last_activity
         gap = ts - since
@@ -53,7 +49,9 @@ class Presence:
             self._silence_ends(home, sensor, since, gap, ts)
         self.last_room = sensor if kind is MOTION else ""
 
-    def _silence_ends(self, home: "Home", sensor: str, since: float, gap: float, ts: float) -> None:
+    def _silence_ends(
+        self, home: HomeView, sensor: str, since: float, gap: float, ts: float
+    ) -> None:
         """A long silence ends with ``sensor``: was it an absence, and after which room?"""
         if home.away:
             self.absence = (since, ts)  # sensors are not expected to speak while they are out
@@ -71,7 +69,7 @@ class Presence:
                 count = self.outings.count
                 self.longest = max(self.longest, gap) if count <= SETTLED else 0.0
 
-    def exit_room(self, home: "Home", room: str) -> bool:
+    def exit_room(self, home: HomeView, room: str) -> bool:
         """Whether silences after ``room`` are usually outings (learnt, and told apart)."""
         back, ended = self.returned.get(room, 0), self.ended.get(room, 0)
         if ended < MIN_OUTINGS:  # not learnt yet: an entrance by its name
@@ -83,11 +81,11 @@ class Presence:
         motions = sum(state.kind is MOTION for state in home.sensors.values())
         return motions >= 2  # one motion sensor: every silence begins and ends there
 
-    def left(self, home: "Home") -> bool:
+    def left(self, home: HomeView) -> bool:
         """The front door was the last thing that happened: they are out."""
         return home.last_door > home.last_activity
 
-    def probably_out(self, home: "Home") -> bool:
+    def probably_out(self, home: HomeView) -> bool:
         """No door sensor, and the last sign of them was in the room they leave from."""
         room = self.last_room
         if not room or DOOR in home.kinds or home.in_bed or home.in_chair:
@@ -114,7 +112,7 @@ class Presence:
         return min(OUTING_FACTOR * usual, OUTING_MAX) if usual else UNLEARNT_OUTING
 
     @staticmethod
-    def _wearable_since(home: "Home", since: float, gap: tuple[float, float]) -> bool:
+    def _wearable_since(home: HomeView, since: float, gap: tuple[float, float]) -> bool:
         """A wearable heard after ``since`` (and not just back from a silence that began
         by then, ``gap``): it is with them, so they were at home."""
         start, end = gap

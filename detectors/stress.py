@@ -19,15 +19,11 @@ raised minute never teaches the baseline, and no stress alert comes before 8 min
 resting heart rate have been learnt.
 """
 
-from typing import TYPE_CHECKING
-
 from carewatch.protocol import AlertKind, Severity
 from detectors.alerts import make_alert
 from detectors.baselines import Normal
 from detectors.config import MINUTE, EngineConfig
-
-if TYPE_CHECKING:
-    from detectors.home import Home, Output
+from detectors.view import HomeView, Output
 
 BLOCKS = 6  # parts of the day with their own resting normal
 BLOCK_WARM = 30  # resting minutes in a block before its own normal is used
@@ -91,7 +87,7 @@ class StressWatch:
         block = self.blocks[local_hour * BLOCKS // 24]
         return block if block.count >= BLOCK_WARM else self.overall
 
-    def on_beat(self, home: "Home", ts: float, bpm: float, out: "Output") -> None:
+    def on_beat(self, home: HomeView, ts: float, bpm: float, out: Output) -> None:
         """Take one live heart-rate reading."""
         cfg = home.cfg
         dt = ts - self.last_ts
@@ -154,7 +150,7 @@ class StressWatch:
         self.limit = base.get() + min(rise, cfg.stress_rise_max)
         self.limit_hour = local_hour
 
-    def _alert(self, home: "Home", ts: float, hr: float, base: Normal, out: "Output") -> None:
+    def _alert(self, home: HomeView, ts: float, hr: float, base: Normal, out: Output) -> None:
         self.alerted = True
         minutes = (ts - self.raised_since) / MINUTE
         usual = base.get()
@@ -192,7 +188,7 @@ class StressWatch:
             )
         )
 
-    def _bounds(self, home: "Home", ts: float, hr: float, out: "Output") -> None:
+    def _bounds(self, home: HomeView, ts: float, hr: float, out: Output) -> None:
         cfg = home.cfg
         if cfg.hr_low <= hr <= cfg.hr_high:
             self.bound_since = 0.0

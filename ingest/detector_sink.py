@@ -14,6 +14,7 @@ from pathlib import Path
 from carewatch.protocol import GatewayStatus
 from carewatch.records import ReadingRecord
 from detectors import Engine, EngineConfig
+from detectors.watermark import LIVE_STACK
 from ingest.sink import Output
 
 log = logging.getLogger(__name__)
@@ -22,11 +23,12 @@ log = logging.getLogger(__name__)
 class DetectorSink:
     """Feed every stored reading, status and tick to a :class:`detectors.Engine`.
 
-    ``event_time`` ticks the engine with the slowest home's newest reading instead of
-    the wall clock: for replays and accelerated demos, whose readings are not "now".
-    The slowest, because transport delays multiplied by the acceleration would make
-    any faster "now" look like silence in the homes whose batches are still in flight;
-    a home that stops altogether is still reported through its gateway's will.
+    ``event_time`` ticks the engine on its event-time watermark instead of the wall
+    clock: for replays and accelerated demos, whose readings are not "now". The share
+    for a live stack, the slowest home (detectors/watermark.py, decision D89): transport
+    delays multiplied by the acceleration would make any faster "now" look like silence
+    in the homes whose batches are still in flight; a home that stops altogether is
+    still reported through its gateway's will.
 
     Examples
     --------
@@ -47,7 +49,6 @@ class DetectorSink:
         self.checkpoint_path = checkpoint_path
         self.checkpoint_every_s = checkpoint_every_s
         self.event_time = event_time
-        self._newest_ts: dict[str, float] = {}  # per home
         self._last_checkpoint: float | None = None
 
     @classmethod
@@ -66,15 +67,13 @@ class DetectorSink:
         out: list[Output] = []
         for record in records:
             out.extend(self.engine.process(record))
-            if record.ts > self._newest_ts.get(record.home, 0.0):
-                self._newest_ts[record.home] = record.ts
         return out
 
     def status(self, home: str, status: GatewayStatus, received_at: float) -> Sequence[Output]:
         return self.engine.status(home, status, received_at)
 
     def tick(self, now: float) -> Sequence[Output]:
-        watermark = min(self._newest_ts.values(), default=0.0) if self.event_time else now
+        watermark = self.engine.watermark(LIVE_STACK) if self.event_time else now
         out = self.engine.tick(watermark) if watermark else []
         if self._last_checkpoint is None:
             self._last_checkpoint = now
