@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from api import pages
+from api import carer_pages, pages
 from api.deps import ServicesDep
 from api.notify import Notifier
 from api.routes import alerts, auth, events, people, residents
@@ -62,6 +62,7 @@ def create_app(
     for router in (auth.router, people.router, residents.router, alerts.router, events.router):
         app.include_router(router)
     app.include_router(pages.router)
+    app.include_router(carer_pages.router)
     app.add_api_route(
         "/health",
         health,

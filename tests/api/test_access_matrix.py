@@ -89,6 +89,9 @@ CASES: dict[tuple[str, str], Case] = {
         "cookie", form={"note": "seen"}, staff_only=True
     ),
     ("GET", "/family"): Case("cookie", query={"resident_id": "{resident_id}"}),
+    ("GET", "/carer/residents/{resident_id}"): Case("cookie"),
+    ("GET", "/carer/handover"): Case("cookie"),
+    ("POST", "/carer/handover/send"): Case("cookie", staff_only=True),
 }
 
 # (user, the resident they are granted, a resident they are not)
