@@ -4,7 +4,12 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 MINUTE, HOUR, DAY = 60, 3600, 86_400
-_STEPS = ((365 * DAY, "year"), (30 * DAY, "month"), (7 * DAY, "week"), (DAY, "day"))
+# (from this age on, count in this unit): "10 days ago" says more than "1 week ago"
+_STEPS = (
+    (365 * DAY, 365 * DAY, "year"),
+    (60 * DAY, 30 * DAY, "month"),
+    (14 * DAY, 7 * DAY, "week"),
+)
 
 
 def ago(ts: float, now: float) -> str:
@@ -14,7 +19,7 @@ def ago(ts: float, now: float) -> str:
     --------
     >>> now = 1_763_200_000.0
     >>> [ago(now - s, now) for s in (20, 60, 7_200, 10_799, 86_400, 10 * 86_400, 70 * 86_400)]
-    ['just now', '1 minute ago', '2 hours ago', '2 hours ago', 'yesterday', '1 week ago', \
+    ['just now', '1 minute ago', '2 hours ago', '2 hours ago', 'yesterday', '10 days ago', \
 '2 months ago']
     >>> ago(now + 600, now)
     'in 10 minutes'
@@ -30,10 +35,10 @@ def ago(ts: float, now: float) -> str:
         return f"{_count(seconds / HOUR, 'hour')} ago"
     if seconds < 2 * DAY:
         return "yesterday"
-    for size, unit in _STEPS:
-        if seconds >= size:
+    for start, size, unit in _STEPS:
+        if seconds >= start:
             return f"{_count(seconds / size, unit)} ago"
-    return f"{_count(seconds / DAY, 'day')} ago"  # pragma: no cover - the loop ends at a day
+    return f"{_count(seconds / DAY, 'day')} ago"
 
 
 def _count(amount: float, unit: str) -> str:
