@@ -103,7 +103,7 @@ def _last_night(session: Session, resident: Resident, now: float) -> list[str]:
         ("toilet visits at night", [s.toilet_night for s in days]),
     ):
         band = usual_band([float(v) for v in values[:-1]])
-        usual = "" if band is None else f" (usually {band.low:g} to {band.high:g})"
+        usual = "" if band is None else f" (usually {_span(band.low, band.high)})"
         if band is not None and band.place(values[-1]) == "within":
             continue  # an ordinary night is said once, by "fine"
         words.append(f"{values[-1]} {label} on {day_label(latest.date)}{usual}")
@@ -122,3 +122,7 @@ def _evening(now: float, tz: str) -> float:
 def _tz(session: Session, resident: Resident) -> str:
     home = session.get(Home, resident.home_id)
     return home.tz if home else "UTC"
+
+
+def _span(low: float, high: float) -> str:
+    return f"{low:g}" if low == high else f"{low:g} to {high:g}"
