@@ -1,8 +1,8 @@
 """A resident's usual band for a daily measure, and where a day falls against it.
 
-The band is the middle half of their own earlier days (25th to 75th percentile): wide
+The band holds eight in ten of their own earlier days (10th to 90th percentile): wide
 for someone whose days vary, narrow for someone of fixed habits, and never a norm taken
-from other people.
+from other people. (The middle half put every other ordinary day outside "usual".)
 """
 
 from collections.abc import Sequence
@@ -34,17 +34,17 @@ class Band:
 
 
 def usual_band(values: Sequence[float | None]) -> Band | None:
-    """The middle half of ``values`` (missing days left out), or ``None`` if too few.
+    """Eight in ten of ``values`` (missing days left out), or ``None`` if too few.
 
     Examples
     --------
     >>> usual_band([1.0, 1.2, 1.4, 1.6, 1.8, 2.0, 2.2, None])
-    Band(low=1.3, high=1.9, days=7)
+    Band(low=1.12, high=2.08, days=7)
     >>> usual_band([1.0, 2.0]) is None
     True
     """
     known = [v for v in values if v is not None]
     if len(known) < MIN_DAYS:
         return None
-    first, _, third = quantiles(known, n=4, method="inclusive")
-    return Band(round(first, 2), round(third, 2), len(known))
+    cuts = quantiles(known, n=10, method="inclusive")
+    return Band(round(cuts[0], 2), round(cuts[-1], 2), len(known))

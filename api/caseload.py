@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.alert_words import SEVERITY_WORDS, evidence_lines, title, who
+from api.alert_words import SEVERITY_WORDS, evidence_lines, state_words, title, who
 from api.models import AlertRow, AlertState, Home, Resident
 from api.when import ago, full
 
@@ -96,6 +96,7 @@ def alert_view(
         "title": title(alert.kind, subject),
         "ago": ago(alert.detected_at, now),
         "when": full(alert.detected_at, tz),
+        "state_words": state_words(alert, now),
         "urgency": SEVERITY_WORDS.get(alert.severity, alert.severity),
         "evidence": evidence_lines(alert.evidence, tz),
         "links": [(p.id, p.display_name) for p in links],

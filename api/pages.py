@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from api.access import alert_or_404, resident_or_404, visible_resident_ids
 from api.alert_words import state_words
+from api.bands import usual_band
 from api.caseload import alert_view, by_urgency, caseload, concerns
 from api.charts import bar_chart
 from api.deps import COOKIE, DbDep, ServicesDep, user_for
@@ -31,7 +32,7 @@ from api.scope import ResidentScope, scope_of
 from api.scope import summaries as resident_summaries
 from api.services import Services
 from api.today import SoFar, so_far
-from api.when import ago, day_label, full
+from api.when import ago, date_words, day_label, full
 from carewatch.protocol import Kind
 
 router = APIRouter(include_in_schema=False)
@@ -217,14 +218,18 @@ def family_context(
         for a in visible_alerts(session, user, since=since, limit=50)
         if a.resident_id is None and concerns(a, resident)
     ]
-    charts = [
-        (label, bar_chart([(day_label(s.date), measure(s, name)) for s in summaries], label, unit))
-        for name, label, unit in MEASURES
-    ]
+    charts = []
+    for name, label, unit in MEASURES:
+        values = [measure(s, name) for s in summaries]
+        band = usual_band(values[:-1])
+        points = [(day_label(s.date), v) for s, v in zip(summaries, values, strict=True)]
+        charts.append(
+            (label, bar_chart(points, label, unit, (band.low, band.high) if band else None))
+        )
     return {
         "today": _today(services, scope, resident),
         "resident": resident,
-        "latest_date": summaries[-1].date if summaries else None,
+        "latest_date": date_words(summaries[-1].date) if summaries else None,
         "comparisons": compare(summaries),
         "charts": charts,
         "alerts": [

@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from api.alert_words import state_words
 from api.bands import usual_band
 from api.caseload import alert_view
 from api.charts import clock_label, range_chart
@@ -19,7 +18,7 @@ from api.glance import glances
 from api.models import AlertRow, Feedback, Home, Resident, Sensor, User
 from api.scope import ResidentScope, readings, scope_of, summaries
 from api.sleep import hours_after_evening, in_bed_spells, sleep_window
-from api.when import DAY, day_label
+from api.when import DAY, date_words, day_label
 from carewatch.errors import CareWatchError
 from carewatch.kit import limited, unarmed
 from carewatch.protocol import Kind
@@ -37,8 +36,8 @@ def resident_context(
         "resident": resident,
         "home": home,
         "days": days,
-        "first_date": days_shown[0].date if days_shown else None,
-        "last_date": days_shown[-1].date if days_shown else None,
+        "first_date": date_words(days_shown[0].date) if days_shown else None,
+        "last_date": date_words(days_shown[-1].date) if days_shown else None,
         "glances": glances(days_shown, scope.withheld),
         "sleep": _sleep(store, scope, [s.date for s in days_shown], now),
         "kit": kit(session, store, resident.home_id),
@@ -64,7 +63,6 @@ def history(
     views = []
     for alert in session.scalars(query):
         view = alert_view(session, alert, visible, now)
-        view["state_words"] = state_words(alert, now)
         view["feedback"] = [
             (session.get(User, f.user_id), f)
             for f in session.scalars(select(Feedback).where(Feedback.alert_id == alert.id))
@@ -124,4 +122,5 @@ def _usual_clock(hours: list[float | None]) -> str:
     band = usual_band(hours)
     if band is None:
         return "not enough nights yet to know"
-    return f"{clock_label(band.low)} to {clock_label(band.high)}"
+    low, high = clock_label(band.low), clock_label(band.high)
+    return low if low == high else f"{low} to {high}"

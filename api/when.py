@@ -64,6 +64,15 @@ def day_label(date: str) -> str:
     return f"{int(date[8:10])} {datetime.strptime(date, '%Y-%m-%d').strftime('%b')}"
 
 
+def date_words(date: str) -> str:
+    """A ``YYYY-MM-DD`` date in full: ``'Fri 14 Nov 2025'``.
+
+    >>> date_words("2025-11-14")
+    'Fri 14 Nov 2025'
+    """
+    return datetime.strptime(date, "%Y-%m-%d").strftime("%a %d %b %Y")
+
+
 def local(ts: float, tz: str) -> datetime:
     """``ts`` (epoch seconds) as an aware local datetime in ``tz``."""
     return datetime.fromtimestamp(ts, UTC).astimezone(ZoneInfo(tz))

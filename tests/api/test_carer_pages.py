@@ -40,7 +40,7 @@ def test_resident_page_shows_the_month_against_her_usual(month: tuple[World, dic
     assert "Water drawn from the tap 0.6 litres (below usual) 1.4 to 1.6 litres" in text
     assert "Tap uses 4 uses (below usual) 8 to 9 uses" in text
     assert "Trips out of bed at night 2 trips (above usual) 0 trips 1 of 30" in text
-    assert "Sleep window in bed 22:30, up 07:00 to bed 22:30 to 22:30; up 07:00 to 07:00" in text
+    assert "Sleep window in bed 22:30, up 07:00 to bed 22:30; up 07:00 30 nights measured" in text
     assert "Toilet visits at night 2 visits (above usual) 0 to 1 visits" in text
     assert "Resting heart rate" in text and html.count('class="band"') >= 6
     # History with outcomes, notes and feedback; stale and fresh states said as they are.
