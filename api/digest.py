@@ -10,6 +10,7 @@ from datetime import datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.access import visible_resident_ids
 from api.audit import Audit
 from api.handover import Handover, handover
 from api.models import AuditEntry, Role, User
@@ -70,7 +71,9 @@ class HandoverSender:
         with self._sessions.begin() as session:
             carers = select(User).where(User.role == Role.CARER, User.active.is_(True))
             for user in session.scalars(carers):
-                if user.notify_url and not self._sent_since(session, user, due):
+                if not user.notify_url or not visible_resident_ids(session, user):
+                    continue  # nowhere to send it, or nobody to hand over
+                if not self._sent_since(session, user, due):
                     sent += self.send(session, user)
         return sent
 

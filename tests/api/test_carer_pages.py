@@ -3,13 +3,15 @@
 import re
 from datetime import time
 from html import unescape
+from pathlib import Path
 
 import pytest
 
 from api.digest import HandoverSender
 from carewatch.clock import ManualClock
+from carewatch.errors import ConfigError
 from tests.api.carer_world import CYRIL_MARKS, DAY, populate
-from tests.api.conftest import World
+from tests.api.conftest import World, make_settings
 from tests.api.webhook import webhook_inbox
 
 
@@ -145,3 +147,11 @@ def test_the_digest_goes_each_morning_once_and_on_demand(
         clock.advance(DAY)
         assert sender.tick() == 1  # the next morning
         assert len(inbox.to("/carer-a")) == 2
+
+
+def test_a_bad_handover_setting_names_itself(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="CAREWATCH_API_HANDOVER_TZ"):
+        make_settings(tmp_path, handover_tz="Mars/Olympus")
+    with pytest.raises(ConfigError, match="CAREWATCH_API_HANDOVER_AT"):
+        make_settings(tmp_path, handover_at="25:99")
+    assert make_settings(tmp_path, handover_at="07:30").handover_at == time(7, 30)
