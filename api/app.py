@@ -12,9 +12,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from api import carer_pages, pages
+from api.admin import pages as admin_pages
 from api.deps import ServicesDep
 from api.notify import Notifier
-from api.routes import alerts, auth, events, people, residents
+from api.routes import alerts, auth, events, onboarding, people, residents
 from api.routing import RoutingRules
 from api.schemas import Health
 from api.services import Services, build_services
@@ -61,8 +62,10 @@ def create_app(
     app.state.services = services
     for router in (auth.router, people.router, residents.router, alerts.router, events.router):
         app.include_router(router)
+    app.include_router(onboarding.router)
     app.include_router(pages.router)
     app.include_router(carer_pages.router)
+    app.include_router(admin_pages.router)
     app.add_api_route(
         "/health",
         health,

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from sqlalchemy import select
 
+from api.admin import cli as onboarding
 from api.db import make_engine, migrate, session_factory
 from api.models import Role, User
 from api.security import hash_password
@@ -16,6 +17,7 @@ from carewatch.settings import load_settings
 from carewatch.store import open_store
 
 app = typer.Typer(name="api", help="The CareWatch API and dashboards.", no_args_is_help=True)
+onboarding.register(app)
 PASSWORD_ENV = "CAREWATCH_API_ADMIN_PASSWORD"  # noqa: S105 (the variable's name)
 
 

@@ -4,6 +4,11 @@ A persistent session (fixed client id, QoS 1, manual acknowledgement) means
 nothing published while the API was down is lost, and a message is acknowledged
 only once it is stored. Redeliveries are recognised by (home, kind, start,
 resident) and stored once. A malformed message is logged, counted and dropped.
+
+Every message stored (or recognised as a repeat) is confirmed to ingest on
+``carewatch/v1/<home>/receipts`` by its digest, before it is acknowledged to the broker:
+ingest keeps each alert and summary and sends it again until then, so a broker crash
+that loses the queue loses nothing (D85). A malformed one is not confirmed.
 """
 
 import logging
@@ -29,8 +34,12 @@ from carewatch.protocol import (
     SUMMARIES_SUBSCRIPTION,
     Alert,
     DailySummary,
+    OutputReceipt,
     decode,
+    encode,
+    output_digest,
     parse_topic,
+    receipts_topic,
 )
 
 log = logging.getLogger(__name__)
@@ -174,21 +183,33 @@ class MqttConsumer:
         wait=wait_exponential(multiplier=0.5, max=5),
         reraise=True,
     )
-    def _store(self, msg: paho.MQTTMessage) -> None:
+    def _store(self, msg: paho.MQTTMessage) -> str:
         # A busy or restarting database usually recovers within seconds; waiting here keeps
         # messages in order (paho delivers one at a time on this thread).
-        self._ingestor.handle(msg.topic, bytes(msg.payload))
+        return self._ingestor.handle(msg.topic, bytes(msg.payload))
 
     def _on_connect(self, client: paho.Client, *_args: Any) -> None:
         client.subscribe([(ALERTS_SUBSCRIPTION, 1), (SUMMARIES_SUBSCRIPTION, 1)])
 
     def _on_message(self, client: paho.Client, _userdata: Any, msg: paho.MQTTMessage) -> None:
         try:
-            self._store(msg)
+            outcome = self._store(msg)
         except RetryLater as error:
             # Left unacknowledged: the broker re-sends it when the session resumes.
             log.error("not stored, will be redelivered: %s", error)
             return
         except Exception:  # a bug must not stop consumption of the next alert
             log.exception("unexpected error handling %s", msg.topic)
+            outcome = "failed"
+        if outcome in ("stored", "duplicate"):
+            _confirm(client, msg)  # before the ack: a crash between brings a repeat, confirmed
         client.ack(msg.mid, msg.qos)
+
+
+def _confirm(client: paho.Client, msg: paho.MQTTMessage) -> None:
+    """Tell ingest this message is stored: it stops keeping and re-sending it."""
+    receipt = OutputReceipt([output_digest(bytes(msg.payload))])
+    topic = receipts_topic(parse_topic(msg.topic).home)
+    info = client.publish(topic, encode(receipt), qos=1)
+    if info.rc not in (paho.MQTT_ERR_SUCCESS, paho.MQTT_ERR_NO_CONN):  # NO_CONN: paho keeps it
+        log.error("could not confirm %s to ingest: %s", msg.topic, paho.error_string(info.rc))

@@ -186,3 +186,43 @@ class AuditEntry(Base):
     what: Mapped[str] = mapped_column(String(64))
     resident_id: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
     detail: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class Gateway(Base):
+    """A home's gateway; ``id`` is also its broker login. Only a hash of the password."""
+
+    __tablename__ = "gateways"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    home_id: Mapped[str] = mapped_column(ForeignKey("homes.id"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    """Mosquitto's ``$7$`` PBKDF2-SHA512 form, as in its password file (D96)."""
+    created_at: Mapped[float] = mapped_column(Float)
+
+
+class ConsentBasis(StrEnum):
+    """On whose authority monitoring was agreed."""
+
+    SELF = "self"
+    ATTORNEY = "attorney"
+    DEPUTY = "deputy"
+    BEST_INTERESTS = "best_interests"
+
+
+class ConsentRecord(Base):
+    """Who agreed to what about a resident's monitoring, when, and on what authority.
+
+    The latest record's ``shared`` becomes :attr:`Resident.consent`, the flags every
+    read obeys; the records are the history. Kept when the resident is removed.
+    """
+
+    __tablename__ = "consents"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    resident_id: Mapped[str] = mapped_column(String(64), index=True)
+    agreed_by: Mapped[str] = mapped_column(String(200))
+    basis: Mapped[str] = mapped_column(String(32))
+    monitoring: Mapped[bool] = mapped_column(Boolean)
+    shared: Mapped[dict[str, bool]] = mapped_column(JSON, default=dict)
+    agreed_at: Mapped[float] = mapped_column(Float)
+    recorded_at: Mapped[float] = mapped_column(Float)
+    recorded_by: Mapped[int | None] = mapped_column(Integer, default=None)
+    note: Mapped[str | None] = mapped_column(Text, default=None)

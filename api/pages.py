@@ -93,7 +93,7 @@ def login_submit(
     if user is None:
         context = {"error": "Wrong username or password."}
         return templates.TemplateResponse(request, "login.html", context, status_code=401)
-    target = "/family" if user.role == Role.FAMILY else "/carer"
+    target = {Role.FAMILY: "/family", Role.ADMIN: "/admin"}.get(Role(user.role), "/carer")
     response = RedirectResponse(target, status.HTTP_303_SEE_OTHER)
     response.set_cookie(
         COOKIE,

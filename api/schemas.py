@@ -1,5 +1,7 @@
 """Request and response bodies of the JSON API (pydantic models, shown in OpenAPI)."""
 
+import difflib
+import zoneinfo
 from typing import Annotated, Any
 
 import apprise
@@ -123,8 +125,18 @@ class HomeIn(_In):
     @classmethod
     def _zone(cls, tz: str) -> str:
         if not is_time_zone(tz):
-            raise ValueError(f"{tz!r} is not an IANA time zone such as 'Europe/London'")
+            raise ValueError(f"{tz!r} is not an IANA time zone{_closest_zone(tz)}")
         return tz
+
+
+def _closest_zone(tz: str) -> str:
+    """How to fix a mistyped zone: the nearest name, else an example.
+
+    >>> _closest_zone("Europe/Londn"), _closest_zone("xyz")
+    (": did you mean 'Europe/London'?", " (Area/City, such as 'Europe/London')")
+    """
+    near = difflib.get_close_matches(tz, sorted(zoneinfo.available_timezones()), n=1)
+    return f": did you mean {near[0]!r}?" if near else " (Area/City, such as 'Europe/London')"
 
 
 class HomeOut(_Out):

@@ -4,7 +4,15 @@ from datetime import time
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, PositiveFloat, PositiveInt, SecretStr
+from pydantic import (
+    AfterValidator,
+    Field,
+    FilePath,
+    PositiveFloat,
+    PositiveInt,
+    SecretStr,
+    model_validator,
+)
 from pydantic_settings import SettingsConfigDict
 
 from carewatch.protocol.messages import is_time_zone
@@ -23,6 +31,20 @@ class ApiDatabaseSettings(CareWatchSettings):
     model_config = SettingsConfigDict(env_prefix="CAREWATCH_API_", extra="ignore", frozen=True)
 
     database_url: str = "sqlite:///carewatch-api.sqlite3"
+    broker_passwd_file: FilePath | None = None
+    """Mosquitto's password file; a registered gateway's account is appended (D96)."""
+    broker_acl_file: FilePath | None = None
+    """Mosquitto's ACL file; a registered gateway's block is appended (D96)."""
+    gateway_broker_url: str | None = None
+    """The broker URL written into a new gateway's config, e.g. ``mqtts://host:8883``."""
+    gateway_ca_file: str | None = "/etc/carewatch/ca.crt"
+    """The CA file path on the Pi written into its config; ``None``: the system's CAs."""
+
+    @model_validator(mode="after")
+    def _both_broker_files(self) -> "ApiDatabaseSettings":
+        if (self.broker_passwd_file is None) != (self.broker_acl_file is None):
+            raise ValueError("broker_passwd_file and broker_acl_file: set both or neither")
+        return self
 
 
 class ApiSettings(ApiDatabaseSettings):

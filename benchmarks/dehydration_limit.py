@@ -57,15 +57,18 @@ def load(folder: Path) -> list[Home]:
         elif r.sensor == "toilet":
             counts[r.home].append((r.ts, 2, 1.0))
     start = int(min(ts for rows in counts.values() for ts, _, _ in rows) // 3600) - 24
-    return [
+    homes = (
         _home(rows, zones[home], start, [lb for lb in labels if lb.home == home])
         for home, rows in counts.items()
-    ]
+    )
+    return [home for home in homes if home is not None]
 
 
 def _home(
     rows: list[tuple[float, int, float]], tz: str, start: int, labels: list[LabelRecord]
-) -> Home:
+) -> Home | None:
+    """The home hour by hour; None without an ordinary whole day of kitchen tap use to
+    learn from (no tap sensor, or a pet or second occupant all along)."""
     hours = 64 * 24
     raw = np.zeros((hours, len(SIGNALS)))
     for ts, signal, amount in rows:
@@ -89,6 +92,8 @@ def _home(
         for a, b in list(pairwise(midnights))[2:-1]  # whole days, not the first two or the last
         if b - a == 24 and not busy[a:b].any() and raw[a:b, 0].sum() > 0
     ]
+    if not days:
+        return None
     profile = np.zeros((24, len(SIGNALS)))
     for a, b in days:
         profile[local[a:b]] += raw[a:b] / len(days)

@@ -34,6 +34,10 @@ REQUIRED: dict[AlertKind, tuple[Need, ...]] = {
             "no chair or motion sensor to confirm they are at rest (a wearable alone "
             "cannot tell sitting from walking; only a heart rate outside 40-140 bpm alerts)",
         ),
+        (
+            frozenset({Kind.CHAIR, Kind.BED}),
+            "no chair or bed sensor to tell resting from sleeping (motion alone cannot)",
+        ),
     ),
     AlertKind.INACTIVITY: ((frozenset({Kind.MOTION, Kind.BED}), "no motion or bed sensor"),),
     AlertKind.SENSOR_HEALTH: (),  # the gateway and every sensor present are always watched

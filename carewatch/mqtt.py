@@ -5,6 +5,7 @@ embedded amqtt, supports), keeps a persistent session when it has a fixed id,
 and reconnects by itself with backoff.
 """
 
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -114,3 +115,16 @@ def make_client(
     client.max_inflight_messages_set(max_inflight)
     client.max_queued_messages_set(0)  # unbounded in paho; callers bound their own queues
     return client
+
+
+def why_unreachable(address: BrokerAddress, timeout: float = 2.0) -> str:
+    """Why connecting to ``address`` fails now: paho retries but keeps the reason to itself.
+
+    >>> why_unreachable(BrokerAddress.parse("mqtt://127.0.0.1:1"))
+    '[Errno 111] Connection refused'
+    """
+    try:
+        with socket.create_connection((address.host, address.port), timeout=timeout):
+            return "the port answers, but the MQTT (or TLS) handshake failed"
+    except OSError as error:
+        return str(error) or type(error).__name__

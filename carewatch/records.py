@@ -3,14 +3,14 @@
 The same field names everywhere: a reading is ``{"home", "sensor", "kind", "ts",
 "value"}`` (+ optional ``resident``), with ``ts`` as RFC 3339 UTC or epoch seconds
 on input and epoch seconds on output; a label is ``{"home", "kind", "start", "end"}``
-(+ optional ``detail``, ``subject``); an alert file holds
-:class:`carewatch.protocol.Alert` objects.
+(+ optional ``detail``, ``subject``); a gateway status is ``{"home", "gateway", "state",
+"ts"}``; an alert file holds :class:`carewatch.protocol.Alert` objects.
 """
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Annotated, TypeVar
+from typing import IO, Annotated, Literal, TypeVar
 
 import msgspec
 
@@ -55,6 +55,16 @@ class LabelRecord(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise ValueError(f"label ends ({self.end}) before it starts ({self.start})")
+
+
+class StatusRecord(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A gateway's status as the broker delivers it: ``offline`` is its will, published
+    when the connection is lost; ``online`` when it is back. ``ts``: when it arrived."""
+
+    home: Id
+    gateway: Id
+    state: Literal["online", "offline"]
+    ts: float
 
 
 class _ReadingInput(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

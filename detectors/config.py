@@ -34,7 +34,7 @@ class EngineConfig:
 
     # night wandering
     night_min_in_bed: float = 30 * MINUTE  # in bed this long in the window's early margin
-    wander_after: float = 6 * MINUTE  # up at night before a flush: the learnt limit's floor
+    wander_after: float = 10 * MINUTE  # up at night before a flush: the learnt limit's floor
     wander_toilet_after: float = 20 * MINUTE  # … its ceiling, and the floor with a flush
     wander_wake_margin: float = 60 * MINUTE  # night ends at usual wake - max(this, 3 sd)
 

@@ -6,10 +6,11 @@ it a file. Time only moves with the readings' own timestamps (per home) and with
 """
 
 import zlib
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 
 from carewatch.protocol import Alert, DailySummary, GatewayStatus, Kind
-from carewatch.records import ReadingRecord
+from carewatch.records import ReadingRecord, StatusRecord
 from detectors import checkpoint
 from detectors.config import EngineConfig
 from detectors.home import Home, Output
@@ -48,7 +49,7 @@ class Engine:
         return sorted(self._homes)
 
     def kinds(self, home: str) -> frozenset[Kind]:
-        """The kinds of sensor heard from in a home so far (its kit, for detectors.kit)."""
+        """The kinds of sensor heard from in a home so far (its kit, for carewatch.kit)."""
         state = self._homes.get(home)
         return state.kinds if state is not None else frozenset()
 
@@ -80,7 +81,10 @@ class Engine:
         return out
 
     def replay(
-        self, readings: Iterable[ReadingRecord], tick_every: float
+        self,
+        readings: Iterable[ReadingRecord],
+        tick_every: float,
+        statuses: Sequence[StatusRecord] = (),
     ) -> Iterator[Alert | DailySummary]:
         """Feed readings in arrival order, ticking the watermark each ``tick_every`` of event time.
 
@@ -89,11 +93,13 @@ class Engine:
         ``tick_every`` past the last tick. No tick follows the last reading (a file's end
         is not an outage). One loop with its names bound once and one output list
         reused, rather than :meth:`process` per reading: a tenth of a replay's time is
-        spent in this loop itself (decision D44).
+        spent in this loop itself (decision D44). ``statuses`` (in time order) are taken
+        at the first tick at or after their time, as ingest takes them when they arrive.
         """
         homes, new_home = self._homes, self._home
         out: Output = []
         next_tick = 0.0
+        pending = deque(statuses)
         now = self._now
         try:
             for reading in readings:
@@ -118,6 +124,8 @@ class Engine:
                 if now >= next_tick:
                     self._now = now
                     mark = self.watermark()
+                    while pending and pending[0].ts <= mark:
+                        yield from self._status_record(pending.popleft())
                     yield from self.tick(mark)
                     next_tick = max(mark, now) + tick_every
         finally:
@@ -140,6 +148,10 @@ class Engine:
             if state.first_ts and now >= state.next_check:
                 state.check(max(now, state.clock), out)
         return out
+
+    def _status_record(self, record: StatusRecord) -> list[Alert]:
+        status = GatewayStatus(gateway=record.gateway, state=record.state, ts=record.ts)
+        return self.status(record.home, status, record.ts)
 
     def status(self, home: str, status: GatewayStatus, received_at: float) -> list[Alert]:
         """Take a gateway status message: offline/online, time zone, batteries."""

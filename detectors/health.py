@@ -5,9 +5,13 @@ Rule (docs/detectors.md): each sensor's long gaps (30 minutes or more) are learn
 a floor for its kind (heart rate 30 minutes, motion 14 hours, tap and toilet 16, bed and
 chair 20, front door 14 days), raises one alert until it reports again; the wearable is
 judged while the resident is out (detectors/presence.py: nothing is expected then).
-When the whole home is silent for 30 minutes (or the gateway says it is offline for 30
-minutes), one gateway alert replaces them all; a home often quiet for long (no wearable)
-is given 1.5 × its own longest usual silence, in bed or out of it, learnt the same way.
+When the gateway says it is offline for 30 minutes, one gateway alert replaces them all.
+A gateway that reports its status (as every CareWatch gateway does, with an MQTT will)
+and says it is online is believed: a silent home is then the inactivity rule's to judge.
+Where no status is known (a recording), the whole home silent for 30 minutes with a
+wearable streaming, 90 minutes without one, counts as the gateway down; a home often
+quiet for long is given 1.5 × its own longest usual silence, learnt the same way apart
+for asleep (in bed or in their usual night), seated (in the chair) and awake.
 Out of the front door, however long, only the gateway's own offline status counts (a
 weekend away is not a fault); probably out (no door sensor) the home may be quiet 16
 hours, and the alert says it may be either. A battery reported under 15 % raises one
@@ -34,6 +38,9 @@ FLOORS: dict[Kind, float] = {
     Kind.DOOR: 14 * DAY,  # many people go out only now and then
 }
 LONG_GAP = 30 * MINUTE  # only silences this long teach a sensor's usual longest gap
+# Without a wearable's stream, half an hour of quiet is an ordinary afternoon (a nap, a
+# pet that settles, a book); a gateway that is really down says so by its status.
+QUIET_FLOOR = 90 * MINUTE
 PROBABLY_OUT_SILENCE = 16 * HOUR  # no door sensor, last seen where they leave from
 NEVER = float("inf")
 BATTERY_OK = 30.0
@@ -115,16 +122,30 @@ class SensorHealth:
         # The home's own long silences: without a wearable's stream a home asleep or
         # sitting still sends nothing for hours, and that is not the gateway down.
         self.awake = Quiet()
-        self.asleep = Quiet()  # in bed: far longer than in the day
+        self.asleep = Quiet()  # in bed or in their usual night: far longer than in the day
+        self.seated = Quiet()  # in the chair: a nap there is silent too
+        # The gateway reports its own status (an MQTT will says when it is lost): then a
+        # silent home is the resident's to judge (inactivity), not a guess at the gateway.
+        self.reporting = False
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__()  # type: ignore[misc]  # a checkpoint from before quiet was learnt
         self.__dict__.update(state)
 
-    def learn_quiet(self, gap: float, in_bed: bool) -> None:
-        """Teach a silence of the whole home that ended without a gateway alert."""
+    def learn_quiet(self, home: "Home", gap: float) -> None:
+        """Teach a silence of the whole home, ending now without a gateway alert."""
         if gap >= LONG_GAP and not self.gateway_alerted:
-            (self.asleep if in_bed else self.awake).learn_one(gap)
+            self._quiet(home, home.last_seen).learn_one(gap)
+
+    def _quiet(self, home: "Home", since: float) -> Quiet:
+        """Which usual silence a silence from ``since`` is: asleep, seated or awake.
+
+        Their usual night counts as asleep even when the bed sensor misses them or is
+        stuck: a mat's faults must not make a sleeping home look like a gateway down.
+        """
+        if home.in_bed or home.night.sleep_hours(home, since):
+            return self.asleep
+        return self.seated if home.in_chair else self.awake
 
     def silent_since(self, home: "Home") -> float:
         """When the home went quiet (status offline or last reading), for the gateway check."""
@@ -135,10 +156,15 @@ class SensorHealth:
     def silence_limit(self, home: "Home") -> float:
         """How long the whole home may be quiet before the gateway counts as down."""
         cfg = home.cfg
-        usual = (self.asleep if home.in_bed else self.awake).usual
-        limit = max(cfg.gateway_silence, cfg.sensor_silence_factor * usual)
-        if self.offline_since or not home.away:
-            return limit  # the gateway's own word, or they are at home
+        if self.offline_since:
+            return cfg.gateway_silence  # the gateway's own word: no guessing from habits
+        if self.reporting:
+            return NEVER  # online by its own word: the quiet is the home's, not a fault
+        usual = self._quiet(home, home.last_seen).usual
+        floor = cfg.gateway_silence if _wearable_on(home, home.last_seen) else QUIET_FLOOR
+        limit = max(floor, cfg.sensor_silence_factor * usual)
+        if not home.away:
+            return limit  # they are at home
         if home.presence.left(home):
             return NEVER  # out of the door: a silent home is what we expect, for days
         return max(limit, PROBABLY_OUT_SILENCE)
@@ -199,9 +225,7 @@ class SensorHealth:
         unclear): only the gateway's own offline status is sure it is the gateway."""
         # Without a wearable a gateway that says nothing and a resident who does not
         # move look the same; without a door sensor, one who went out with their wearable.
-        wearable = any(
-            s.kind is Kind.HEART_RATE and since - s.heard < LONG_GAP for s in home.sensors.values()
-        )
+        wearable = _wearable_on(home, since)
         presence = home.presence
         if not self.offline_since and presence.probably_out(home):
             return (
@@ -259,6 +283,7 @@ class SensorHealth:
     def status(self, home: "Home", status: GatewayStatus, received_at: float) -> "Output":
         """Take a gateway status: offline/online, and battery levels."""
         out: Output = []
+        self.reporting = True
         if status.state == "offline":
             self.offline_since = self.offline_since or (status.ts or received_at)
         else:
@@ -285,3 +310,10 @@ class SensorHealth:
             elif percent >= BATTERY_OK:
                 self.low_battery.discard(sensor)
         return out
+
+
+def _wearable_on(home: "Home", since: float) -> bool:
+    """A wearable was heard within half an hour before ``since``: its stream counts."""
+    return any(
+        s.kind is Kind.HEART_RATE and since - s.heard < LONG_GAP for s in home.sensors.values()
+    )

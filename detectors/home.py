@@ -221,7 +221,7 @@ class Home:
             self.night.check(self, at, out)
             silence = self.health.silence_limit(self)
             if not self.away:  # out, the home may be quiet for the whole outing
-                self.health.learn_quiet(at - self.last_seen, self.in_bed)
+                self.health.learn_quiet(self, at - self.last_seen)
         if at > clock:
             if at >= self.hour_end:
                 self._advance(at, out)
@@ -360,6 +360,11 @@ class Home:
             return self._timing(sensor, state, ts)
         if self.resumed and ts < self.resumed and clock - self.resumed < BACKFILL:
             return ts, False  # measured during the silence that just ended: backfill
+        if clock - at <= JUMP:
+            # Late by minutes: delivery jitter, not a slow clock. Learning an offset from it
+            # would shift every later reading of the sensor (a hall motion moved after the
+            # front door makes an outing look like someone at home).
+            return clock - REORDER, True
         # A slow sensor clock: learn how far behind it runs, so that its next readings
         # move the home's clock on (it may be the only sensor talking, e.g. a wearable
         # at night) instead of freezing it until a gateway alert.
@@ -391,12 +396,15 @@ class Home:
     def _live_motion(self, sensor: str, ts: float, value: float, out: Output) -> None:
         """A live motion reading (nine events in ten): :meth:`_event`'s motion path alone."""
         self.ring.add(int(ts // HOUR), ACTIVITY)
-        if not self.in_bed:  # turning over in bed is not being up
+        night = self.night
+        if self.in_bed and night.in_night:
+            night.stir(sensor)  # motion in bed at night shows which sensor sees the bed
+        # Turning over in bed is not being up; motion in another room is, whatever the
+        # bed says (a mat stuck pressed, or it missed them getting up).
+        if not self.in_bed or (night.bedside and sensor != night.bedside):
             self.inactivity.on_activity(self, ts)
             self.presence.on_activity(self, sensor, MOTION, ts)
             self.last_activity = ts
-        elif self.night.in_night:
-            self.night.stir(sensor)  # … and it shows which sensor sees the bed
         self._motion(sensor, ts)
         self._rest_span()
         if self.night.out_since:  # the night watch counts motion only while they are up
@@ -481,8 +489,9 @@ class Home:
         Not within ``rest_quiet`` of moving from room to room (a chair that says
         otherwise is stale); with a chair sensor, seated ``rest_settle`` and for less
         than ``STUCK_CHAIR`` (hours with no chair event: the sensor is stuck); with
-        only motion sensors, out of bed and no motion for ``rest_quiet``; with neither,
-        never (a wearable alone cannot tell sitting from walking: stress is not armed).
+        only motion sensors and a bed sensor, out of bed and no motion for ``rest_quiet``;
+        otherwise never (a wearable alone cannot tell sitting from walking, motion alone
+        sitting from sleeping: stress at rest is not armed).
         """
         if self.has_furniture and not self.in_chair:
             self.rest_from, self.rest_until = NEVER, 0.0  # (most motion: up and about)
@@ -493,7 +502,9 @@ class Home:
             self.rest_from = max(start, self.chair_since + cfg.rest_settle)
             self.rest_until = self.chair_since + STUCK_CHAIR
             return
-        if not self.has_motion or self.in_bed:  # a wearable alone: walking looks like stress
+        # A wearable alone: walking looks like stress; motion without a bed sensor: asleep
+        # looks like sitting still, and a sleeping heart is another heart.
+        if not self.has_motion or BED not in self.kinds or self.in_bed:
             self.rest_from, self.rest_until = NEVER, 0.0
             return
         start = max(start, self.last_motion + cfg.rest_quiet)

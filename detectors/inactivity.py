@@ -5,19 +5,22 @@ when they got up and stayed up). Still in bed for the night at the usual time pl
 max(110 minutes, 2.5 sd) (at most 130 minutes), and no sign of anyone for an hour: one
 alert. By day (up, at home: the front door was not the last thing that happened), no
 sign of them (motion outside the bed, chair, bed, tap, toilet) for longer than 1.5 ×
-their longest usual quiet spell beginning at that time of day (a river ``Quantile`` per
-4-hour block), never less than 2 hours nor more than 6: one alert, unless their wearable
-shows a heart rate well above resting (they are up and about where no sensor sees).
+their longest usual quiet spell beginning at that time of day (a river ``Quantile`` of
+each day's longest, per 4-hour block, once 7 days are learnt), never less than 2 hours
+nor more than 6: one alert, unless their wearable shows a heart rate well above resting
+(they are up and about where no sensor sees).
 A silent gateway is a sensor-health matter, never inactivity, and silence is counted
-from when data came back after an outage. While the bed sensor is quiet longer than a
-day up (16 hours), or the home has none, a silence that begins in the evening or the
-night (from 20:00 to their usual wake time) is not judged: they may simply be asleep.
-The daytime silence needs a motion sensor (detectors/kit.py). Without a door sensor, a
+from when data came back after an outage. In bed by a trusted bed sensor is a nap, not a
+silence. While the bed sensor is quiet longer than a day up (16 hours), is not trusted
+(stuck, or missing nights: detectors/bedmat.py), or the home has none, a silence that
+begins in the evening or the night (from 20:00 to their usual wake time, or in their
+learnt night) is not judged: they may be asleep.
+The daytime silence needs a motion sensor (carewatch/kit.py). Without a door sensor, a
 silence after the room they usually leave from (detectors/presence.py) waits for 1.5 ×
 their longest usual outing, and the alert (medium) says they may be out.
 """
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from carewatch.protocol import AlertKind, Kind, Severity
 from detectors.alerts import make_alert
@@ -29,7 +32,7 @@ if TYPE_CHECKING:
 
 MORNING_GAP_FLOOR = 10 * MINUTE  # gaps shorter than this are not worth learning
 BLOCKS = 6  # four-hour parts of the day with their own usual quiet spells
-MIN_SILENCES = 10  # quiet spells learnt in a part of the day before they count
+MIN_SILENCES = 7  # days (their longest quiet spells) learnt in a part of the day first
 LATE_QUIET = 60 * MINUTE  # "not up yet" also needs no sign of anyone for this long
 BED_DOWN = 16 * HOUR  # longer than a day up: the bed sensor may be dead, bedtime unknown
 EVENING = 20 * 60  # local minutes from which a silence may be sleep when the bed is unknown
@@ -39,12 +42,19 @@ class Inactivity:
     """Learnt daytime silences and the open episodes."""
 
     def __init__(self) -> None:
-        self.silences = [Gaps(q=0.95) for _ in range(BLOCKS)]  # by local time they begin
+        # each day's longest silence in each part of the day (by local time it began)
+        self.silences = [Gaps(q=0.95) for _ in range(BLOCKS)]
+        self.today = ""  # the local date of the longest silences below, not yet learnt
+        self.longest = [0.0] * BLOCKS
         self.late_alerted_day = ""
         self.silence_alerted = False
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__()  # type: ignore[misc]  # a checkpoint from before daily longest
+        self.__dict__.update(state)
+
     def on_activity(self, home: "Home", ts: float) -> None:
-        """A sign of the resident: learn the silence it ends (by day, at home)."""
+        """A sign of the resident: note the silence it ends (by day, at home)."""
         gap = ts - home.last_activity
         if (
             MORNING_GAP_FLOOR <= gap < DAY  # first: most signs come minutes apart
@@ -52,8 +62,21 @@ class Inactivity:
             and not home.night.in_night
             and not home.away
         ):
-            self.silences[home.cal.hour(home.last_activity) * BLOCKS // 24].learn_one(gap)
+            day = home.cal.date(home.last_activity)
+            if day != self.today:
+                self._learn_day()
+                self.today = day
+            block = home.cal.hour(home.last_activity) * BLOCKS // 24
+            self.longest[block] = max(self.longest[block], gap)
         self.silence_alerted = False
+
+    def _learn_day(self) -> None:
+        """Teach each part of the day its longest silence of the day gone (a daily nap is
+        usual however rare among the day's many short quiet spells)."""
+        for block, longest in enumerate(self.longest):
+            if longest:
+                self.silences[block].learn_one(longest)
+        self.longest = [0.0] * BLOCKS
 
     def usual_quiet(self, home: "Home", since: float) -> float:
         """The longest usual quiet spell starting at this time of day (seconds)."""
@@ -110,13 +133,19 @@ class Inactivity:
 
     @staticmethod
     def _maybe_asleep(home: "Home", since: float, now: float) -> bool:
-        """The bed sensor is down and the silence began at bedtime or in the night."""
+        """In bed by a trusted bed sensor (a nap), or the bed sensor is down, not trusted or
+        absent and the silence began at bedtime or in the night (their learnt night, or
+        from the evening to their usual wake time)."""
         beds = [s for s in home.sensors.values() if s.kind is Kind.BED]
-        if beds and all(now - s.heard < BED_DOWN for s in beds):
+        night = home.night
+        if home.in_bed and night.bed.trusted:
+            return True  # a nap: in bed by a sensor we trust is not "no movement at home"
+        bed_says_up = night.bed.trusted and not home.in_bed
+        if beds and bed_says_up and all(now - s.heard < BED_DOWN for s in beds):
             return False
         minutes = home.cal.minutes(since)
-        wake = home.night.wake.get() if home.night.wake.count >= 5 else 8 * 60.0
-        return minutes >= EVENING or minutes < wake
+        wake = night.wake.get() if night.wake.count >= 5 else 8 * 60.0
+        return minutes >= EVENING or minutes < wake or night.sleep_hours(home, since)
 
     def _silence(self, home: "Home", now: float, out: "Output") -> None:
         if self.silence_alerted:

@@ -130,6 +130,10 @@ class NightWatch:
         self.toilet = self.alerted = self.door_alerted = False
         self.flush_at = 0.0
 
+    def sleep_hours(self, home: "Home", ts: float) -> bool:
+        """Whether ``ts`` falls in the core of their usual night, whatever the bed says."""
+        return self._part(home, ts) == "core"
+
     def _part(self, home: "Home", ts: float) -> str:
         return self.window.part(home.cal.minutes(ts), home.cfg.wander_wake_margin / MINUTE)
 

@@ -2,7 +2,7 @@
 
 With ``[outbox] confirm_by = "ingest"`` (the default) a batch leaves the outbox only
 when ingest's receipt on ``…/<gateway>/acks`` says it is stored; the broker's PUBACK
-just moves it to :class:`~gateway.confirmations.Confirmations`, which decides what to
+just moves it to :class:`~carewatch.confirmations.Confirmations`, which decides what to
 send again. With ``"broker"`` (an ingest older than receipts) the PUBACK deletes it.
 
 paho runs its network loop in its own thread and reconnects with backoff by itself;
@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 import msgspec
 import paho.mqtt.client as paho
 
+from carewatch.confirmations import Confirmations
 from carewatch.mqtt import make_client
 from carewatch.protocol import (
     GatewayStatus,
@@ -34,7 +35,6 @@ from carewatch.protocol import (
     status_topic,
 )
 from gateway.config import GatewayConfig
-from gateway.confirmations import Confirmations
 from gateway.outbox import Batch, Outbox
 from gateway.status import offline_status
 

@@ -61,6 +61,26 @@ class IngestMetrics:
         self.outputs_published = Counter(
             "carewatch_ingest_outputs_published", "Alerts and summaries published", registry=r
         )
+        self.outputs_resent = Counter(
+            "carewatch_ingest_outputs_resent",
+            "Alerts and summaries published again for want of the API's receipt",
+            registry=r,
+        )
+        self.outputs_dropped = Counter(
+            "carewatch_ingest_outputs_dropped",
+            "Unconfirmed alerts and summaries given up to stay within the limits",
+            registry=r,
+        )
+        self.outputs_unconfirmed = Gauge(
+            "carewatch_ingest_outputs_unconfirmed",
+            "Alerts and summaries kept until the API confirms storing them",
+            registry=r,
+        )
+        self.outputs_unconfirmed_bytes = Gauge(
+            "carewatch_ingest_outputs_unconfirmed_bytes",
+            "Bytes of the alerts and summaries kept until the API confirms them",
+            registry=r,
+        )
         self.batch_write_seconds = Histogram(
             "carewatch_ingest_batch_write_seconds",
             "Time to write one batch to the store (successful attempt)",

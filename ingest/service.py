@@ -7,6 +7,7 @@ them (see :mod:`ingest.writer`); an HTTP thread serves ``/metrics`` and ``/healt
 
 import logging
 import threading
+import time
 from typing import Any
 
 import paho.mqtt.client as paho
@@ -16,15 +17,23 @@ from paho.mqtt.reasoncodes import ReasonCode
 
 from carewatch.clock import Clock, system_clock
 from carewatch.errors import ConfigError
-from carewatch.mqtt import BrokerAddress, make_client
-from carewatch.protocol import READINGS_SUBSCRIPTION, STATUS_SUBSCRIPTION
+from carewatch.mqtt import BrokerAddress, make_client, why_unreachable
+from carewatch.protocol import (
+    READINGS_SUBSCRIPTION,
+    RECEIPTS_SUBSCRIPTION,
+    STATUS_SUBSCRIPTION,
+    ProtocolError,
+    parse_topic,
+)
 from carewatch.store import Store
 from ingest.batcher import Ack, Batcher
 from ingest.consumer import Consumer
 from ingest.dead_letters import FloodWatch
+from ingest.deliveries import Deliveries
 from ingest.endpoint import Endpoint
 from ingest.gateways import GatewayBoard
 from ingest.metrics import IngestMetrics
+from ingest.output_outbox import OutputOutbox
 from ingest.sequences import SequenceTracker
 from ingest.settings import IngestSettings
 from ingest.sink import NullSink, Sink
@@ -54,6 +63,7 @@ class IngestService:
         *,
         sink: Sink | None = None,
         clock: Clock = system_clock,
+        monotonic: Clock = time.monotonic,
         broker: BrokerAddress | None = None,
         share_group: str | None = None,
     ) -> None:
@@ -66,6 +76,7 @@ class IngestService:
         self._connected = threading.Event()
         self._generation = 0  # bumped on disconnect: older message ids are void
         self._closing = False
+        self._failed_connects = 0
         self._batcher = Batcher(
             settings.batch_size,
             settings.batch_max_age_s,
@@ -81,6 +92,11 @@ class IngestService:
             self.metrics, clock,
         )  # fmt: skip
         self._client = self._make_client(address)
+        self._outbox = OutputOutbox(settings.state_path, settings.output_limits())
+        self._deliveries = Deliveries(
+            self._outbox, self._publish, self.metrics,
+            timeout_s=settings.output_confirm_timeout_s, monotonic=monotonic,
+        )  # fmt: skip
         self._writer = Writer(
             store=store,
             state_path=settings.state_path,
@@ -88,6 +104,7 @@ class IngestService:
             sink=sink or NullSink(),
             ack=self._ack,
             publish=self._publish,
+            outputs=self._deliveries,
             metrics=self.metrics,
             clock=clock,
             retry_max_wait_s=settings.retry_max_wait_s,
@@ -154,6 +171,7 @@ class IngestService:
             self._writer_thread.join()
         self._client.disconnect()  # queued after our acknowledgements, so they go first
         self._client.loop_stop()
+        self._outbox.close()
         if self._endpoint is not None:
             self._endpoint.stop()
 
@@ -170,6 +188,7 @@ class IngestService:
             "buffer_limit": self.settings.buffer_limit,
             "gateways": self.gateways.by_state(),
             "dead_letter_floods": self.floods.recent(),  # gateways whose junk is being dropped
+            "outputs_unconfirmed": self._outbox.size()[0],  # alerts, summaries the API lacks
         }
         healthy = connected and writing and self._writer.store_ok and self._writer.sink_ok
         return healthy, details
@@ -184,6 +203,7 @@ class IngestService:
         )
         client.on_connect = self._on_connect
         client.on_disconnect = self._on_disconnect
+        client.on_connect_fail = self._on_connect_fail
         client.on_subscribe = self._on_subscribe
         client.on_message = self._on_message
         return client
@@ -199,8 +219,20 @@ class IngestService:
         if reason.is_failure:
             log.error("broker refused the connection: %s", reason)
             return
-        client.subscribe([(self._readings_topic, 1), (STATUS_SUBSCRIPTION, 1)])
+        client.subscribe(
+            [(self._readings_topic, 1), (STATUS_SUBSCRIPTION, 1), (RECEIPTS_SUBSCRIPTION, 1)]
+        )
         log.info("connected (session present: %s)", flags.session_present)
+        self._deliveries.reconnected()  # the broker may have lost what it had not saved
+
+    def _on_connect_fail(self, client: paho.Client, userdata: object) -> None:
+        self._failed_connects += 1
+        log.warning(
+            "cannot reach the broker at %s (attempt %d): %s; retrying (every 30 s at most)",
+            self._address.url,
+            self._failed_connects,
+            why_unreachable(self._address),
+        )
 
     def _on_subscribe(
         self,
@@ -214,6 +246,7 @@ class IngestService:
             log.error("broker refused the subscriptions: %s", reasons)
             return
         self._connected.set()
+        self._failed_connects = 0
         self.metrics.broker_connected.set(1)
 
     def _on_disconnect(
@@ -233,8 +266,20 @@ class IngestService:
     def _on_message(self, client: paho.Client, userdata: object, message: paho.MQTTMessage) -> None:
         if self._closing:
             return  # not acknowledged: the broker keeps it for our next session
+        if _is_receipt(message.topic):
+            self._receipt(client, message)
+            return
         ack = Ack(self._generation, message.mid, message.qos)
         self._consumer.handle(message.topic, bytes(message.payload), ack)
+
+    def _receipt(self, client: paho.Client, message: paho.MQTTMessage) -> None:
+        self.metrics.messages_received.labels("receipts").inc()
+        try:
+            self._deliveries.receipt(bytes(message.payload))
+        except Exception:  # the state file failed: the broker sends it again next session
+            log.exception("could not apply the API's receipt")
+            return
+        client.ack(message.mid, message.qos)
 
     def _ack(self, ack: Ack) -> None:
         if ack.qos and ack.generation == self._generation:
@@ -244,6 +289,14 @@ class IngestService:
         info = self._client.publish(topic, payload, qos=1)
         if info.rc not in (MQTTErrorCode.MQTT_ERR_SUCCESS, MQTTErrorCode.MQTT_ERR_NO_CONN):
             log.error("could not publish to %s: %s", topic, paho.error_string(info.rc))
+
+
+def _is_receipt(topic: str) -> bool:
+    """Whether ``topic`` is the API's receipts (everything else goes to the consumer)."""
+    try:
+        return parse_topic(topic).channel == "receipts"
+    except ProtocolError:
+        return False  # the consumer dead-letters it with the reason
 
 
 def _load_sequences(settings: IngestSettings) -> dict[tuple[str, str], Any]:

@@ -11,6 +11,7 @@ from carewatch.local_broker import BrokerChoice
 from carewatch.mqtt import BrokerAddress
 from carewatch.settings import CareWatchSettings
 from ingest.dead_letters import DeadLetterLimits
+from ingest.output_outbox import OutputLimits
 
 Port = Annotated[int, Field(ge=0, le=65535)]
 
@@ -74,6 +75,14 @@ than 0 (got 0)
     dead_letter_buffer_mb: PositiveFloat = 16.0
     """Megabytes of dead letters held in memory before they are written; consuming pauses
     beyond it, as for readings (``buffer_limit``)."""
+    output_confirm_timeout_s: PositiveFloat = 60.0
+    """How long an alert or summary waits for the API's receipt before the oldest is sent
+    again as a probe (the wait then doubles up to 10 min while the API stays silent)."""
+    unconfirmed_outputs: PositiveInt = 100_000
+    """Alerts and summaries kept until the API confirms them; beyond it the oldest are
+    given up (logged, counted in ``carewatch_ingest_outputs_dropped_total``)."""
+    unconfirmed_outputs_mb: PositiveFloat = 64.0
+    """Megabytes of alerts and summaries kept until the API confirms them."""
     http_host: str = "127.0.0.1"
     http_port: Port | None = 9108
     """``/metrics`` and ``/health``; 0 picks a free port, ``off`` disables."""
@@ -134,6 +143,10 @@ than 0 (got 0)
             total=self.dead_letters_total,
             total_bytes=round(self.dead_letter_mb_total * 2**20),
         )
+
+    def output_limits(self) -> OutputLimits:
+        """The bounds on unconfirmed alerts and summaries in counts and bytes."""
+        return OutputLimits(self.unconfirmed_outputs, round(self.unconfirmed_outputs_mb * 2**20))
 
     def checkpoint_path(self) -> Path:
         """Where the detectors' checkpoint lives (by default beside the state file)."""

@@ -29,7 +29,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exp
 
 from carewatch.clock import Clock
 from carewatch.errors import BadData, RetryLater
-from carewatch.protocol import Alert, Receipt, acks_topic, alerts_topic, encode, summaries_topic
+from carewatch.protocol import Receipt, acks_topic, encode
 from carewatch.protocol.messages import MAX_RECEIPT_SEQS
 from carewatch.store import Store
 from ingest.batcher import Ack, Batch, Batcher, HomeReadings
@@ -62,6 +62,14 @@ class StagedStore(Protocol):
     def write_body(self, body: bytes) -> None: ...
 
 
+class OutputSender(Protocol):
+    """Where the sink's alerts and summaries go (:class:`ingest.deliveries.Deliveries`)."""
+
+    def send(self, outputs: Sequence[Output]) -> None: ...
+
+    def poll(self) -> None: ...
+
+
 Pending = deque[tuple[Batch, "Future[DeadLetter | None]"]]
 
 
@@ -77,6 +85,7 @@ class Writer:
         sink: Sink,
         ack: Callable[[Ack], None],
         publish: Callable[[str, bytes], None],
+        outputs: OutputSender,
         metrics: IngestMetrics,
         clock: Clock,
         retry_max_wait_s: float,
@@ -91,6 +100,7 @@ class Writer:
         self._sink_wants_readings = not isinstance(sink, NullSink)  # records cost ~1 µs each
         self._ack = ack
         self._publish = publish
+        self._outputs = outputs
         self._metrics = metrics
         self._clock = clock
         self._retry_max_wait_s = retry_max_wait_s
@@ -228,6 +238,7 @@ class Writer:
             self._metrics.lag_seconds.observe(max(0.0, now - ts))
 
     def _tick(self) -> None:
+        self._outputs.poll()  # alerts and summaries the API has not confirmed for a while
         now = self._clock()
         if now - self._last_tick >= self._tick_interval_s:
             self._last_tick = now
@@ -242,10 +253,8 @@ class Writer:
             self.sink_ok = False  # …but no alert may go missing unnoticed: /health says so
             return
         self.sink_ok = True
-        for output in outputs:
-            home_topic = alerts_topic if isinstance(output, Alert) else summaries_topic
-            self._publish(home_topic(output.home), encode(output))
-            self._metrics.outputs_published.inc()
+        if outputs:
+            self._outputs.send(outputs)  # kept in the state file until the API confirms
 
 
 def _commit(state: IngestState, dead_letters: list[DeadLetter], batch: Batch) -> None:

@@ -12,14 +12,20 @@ module by name, so the gateway package never imports the simulators)::
     # scenarios = ["dehydration"]
     # hr_interval = 60
     # population = "classic"   # or "realistic" (varied kit, hours, small episodes)
+    # live = true              # after the `days`, go on living, day by day, in real time
+    # incidents = "/var/lib/carewatch-demo/incidents"   # with live: take incident requests
 
 Readings keep their simulated ``ts``; none is emitted before the wall clock reaches
-it, so an accelerated replay catches up with the present and then runs in real time.
-After a gateway restart the replay resumes after the last reading in the outbox.
+it, so an accelerated replay catches up with the present. Without ``live`` it ends
+there (at midnight after the last day); with it the resident goes on living
+(:mod:`simulators.live`), and incidents asked for in the ``incidents`` directory
+(:mod:`simulators.mailbox`) happen in their home. After a gateway restart the replay
+resumes after the last reading in the outbox.
 """
 
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Annotated, Any
 
 import msgspec
@@ -29,6 +35,7 @@ from gateway.config import Section, parse_section
 from gateway.sources.base import SourceContext
 from gateway.sources.replay import PacedReplay, ThreadedSource
 from simulators.home import HR_INTERVAL_RANGE, simulate_home
+from simulators.live import LiveLife, ThenLive
 from simulators.profiles import Population, make_cohort
 from simulators.scenarios import SCENARIO_KINDS
 
@@ -46,6 +53,8 @@ class SimulatorOptions(Section):
     scenarios: list[str] = msgspec.field(default_factory=list)
     hr_interval: Annotated[float, msgspec.Meta(ge=_HR_LOW, le=_HR_HIGH)] = 60.0
     population: Population = "classic"
+    live: bool = False
+    incidents: str | None = None
 
 
 def build(options: Mapping[str, Any], context: SourceContext) -> ThreadedSource:
@@ -85,4 +94,20 @@ def build(options: Mapping[str, Any], context: SourceContext) -> ThreadedSource:
         resume=context.resume,
         clock=context.clock,
     )
-    return ThreadedSource(replay)
+    if not opts.live:
+        if opts.incidents:
+            raise ConfigError(
+                f"{context.file}: [source.simulator].incidents: needs live = true "
+                "(incidents happen in the life that follows the history)"
+            )
+        return ThreadedSource(replay)
+    life = LiveLife(
+        profile,
+        seed=opts.seed,
+        first_day=start + timedelta(days=opts.days),
+        clock=context.clock,
+        hr_interval=opts.hr_interval,
+        resume=context.resume,
+        incidents=Path(opts.incidents) if opts.incidents else None,
+    )
+    return ThreadedSource(ThenLive(replay, life))

@@ -1,4 +1,5 @@
-"""Write a simulation as files: readings.jsonl, labels.jsonl, homes.json, malformed.jsonl.
+"""Write a simulation as files: readings.jsonl, labels.jsonl, homes.json, statuses.jsonl,
+malformed.jsonl.
 
 Formats are those of docs/architecture.md: JSON Lines with epoch-second times;
 ``homes.json`` is a JSON list of :class:`simulators.profiles.HomeProfile` objects.
@@ -11,11 +12,13 @@ from pathlib import Path
 import msgspec
 
 from simulators.cohort import CohortSimulation
+from simulators.statuses import gateway_statuses
 from simulators.trace import ENCODER
 
 READINGS = "readings.jsonl"
 LABELS = "labels.jsonl"
 HOMES = "homes.json"
+STATUSES = "statuses.jsonl"
 MALFORMED = "malformed.jsonl"
 
 
@@ -47,6 +50,10 @@ def write_simulation(
     profiles = cohort.profiles
     (out / HOMES).write_bytes(msgspec.json.format(ENCODER.encode(profiles), indent=2) + b"\n")
     counts[HOMES] = len(profiles)
+    connected = {h.profile.home: float(h.trace.arrival.min()) for h in cohort.homes if h.trace}
+    statuses = gateway_statuses(labels, {p.home: p.gateway for p in profiles}, connected)
+    (out / STATUSES).write_bytes(ENCODER.encode_lines(statuses))
+    counts[STATUSES] = len(statuses)
     if malformed:
         bad = cohort.malformed
         (out / MALFORMED).write_bytes(ENCODER.encode_lines(bad))

@@ -4,9 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, status
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from api.admin import people as people_ops
+from api.admin.desk import answer
 from api.deps import AdminDep, DbDep, ServicesDep
 from api.models import AuditEntry, Grant, Resident, Team, TeamMember, TeamResident, User
 from api.responses import BODY, CONFLICT, FOUND, SIGNED_IN
@@ -30,20 +31,9 @@ router = APIRouter(prefix="/api/v1", tags=["people"], responses=SIGNED_IN | FOUN
 @router.post("/users", status_code=status.HTTP_201_CREATED, responses=CONFLICT | BODY)
 def create_user(body: UserIn, session: DbDep, admin: AdminDep, services: ServicesDep) -> UserOut:
     """Create a user (admin)."""
-    if session.scalars(select(User).where(User.username == body.username)).first():
-        raise HTTPException(status.HTTP_409_CONFLICT, f"username {body.username!r} is taken")
-    user = User(
-        username=body.username,
-        display_name=body.display_name,
-        role=body.role,
-        password_hash=hash_password(body.password),
-        notify_url=body.notify_url,
-        active=True,
+    return user_out(
+        answer(services, session, admin, lambda desk: people_ops.create_user(desk, body))
     )
-    session.add(user)
-    session.flush()
-    services.audit.record(session, admin, "create", "user", detail=f"user {user.id}")
-    return user_out(user)
 
 
 @router.get("/users")
@@ -123,16 +113,7 @@ def add_team_resident(
 @router.post("/grants", status_code=status.HTTP_201_CREATED, responses=CONFLICT | BODY)
 def create_grant(body: GrantIn, session: DbDep, admin: AdminDep, services: ServicesDep) -> GrantIn:
     """Assign a resident to a carer or a relative to a family member (admin)."""
-    _user_or_404(session, body.user_id)
-    _resident_or_404(session, body.resident_id)
-    try:
-        session.merge(Grant(user_id=body.user_id, resident_id=body.resident_id))
-        session.flush()
-    except IntegrityError:
-        raise HTTPException(status.HTTP_409_CONFLICT, "grant could not be stored") from None
-    services.audit.record(
-        session, admin, "grant", "resident", body.resident_id, f"user {body.user_id}"
-    )
+    answer(services, session, admin, lambda d: people_ops.grant(d, body.user_id, body.resident_id))
     return body
 
 

@@ -9,8 +9,11 @@ from sqlalchemy.orm import Session
 
 from api import scope as scoped
 from api.access import resident_or_404, visible_resident_ids
+from api.admin import homes as homes_ops
+from api.admin import people as people_ops
+from api.admin.desk import Desk, answer
 from api.deps import AdminDep, DbDep, ServicesDep, UserDep
-from api.models import Grant, Home, Resident, Sensor, TeamResident
+from api.models import Gateway, Grant, Home, Resident, Sensor, TeamResident
 from api.responses import BODY, CONFLICT, FOUND, SIGNED_IN, STORE, invalid
 from api.schemas import (
     AggregateOut,
@@ -45,8 +48,7 @@ def put_home(
     """Create or update a home (admin); ``body.id`` must equal the path's id."""
     if body.id != home_id:
         raise invalid("body", "id", "must match the path")
-    home = session.merge(Home(id=home_id, label=body.label, tz=body.tz))
-    services.audit.record(session, admin, "update", "home", detail=f"home {home_id}")
+    home = answer(services, session, admin, lambda desk: homes_ops.save_home(desk, body))
     return HomeOut.model_validate(home)
 
 
@@ -63,6 +65,8 @@ def delete_home(home_id: PseudoId, session: DbDep, admin: AdminDep, services: Se
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no home {home_id!r}")
     if session.scalars(select(Resident.id).where(Resident.home_id == home_id)).first():
         raise HTTPException(status.HTTP_409_CONFLICT, "move or remove its residents first")
+    if session.scalars(select(Gateway.id).where(Gateway.home_id == home_id)).first():
+        raise HTTPException(status.HTTP_409_CONFLICT, "revoke its gateways first")
     session.execute(delete(Sensor).where(Sensor.home_id == home_id))
     session.execute(delete(Home).where(Home.id == home_id))
     services.audit.record(session, admin, "delete", "home", detail=f"home {home_id}")
@@ -91,17 +95,11 @@ def put_sensor(
     services: ServicesDep,
 ) -> SensorOut:
     """Register a sensor, and the resident a wearable belongs to (admin)."""
-    if session.get(Home, home_id) is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no home {home_id!r}")
-    if body.resident_id is not None:
-        owner = session.get(Resident, body.resident_id)
-        if owner is None or owner.home_id != home_id:
-            raise invalid("body", "resident_id", "no such resident in this home")
-    sensor = session.merge(
-        Sensor(home_id=home_id, id=sensor_id, kind=body.kind, resident_id=body.resident_id)
-    )
-    services.audit.record(session, admin, "update", "sensor", body.resident_id, sensor_id)
-    return SensorOut.model_validate(sensor)
+
+    def operation(desk: Desk) -> Sensor:
+        return homes_ops.save_sensor(desk, home_id, sensor_id, body.kind, body.resident_id)
+
+    return SensorOut.model_validate(answer(services, session, admin, operation))
 
 
 @router.get("/homes/{home_id}/sensors")
@@ -116,19 +114,7 @@ def create_resident(
     body: ResidentIn, session: DbDep, admin: AdminDep, services: ServicesDep
 ) -> ResidentOut:
     """Add a resident to a home (admin)."""
-    if session.get(Home, body.home_id) is None:
-        raise invalid("body", "home_id", "no such home")
-    if session.get(Resident, body.id) is not None:
-        raise HTTPException(status.HTTP_409_CONFLICT, f"resident {body.id!r} exists")
-    resident = Resident(
-        id=body.id,
-        home_id=body.home_id,
-        display_name=body.display_name,
-        consent={kind.value: allowed for kind, allowed in body.consent.items()},
-    )
-    session.add(resident)
-    session.flush()
-    services.audit.record(session, admin, "create", "resident", resident.id)
+    resident = answer(services, session, admin, lambda desk: people_ops.add_resident(desk, body))
     return resident_out(session, resident)
 
 

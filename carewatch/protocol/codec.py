@@ -19,6 +19,7 @@ from carewatch.protocol.messages import (
     Alert,
     DailySummary,
     GatewayStatus,
+    OutputReceipt,
     Reading,
     ReadingsBatch,
 )
@@ -26,7 +27,7 @@ from carewatch.protocol.messages import (
 MAX_MESSAGE_BYTES: Final = 256 * 1024
 MAX_CLOCK_AHEAD_S: Final = 300.0  # a gateway clock this far ahead of ours is wrong
 
-M = TypeVar("M", ReadingsBatch, GatewayStatus, Alert, DailySummary)
+M = TypeVar("M", ReadingsBatch, GatewayStatus, Alert, DailySummary, OutputReceipt)
 
 _DECODERS: dict[type[msgspec.Struct], msgspec.json.Decoder[msgspec.Struct]] = {}
 _ENCODER = msgspec.json.Encoder()

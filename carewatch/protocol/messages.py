@@ -4,6 +4,7 @@ Ids are pseudonymous: lower-case letters, digits and dashes only, so no name or
 address can travel over MQTT. Times are UTC epoch seconds.
 """
 
+import hashlib
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -86,6 +87,34 @@ class Receipt(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
     gateway: Id
     seqs: Annotated[list[Seq], msgspec.Meta(min_length=1, max_length=MAX_RECEIPT_SEQS)]
+
+
+MAX_OUTPUT_RECEIPT_DIGESTS = 1_000
+Digest = Annotated[str, msgspec.Meta(pattern=r"\A[0-9a-f]{32}\Z")]
+
+
+def output_digest(payload: bytes) -> str:
+    """What names an alert or summary message in the API's receipt: a digest of its bytes.
+
+    Ingest keeps the exact bytes and sends them again unchanged, so every copy of one
+    message has the same digest, and the message itself needs no id field.
+
+    >>> output_digest(b'{"home":"h-1"}')
+    'a1acc4850b44c5a7d95eace2bc6a536f'
+    """
+    return hashlib.blake2b(payload, digest_size=16).hexdigest()
+
+
+class OutputReceipt(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The API to ingest: the alert and summary messages with these digests are stored.
+
+    Sent once each is in the API's database (again for a duplicate) and before the API
+    acknowledges it to the broker; ingest keeps a message and sends it again until then.
+    """
+
+    digests: Annotated[
+        list[Digest], msgspec.Meta(min_length=1, max_length=MAX_OUTPUT_RECEIPT_DIGESTS)
+    ]
 
 
 class GatewayStatus(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):

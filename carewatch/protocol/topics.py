@@ -5,6 +5,7 @@
 ``carewatch/v1/<home>/<gateway>/acks``      QoS 1, ingest's receipts to that gateway
 ``carewatch/v1/<home>/alerts``              QoS 1, published by ingest
 ``carewatch/v1/<home>/summaries``           QoS 1, daily summaries published by ingest
+``carewatch/v1/<home>/receipts``            QoS 1, the API's receipts for both to ingest
 """
 
 import re
@@ -18,11 +19,12 @@ READINGS_SUBSCRIPTION: Final = f"{PREFIX}/+/+/readings"
 STATUS_SUBSCRIPTION: Final = f"{PREFIX}/+/+/status"
 ALERTS_SUBSCRIPTION: Final = f"{PREFIX}/+/alerts"
 SUMMARIES_SUBSCRIPTION: Final = f"{PREFIX}/+/summaries"
+RECEIPTS_SUBSCRIPTION: Final = f"{PREFIX}/+/receipts"
 
-Channel = Literal["readings", "status", "alerts", "summaries"]
+Channel = Literal["readings", "status", "alerts", "summaries", "receipts"]
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")  # fullmatch: "home-1\n" is not a home
 _GATEWAY_CHANNELS: Final = ("readings", "status")
-_HOME_CHANNELS: Final = ("alerts", "summaries")
+_HOME_CHANNELS: Final = ("alerts", "summaries", "receipts")
 
 
 class Topic(NamedTuple):
@@ -66,6 +68,15 @@ def summaries_topic(home: str) -> str:
     return f"{PREFIX}/{_checked(home, 'home')}/summaries"
 
 
+def receipts_topic(home: str) -> str:
+    """Topic the API confirms a home's stored alerts and summaries on; ingest reads it.
+
+    >>> receipts_topic("home-1")
+    'carewatch/v1/home-1/receipts'
+    """
+    return f"{PREFIX}/{_checked(home, 'home')}/receipts"
+
+
 @lru_cache(maxsize=16_384)  # ingest parses the same few topics (one per gateway) over and over
 def parse_topic(topic: str) -> Topic:
     """Split a v1 topic into its parts or raise :class:`ProtocolError`.
@@ -86,7 +97,7 @@ def parse_topic(topic: str) -> Topic:
     if len(parts) == 5 and parts[4] in _GATEWAY_CHANNELS:
         return Topic(home, _checked(parts[3], "gateway"), parts[4])  # type: ignore[arg-type]
     raise ProtocolError(
-        "topic", f"{topic!r} is not a v1 readings, status, alerts or summaries topic"
+        "topic", f"{topic!r} is not a v1 readings, status, alerts, summaries or receipts topic"
     )
 
 

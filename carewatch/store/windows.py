@@ -17,6 +17,7 @@ import msgspec
 
 from carewatch.errors import BadData
 from carewatch.store.base import Window, WindowAggregate
+from carewatch.zones import first_change, offset_at
 
 WIDTH_S: dict[Window, int] = {Window.MINUTE: 60, Window.HOUR: 3600, Window.DAY: 86400}
 _EPOCH_DATE = date(1970, 1, 1)
@@ -60,12 +61,6 @@ def zone(tz: str) -> ZoneInfo:
         raise BadData(message) from None
 
 
-def offset_at(tz: ZoneInfo, ts: float) -> int:
-    """UTC offset of ``tz`` at instant ``ts``, in whole seconds."""
-    delta = datetime.fromtimestamp(ts, tz).utcoffset()
-    return int(delta.total_seconds()) if delta is not None else 0
-
-
 def segments(start: float, end: float, tz: ZoneInfo) -> list[Segment]:
     """Split ``[start, end)`` where the UTC offset of ``tz`` changes.
 
@@ -80,7 +75,7 @@ def segments(start: float, end: float, tz: ZoneInfo) -> list[Segment]:
     seg_start, offset, probe = start, offset_at(tz, start), start
     while probe < end:
         nxt = min(probe + _PROBE_S, end)
-        change = _first_change(tz, probe, nxt, offset)
+        change = first_change(tz, probe, nxt)
         if change is None:
             probe = nxt
         elif change >= end:
@@ -90,20 +85,6 @@ def segments(start: float, end: float, tz: ZoneInfo) -> list[Segment]:
             seg_start, offset, probe = change, offset_at(tz, change), change
     result.append(Segment(seg_start, end, offset))
     return result
-
-
-def _first_change(tz: ZoneInfo, low: float, high: float, offset: int) -> float | None:
-    """First whole second in ``(low, high]`` where the offset differs from ``offset``."""
-    if offset_at(tz, high) == offset:
-        return None
-    lo, hi = int(low), int(high)  # invariant: offset(lo) == offset, offset(hi) != offset
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if offset_at(tz, mid) == offset:
-            lo = mid
-        else:
-            hi = mid
-    return float(hi)
 
 
 def window_start(group: int, window: Window, offset: int, tz: ZoneInfo) -> float:

@@ -5,6 +5,7 @@ since); its folder is named by seed, homes and days, so a reused one is the righ
 """
 
 import json
+import shutil
 from pathlib import Path
 
 import msgspec
@@ -72,6 +73,8 @@ def without_kind(where: Path, kind: str, dest: Path, unseen: frozenset[str] = fr
     ]
     (dest / "labels.jsonl").write_bytes(b"".join(msgspec.json.encode(lab) + b"\n" for lab in kept))
     _homes_without(where / "homes.json", dest / "homes.json", gone)
+    if (where / "statuses.jsonl").is_file():  # the gateway is the same gateway
+        shutil.copyfile(where / "statuses.jsonl", dest / "statuses.jsonl")
     return dest
 
 

@@ -24,6 +24,7 @@ class KindReport(msgspec.Struct):
     """The figures for one alert kind (``found`` = episodes found = true alerts)."""
 
     episodes: int
+    unarmed_episodes: int  # in homes whose kit cannot support this kind: not judged
     found: int
     found_inside: int
     recall: float | None
@@ -86,6 +87,7 @@ def _report(kind: AlertKind, t: Tally, days: float, luck: Chance | None) -> Kind
     delay = np.array(t.delays) / MINUTE
     return KindReport(
         episodes=t.episodes,
+        unarmed_episodes=t.unarmed,
         found=t.found,
         found_inside=t.found_inside,
         recall=_round(t.recall),

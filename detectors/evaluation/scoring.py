@@ -24,6 +24,7 @@ class Tally(msgspec.Struct):
     """Counts for one alert kind; ``found`` are the alerts that first found an episode."""
 
     episodes: int = 0
+    unarmed: int = 0  # episodes in homes whose kit cannot support the alert kind
     found: int = 0
     found_inside: int = 0  # ... of them raised before the episode ended, not in its grace
     repeats: int = 0
@@ -63,6 +64,9 @@ def tally(
     for home, window in windows.items():
         mine = [lab for lab in labels.get(home, ()) if lab.kind in TARGETS[kind]]
         judged = {i for i, lab in enumerate(mine) if window.overlaps(lab.start, lab.end)}
+        if window.armed is not None and kind.value not in window.armed:
+            out.unarmed += len(judged)  # not the alert's to find: one about it is false
+            mine, judged = [], set()
         out.episodes += len(judged)
         said = [a for a in alerts.get(home, ()) if window.holds(a.detected_at)]
         out.outside += len(alerts.get(home, ())) - len(said)

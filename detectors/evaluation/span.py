@@ -10,14 +10,23 @@ from pathlib import Path
 import msgspec
 
 from carewatch.errors import BadData
+from carewatch.kit import armed
+from carewatch.protocol import Kind
 from detectors.config import DAY
+
+_KINDS = frozenset(k.value for k in Kind)
 
 
 class Window(msgspec.Struct, frozen=True):
-    """From ``start`` to ``end`` (epoch seconds): when a home's alerts are judged."""
+    """From ``start`` to ``end`` (epoch seconds): when a home's alerts are judged.
+
+    ``armed``: the alert kinds (values) the home's sensor kit supports; an episode of any
+    other kind is counted apart, as not armed, never as a miss. ``None``: every kind.
+    """
 
     start: float
     end: float
+    armed: frozenset[str] | None = None
 
     @property
     def days(self) -> float:
@@ -81,10 +90,22 @@ def scan(path: Path) -> dict[str, Seen]:
 def judged(seen: Mapping[str, Seen], learning: float) -> dict[str, Window]:
     """Each home's window: from its first reading plus ``learning`` to its last.
 
-    >>> judged({"h": Seen(0.0, 5 * DAY, {})}, learning=DAY)["h"].days
-    4.0
+    What is armed follows the kinds of sensor heard from (:mod:`carewatch.kit`).
+
+    >>> window = judged({"h": Seen(0.0, 5 * DAY, {"bed": "bed"})}, learning=DAY)["h"]
+    >>> window.days, sorted(window.armed or ())
+    (4.0, ['inactivity', 'night_wandering', 'sensor_health'])
     """
-    return {home: Window(s.first + learning, s.last) for home, s in seen.items()}
+    return {
+        home: Window(s.first + learning, s.last, armed_by(s.sensors.values()))
+        for home, s in seen.items()
+    }
+
+
+def armed_by(kinds: Iterable[str]) -> frozenset[str]:
+    """The alert kinds a kit of these sensor kinds supports (unknown kinds add nothing)."""
+    known = {Kind(k) for k in kinds if k in _KINDS}
+    return frozenset(alert.value for alert in armed(known))
 
 
 def resident_days(windows: Iterable[Window]) -> float:

@@ -3,11 +3,20 @@
 Each session is a short recording (rest, then three stress tasks) judged after its
 learning minutes; one alert finds at most one task, so the grace after a task cannot
 credit an alert raised in the rest before the next to both.
+
+A wearable alone does not arm stress at rest (decision D77), so the sessions are replayed
+twice: as recorded (nothing is armed: any alert is counted false) and seated, with one
+chair reading before each session (the participants sat throughout), which is what a home
+with a chair sensor would give the detector.
 """
 
+import shutil
 from pathlib import Path
 
-from carewatch.protocol import AlertKind
+import msgspec
+
+from carewatch.protocol import AlertKind, Kind
+from carewatch.records import ReadingRecord, read_readings
 from detectors.evaluation.figures import KindReport, Report, evaluate
 from detectors.evaluation.runs import Run, load, replay
 from detectors.evaluation.tables import fmt, minutes, spread
@@ -18,7 +27,38 @@ STRESS = AlertKind.STRESS
 
 
 def stress_predict(data: Path, out: Path, draws: int) -> tuple[Report, list[str]]:
-    """Replay the sessions in ``data``; the pooled report and the markdown lines."""
+    """Replay the sessions in ``data`` as recorded and seated; the seated report and the
+    markdown lines of both."""
+    alerts = replay(data, LEARNING, out / f"{data.name}-alerts.jsonl")
+    recorded = load(data, alerts, LEARNING_S)
+    k = evaluate(recorded.labels, recorded.alerts, recorded.windows, draws=0).kinds[STRESS]
+    head = [
+        f"As recorded (a wearable alone): stress is not armed, {k.unarmed_episodes} tasks not "
+        f"judged, {k.false_alerts} stress alerts raised. Seated (one chair reading added "
+        "before each session):",
+        "",
+    ]
+    report, lines = _scored(seated(data, out / f"{data.name}-seated"), out, draws)
+    return report, head + lines
+
+
+def seated(data: Path, dest: Path) -> Path:
+    """A copy of the sessions in ``data`` with a chair reading 1 s before each one starts."""
+    dest.mkdir(parents=True, exist_ok=True)
+    first: dict[str, float] = {}
+    for reading in read_readings(data / "readings.jsonl"):
+        first[reading.home] = min(reading.ts, first.get(reading.home, reading.ts))
+    chairs = [ReadingRecord(home, "chair", Kind.CHAIR, ts - 1.0, 1.0) for home, ts in first.items()]
+    with (dest / "readings.jsonl").open("wb") as out:
+        out.write(b"".join(msgspec.json.encode(c) + b"\n" for c in chairs))
+        out.write((data / "readings.jsonl").read_bytes())
+    for name in ("labels.jsonl", "homes.json"):
+        if (data / name).is_file():
+            shutil.copyfile(data / name, dest / name)
+    return dest
+
+
+def _scored(data: Path, out: Path, draws: int) -> tuple[Report, list[str]]:
     alerts = replay(data, LEARNING, out / f"{data.name}-alerts.jsonl")
     run = load(data, alerts, LEARNING_S)
     run.alerts = [a for a in run.alerts if a.kind == STRESS]

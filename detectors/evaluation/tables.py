@@ -43,6 +43,11 @@ def markdown(report: Report) -> str:
             during.append(f"{name}: {where}")
     if during:
         rows += ["", "False alerts during (label under way; none = no label): " + "; ".join(during)]
+    unarmed = [f"{name} {k.unarmed_episodes}" for name, k in report.kinds.items()
+               if k.unarmed_episodes]  # fmt: skip
+    if unarmed:
+        rows += ["", "Episodes in homes whose sensors cannot support the alert (not armed, "
+                 "so not judged): " + ", ".join(unarmed)]  # fmt: skip
     outside = [f"{name} {k.outside}" for name, k in report.kinds.items() if k.outside]
     if outside:
         rows += ["", "Not judged (raised while learning, or about an episode over before the "

@@ -10,7 +10,7 @@ after a restart the replay resumes after the last reading already in the outbox.
 import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 import msgspec
 
@@ -82,10 +82,19 @@ class PacedReplay:
             )
 
 
+class Playable(Protocol):
+    """What :class:`ThreadedSource` runs: a named ``run(sink, stop)``."""
+
+    name: str
+
+    def run(self, sink: Sink, stop: threading.Event) -> None:
+        """Play into ``sink`` until done or ``stop`` is set."""
+
+
 class ThreadedSource:
     """Runs a :class:`PacedReplay` (or anything with ``run(sink, stop)``) in a thread."""
 
-    def __init__(self, replay: PacedReplay) -> None:
+    def __init__(self, replay: Playable) -> None:
         self.name = replay.name
         self._replay = replay
         self._stop = threading.Event()

@@ -1,4 +1,8 @@
-"""Emulated gateways: the real gateway relay, fed by virtual residents in accelerated time."""
+"""Emulated gateways: the real gateway relay, fed by virtual residents in accelerated time.
+
+With an incidents directory the residents go on living after the history, in real
+time, and incidents asked for there happen in their homes (:mod:`simulators.live`).
+"""
 
 import threading
 from collections.abc import Mapping, Sequence
@@ -26,6 +30,7 @@ class EmulatedGateway:
         scenarios: Sequence[str],
         start: date | None = None,
         outbox: Mapping[str, float] | None = None,
+        incidents: Path | None = None,
     ) -> None:
         config = config_from_mapping(
             {
@@ -46,6 +51,8 @@ class EmulatedGateway:
                         "speed": speed,
                         "scenarios": list(scenarios),
                         **({"start": start.isoformat()} if start else {}),
+                        # after the history, live on and take incident requests
+                        **({"live": True, "incidents": str(incidents)} if incidents else {}),
                     }
                 },
             },

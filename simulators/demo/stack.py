@@ -3,13 +3,16 @@
 Virtual homes replay the last ``days`` days so fast that they catch up with the
 present in about ``catch_up_s`` seconds, then carry on in real time: within a
 minute or so the detectors have learnt enough for alerts to reach the carer
-dashboard. Everything it writes stays in one directory.
+dashboard. With ``live`` (the default) the residents then go on living, so today
+fills in, and an incident happens every ``incident_every_s`` seconds somewhere
+(:mod:`simulators.demo.incidents`). Everything it writes stays in one directory.
 """
 
 import secrets
 import shutil
 import socket
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -17,7 +20,8 @@ from pathlib import Path
 from carewatch.errors import ConfigError
 from carewatch.local_broker import LocalBroker, local_broker
 from simulators.demo.gateways import EmulatedGateway
-from simulators.demo.people import Login, new_password, set_up_people
+from simulators.demo.incidents import MAILBOX, Autopilot, write_residents
+from simulators.demo.people import DEMO_NAMES, Login, new_password, set_up_people
 from simulators.demo.services import Service
 from simulators.profiles import HomeProfile, make_cohort
 
@@ -42,6 +46,8 @@ class DemoOptions:
     api_port: int = 8000
     broker_url: str | None = None
     store_url: str | None = None
+    live: bool = True  # after the history, the residents go on living in real time
+    incident_every_s: float = 240.0  # the autopilot's pace once caught up (0: never)
     # For tests and experiments (the CLI keeps the defaults above):
     scenarios: tuple[tuple[str, ...], ...] = DEMO_SCENARIOS  # per home, in turn
     routing_file: Path | None = None  # CAREWATCH_API_ROUTING_FILE
@@ -70,6 +76,8 @@ class DemoStack:
     _broker: LocalBroker | None = None
     _services: list[Service] = field(default_factory=list)
     _gateways: list[EmulatedGateway] = field(default_factory=list)
+    autopilot: Autopilot | None = None
+    say: Callable[[str], None] = lambda step: None  # progress, for the person waiting
 
     def __enter__(self) -> "DemoStack":
         self.start()
@@ -86,13 +94,20 @@ class DemoStack:
         """Bring everything up; on failure, stop what was started and re-raise."""
         try:
             self._prepare_directory()
+            self.say("starting the MQTT broker")
             self._start_broker()
             self.homes = make_cohort(self.options.homes, seed=self.options.seed)
+            self.say("starting the API (database, admin login)")
             admin = self._start_api()
+            self.say("starting ingest with the detectors")
             self._start_ingest()
+            self.say(f"creating {len(self.homes)} homes, their residents and the demo logins")
             self.logins = set_up_people(
                 self.api_url, admin, self.homes, carer_notify_url=self.options.carer_notify_url
             )
+            names = [DEMO_NAMES[i % len(DEMO_NAMES)] for i in range(len(self.homes))]
+            write_residents(self.directory, names, self.homes)
+            self.say(f"starting {len(self.homes)} emulated gateways")
             self._start_gateways()
         except BaseException:
             self.stop()
@@ -212,6 +227,10 @@ class DemoStack:
             gateway = self._new_gateway(index)
             self._gateways.append(gateway)
             gateway.start()
+        if self.options.live:
+            every = self.options.incident_every_s
+            self.autopilot = Autopilot(self.directory, self.homes, every)
+            self.autopilot.start(time.time() + self.options.catch_up_s + 30.0)
 
     def scenarios_of(self, index: int) -> tuple[str, ...]:
         """The scenarios ``homes[index]`` plays."""
@@ -231,6 +250,7 @@ class DemoStack:
             scenarios=self.scenarios_of(index),
             start=self.start_date,
             outbox=self.options.gateway_outbox,
+            incidents=self.directory / MAILBOX if self.options.live else None,
         )
 
 

@@ -12,8 +12,10 @@ Recordings stamp events with the home's wall clock and no offset. Two cases need
   gets its first occurrence.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
+
+from carewatch.zones import first_change
 
 _UTC = ZoneInfo("UTC")
 
@@ -38,24 +40,8 @@ def to_utc(local: datetime, zone: ZoneInfo, not_before: float | None = None) -> 
     if early == late:
         return early
     if early > late:  # fold=0 is after fold=1 only in a gap (the pre-transition offset)
-        return _transition(late, early, zone)
+        change = first_change(zone, late, early)
+        return early if change is None else change
     if not_before is not None and early < not_before:
         return late
     return early
-
-
-def _transition(after: float, before: float, zone: ZoneInfo) -> float:
-    """The instant in ``(after, before]`` at which ``zone``'s offset changes (to 1 s)."""
-    low, high = int(after), int(before)
-    start = _offset(low, zone)
-    while high - low > 1:
-        middle = (low + high) // 2
-        if _offset(middle, zone) == start:
-            low = middle
-        else:
-            high = middle
-    return float(high)
-
-
-def _offset(epoch: int, zone: ZoneInfo) -> timedelta | None:
-    return datetime.fromtimestamp(epoch, _UTC).astimezone(zone).utcoffset()

@@ -92,6 +92,22 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", "/carer/residents/{resident_id}"): Case("cookie"),
     ("GET", "/carer/handover"): Case("cookie"),
     ("POST", "/carer/handover/send"): Case("cookie", staff_only=True),
+    # onboarding (tests/api/test_onboarding*.py)
+    ("POST", "/api/v1/homes"): Case(
+        "bearer", {"id": "h-new", "label": "X", "tz": "UTC"}, admin_only=True
+    ),
+    ("GET", "/api/v1/homes/{home_id}/setup"): Case("bearer", admin_only=True),
+    ("POST", "/api/v1/homes/{home_id}/gateways"): Case("bearer", {"id": "gw-new"}, admin_only=True),
+    ("DELETE", "/api/v1/gateways/{gateway_id}"): Case("bearer", admin_only=True),
+    ("POST", "/api/v1/invitations"): Case(
+        "bearer", {"username": "i-{role}", "display_name": "N", "role": "carer"}, admin_only=True
+    ),
+    ("POST", "/api/v1/residents/{resident_id}/consents"): Case(
+        "bearer", {"agreed_by": "X", "basis": "self", "monitoring": True}, admin_only=True
+    ),
+    ("GET", "/api/v1/residents/{resident_id}/consents"): Case("bearer", admin_only=True),
+    ("GET", "/admin"): Case("cookie", admin_only=True),
+    ("POST", "/admin/{action}"): Case("cookie", admin_only=True),
 }
 
 # (user, the resident they are granted, a resident they are not)
@@ -131,6 +147,7 @@ def values(world: World, user: str, resident: str) -> dict[str, str]:
         "user_id": str(world.user_ids[user]),
         "team_id": "1",
         "sensor_id": "hr-1",
+        "gateway_id": "gw-1",
         "action": "acknowledge",
         "role": user,
     }

@@ -5,9 +5,19 @@ import time
 from pathlib import Path
 
 from api.events import Change
-from carewatch.protocol import DailySummary, alerts_topic, encode, summaries_topic
+from carewatch.protocol import (
+    DailySummary,
+    OutputReceipt,
+    alerts_topic,
+    decode,
+    encode,
+    output_digest,
+    receipts_topic,
+    summaries_topic,
+)
 from tests.api.conftest import NOW, World, alert_for, build_world, close_world
 from tests.api.test_notifications import publish, wait_for
+from tests.ingest.helpers import Subscriber
 from tests.servers import Mosquitto
 
 
@@ -92,6 +102,37 @@ def test_alerts_published_while_the_api_is_down_arrive_when_it_returns(
     with second.client:
         wait_for(lambda: count_alerts(second) == 1, "the alert queued while the API was down")
     close_world(second)
+
+
+def test_stored_and_repeated_messages_are_confirmed_to_ingest_malformed_ones_not(
+    tmp_path: Path, mosquitto: Mosquitto
+) -> None:
+    receipts = Subscriber(mosquitto.port, "carewatch/v1/+/receipts")
+    world = build_world(tmp_path, broker_url=mosquitto.url, background=True)
+    alert = encode(alert_for("h-2", "r-2", start=NOW - 42))
+    summary = encode(DailySummary("h-1", "2025-11-14", 1.5, 5, 4, 1, 200.0))
+    malformed = alert.replace(b'"home":"h-2"', b'"home":"h-1"')  # not the topic's home
+
+    def confirmed() -> list[tuple[str, list[str]]]:
+        return [(t, decode(p, OutputReceipt).digests) for t, p in list(receipts.received)]
+
+    try:
+        with world.client:
+            wait_for(world.app.state.services.consumer.connected, "the API's connection")
+            publish(mosquitto, alerts_topic("h-2"), malformed)
+            publish(mosquitto, alerts_topic("h-2"), alert)
+            publish(mosquitto, summaries_topic("h-1"), summary)
+            publish(mosquitto, alerts_topic("h-2"), alert)  # a copy ingest sent again
+            wait_for(lambda: len(confirmed()) >= 3, "three receipts")
+            assert count_alerts(world) == 1
+    finally:
+        close_world(world)
+        receipts.close()
+    assert confirmed() == [
+        (receipts_topic("h-2"), [output_digest(alert)]),
+        (receipts_topic("h-1"), [output_digest(summary)]),
+        (receipts_topic("h-2"), [output_digest(alert)]),
+    ]
 
 
 def test_event_stream_carries_only_the_users_residents(world: World) -> None:

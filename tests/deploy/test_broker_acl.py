@@ -23,6 +23,7 @@ from tests.deploy.broker import (
 from tests.deploy.peers import Peer
 
 READINGS = "carewatch/v1/+/+/readings"
+RECEIPTS = "carewatch/v1/+/receipts"
 
 
 @pytest.fixture
@@ -113,6 +114,9 @@ def test_gateway_writes_its_own_home_and_nothing_else(
             "carewatch/v1/home-a/gw-a/acks",
             "ingest",
         ),
+        # the API's receipts (stop re-sending these alerts) come from the API only
+        ("gw-a", "carewatch/v1/home-a/receipts", "ingest", RECEIPTS, "api"),
+        ("ingest", "carewatch/v1/home-a/receipts", "ingest", RECEIPTS, "api"),
     ],
 )
 def test_forbidden_writes_reach_no_subscriber(
@@ -161,6 +165,7 @@ def test_gateway_reads_no_alerts_or_readings(
         "carewatch/v1/+/alerts",
         "carewatch/v1/home-b/gw-b/readings",
         "carewatch/v1/home-b/gw-b/acks",  # another gateway's receipts
+        "carewatch/v1/home-a/receipts",  # the API's receipts, even for its own home
         "carewatch/#",
     ):
         gw_a.subscribe(subscription)  # Mosquitto 2.0 grants it, then delivers nothing
@@ -171,6 +176,7 @@ def test_gateway_reads_no_alerts_or_readings(
 
     ingest.publish("carewatch/v1/home-b/alerts", b"alert")
     ingest.publish("carewatch/v1/home-b/gw-b/acks", b"receipt")
+    api.publish("carewatch/v1/home-a/receipts", b"receipt")
     gw_b.publish("carewatch/v1/home-b/gw-b/readings", b"readings")
     assert api.messages_until("carewatch/v1/home-b/alerts", b"alert")
     # A round trip on gw-a's own connection: anything routed to it earlier arrives first.
@@ -193,6 +199,24 @@ def test_api_reads_nothing_gateways_send(
     assert api.messages_until("carewatch/v1/home-a/summaries", b"summary") == [
         ("carewatch/v1/home-a/summaries", b"summary")
     ]
+
+
+def test_every_ingest_worker_reads_the_apis_receipts(
+    broker: DeployedMosquitto, gateways: dict[str, Account], peers: list[Peer]
+) -> None:
+    # service-password.sh copies ingest's rights: each worker learns what the API stored.
+    workers = [
+        connected(peers, broker, account, account.username)
+        for account in (broker.service("ingest"), broker.ingest_worker("ingest-2"))
+    ]
+    for worker in workers:
+        assert worker.subscribe(RECEIPTS) == [1]
+    api = connected(peers, broker, broker.service("api"), "api")
+    api.publish("carewatch/v1/home-a/receipts", b"stored")
+    for worker in workers:
+        assert worker.messages_until("carewatch/v1/home-a/receipts", b"stored") == [
+            ("carewatch/v1/home-a/receipts", b"stored")
+        ]
 
 
 def test_removed_gateway_is_locked_out_and_others_are_not(

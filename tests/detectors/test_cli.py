@@ -106,10 +106,76 @@ def test_replay_skips_bad_lines_and_says_so(tmp_path: Path) -> None:
         '{"home": "h-1", "sensor": "hr", "kind": "heart_rate", "ts": 1767600060, "value": 900}\n'
         "not json\n"
     )
-    result = CliRunner().invoke(app, ["replay", str(readings), "--out", str(tmp_path / "a")])
+    result = CliRunner().invoke(
+        app, ["replay", str(readings), "--out", str(tmp_path / "a"), "--tz", "UTC"]
+    )
     assert result.exit_code == 0
     assert "2 unreadable lines skipped" in result.output
-    assert "no homes.json beside the readings: days and nights in UTC" in result.output
+    assert "every home in UTC (--tz)" in result.output
+
+
+def test_replay_without_time_zones_is_refused_and_says_how_to_fix_it(tmp_path: Path) -> None:
+    # issue 15: it used to judge every home's nights in UTC without a word
+    readings = tmp_path / "r.jsonl"
+    readings.write_text(
+        '{"home": "h-1", "sensor": "bed", "kind": "bed", "ts": 1767600000, "value": 1}\n'
+    )
+    out = tmp_path / "a.jsonl"
+    result = CliRunner().invoke(app, ["replay", str(readings), "--out", str(out)])
+    assert result.exit_code != 0 and not out.exists()
+    message = str(result.exception)
+    assert f"no homes.json beside {readings}" in message
+    assert "--homes" in message and "--tz" in message
+    bad = CliRunner().invoke(
+        app, ["replay", str(readings), "--out", str(out), "--tz", "Mars/Olympus"]
+    )
+    assert bad.exit_code != 0 and "--tz: 'Mars/Olympus' is not an IANA time zone" in str(
+        bad.exception
+    )
+    missing = CliRunner().invoke(
+        app, ["replay", str(readings), "--out", str(out), "--homes", str(tmp_path / "nope.json")]
+    )
+    assert missing.exit_code != 0 and "--homes:" in str(missing.exception)
+
+
+def test_replay_refuses_a_home_its_homes_json_does_not_list(tmp_path: Path) -> None:
+    readings = tmp_path / "r.jsonl"
+    readings.write_text(
+        '{"home": "h-2", "sensor": "bed", "kind": "bed", "ts": 1767600000, "value": 1}\n'
+    )
+    (tmp_path / "homes.json").write_text('[{"home": "h-1", "tz": "Europe/Paris"}]')
+    out = tmp_path / "a.jsonl"
+    result = CliRunner().invoke(app, ["replay", str(readings), "--out", str(out)])
+    assert result.exit_code != 0 and "home 'h-2' is not in the homes.json" in str(result.exception)
+    zoned = CliRunner().invoke(app, ["replay", str(readings), "--out", str(out), "--tz", "UTC"])
+    assert zoned.exit_code == 0, zoned.output
+
+
+def test_progress_goes_to_stderr_only_when_asked(simulated: Path, tmp_path: Path) -> None:
+    alerts = str(tmp_path / "a.jsonl")
+    args = ["replay", str(simulated / "readings.jsonl"), "--out", alerts, "--learning-period", "4d"]
+    shown = CliRunner().invoke(app, [*args, "--progress"])
+    assert shown.exit_code == 0, shown.output
+    assert "replaying readings.jsonl" in shown.stderr and "readings, done" in shown.stderr
+    assert "replaying" not in shown.stdout
+    quiet = CliRunner().invoke(app, args)  # not a terminal: no progress
+    assert quiet.exit_code == 0 and "replaying" not in quiet.stderr
+    labels = str(simulated / "labels.jsonl")
+    scored = CliRunner().invoke(
+        app,
+        [
+            "evaluate",
+            "--labels",
+            labels,
+            "--alerts",
+            alerts,
+            "--learning-period",
+            "4d",
+            "--progress",
+        ],
+    )
+    assert scored.exit_code == 0, scored.output
+    assert "scoring, with" in scored.stderr and "scoring" not in scored.stdout
 
 
 def test_a_bad_learning_period_is_refused(tmp_path: Path) -> None:

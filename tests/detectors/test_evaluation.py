@@ -6,7 +6,7 @@ import pytest
 
 from carewatch.protocol import Alert
 from carewatch.records import LabelRecord
-from detectors.evaluation import GRACE, Window, evaluate, judged, markdown, scan
+from detectors.evaluation import GRACE, Seen, Window, evaluate, judged, markdown, scan
 
 T = 1_767_600_000.0
 HOUR = 3600.0
@@ -164,7 +164,10 @@ def test_windows_come_from_the_readings_after_learning(tmp_path: Path) -> None:
     seen = scan(readings)
     assert seen["h-1"].kinds == ["bed", "heart_rate"] and seen["h-2"].kinds == ["motion"]
     windows = judged(seen, learning=2 * DAY)
-    assert windows["h-1"] == Window(T + 2 * DAY, T + 5 * DAY) and windows["h-2"].days == 0.0
+    assert (windows["h-1"].start, windows["h-1"].end) == (T + 2 * DAY, T + 5 * DAY)
+    assert windows["h-2"].days == 0.0
+    # a bed and a wearable, no chair or motion to confirm rest: no stress at rest, no tap
+    assert windows["h-1"].armed == {"night_wandering", "inactivity", "sensor_health"}
 
 
 @pytest.mark.parametrize("subject", [None, "bed"])
@@ -188,3 +191,23 @@ def test_the_summary_puts_unseen_and_no_wearable_figures_beside_the_main_ones() 
         "(of 1), unseen 0.00 (of 1)"
     )
     assert summary(None, right, None, None) == []
+
+
+def test_episodes_a_home_cannot_see_are_counted_apart_not_as_misses() -> None:
+    # h-1 has no bed sensor: night wandering is not armed there; h-2 has one
+    seen = {
+        "h-1": Seen(T - 2 * DAY, T + 14 * DAY, {"pir": "motion", "tap": "tap"}),
+        "h-2": Seen(T - 2 * DAY, T + 14 * DAY, {"bed": "bed"}),
+    }
+    windows = judged(seen, learning=DAY)
+    labels = [
+        LabelRecord("h-1", "night_wandering", T, T + HOUR),
+        LabelRecord("h-2", "night_wandering", T, T + HOUR),
+        LabelRecord("h-2", "night_wandering", T + DAY, T + DAY + HOUR),
+    ]
+    alerts = [alert("night_wandering", 600, "h-2"), alert("night_wandering", 600, "h-1")]
+    k = figures(labels, alerts, "night_wandering", windows)
+    assert (k.episodes, k.unarmed_episodes, k.found, k.recall) == (2, 1, 1, 0.5)
+    assert k.false_alerts == 1  # an alert of a kind its home cannot support is still false
+    text = markdown(evaluate(labels, alerts, windows, draws=0))
+    assert "not armed, so not judged): night_wandering 1" in text

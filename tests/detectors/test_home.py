@@ -3,9 +3,12 @@
 import msgspec
 
 from carewatch.protocol import Kind
-from carewatch.records import ReadingRecord
+from carewatch.records import ReadingRecord, StatusRecord
+from detectors import Engine, EngineConfig
+from detectors.cli import run
+from detectors.config import DAY
 from detectors.hours import OCCUPIED, SEEN, HourRing
-from tests.detectors.helpers import replay
+from tests.detectors.helpers import Outcome, replay
 from tests.detectors.life import MINUTE, Day, Life
 
 NORMAL = 9  # routine days before anything happens (the tests' learning period is 7 days)
@@ -43,7 +46,7 @@ def test_wandering_without_a_wearable_is_found_at_its_own_time() -> None:
     start = life.at(NORMAL + 1, 2.0)
     # the first reading after hours of quiet is when they got up, not when they went to bed
     assert abs(alert.start - start) < MINUTE
-    assert start <= alert.detected_at <= start + 10 * MINUTE
+    assert start <= alert.detected_at <= start + 12 * MINUTE  # the 10-minute floor, then a sign
 
 
 def test_a_sensor_clock_running_fast_in_a_quiet_home_is_held_then_corrected() -> None:
@@ -90,3 +93,45 @@ def test_an_outage_is_reported_when_its_backfill_comes_before_a_second_sensor() 
     [alert] = gateway
     assert down - 2 * MINUTE <= alert.start <= down  # silent from the last reading before it
     assert outcome.of("inactivity") == []  # the backlog shows them about all along
+
+
+def test_a_gateway_that_reports_online_leaves_a_silent_home_to_inactivity() -> None:
+    # the same five silent hours, but the gateway's status says it is online (as every
+    # CareWatch gateway does): the silence is the resident's, not a gateway fault
+    life = Life()
+    days = [Day() for _ in range(NORMAL)] + [Day(silence=(11.0, 5.0)), Day()]
+    readings = without_wearable(life.live(days))
+    # a neighbour with a wearable keeps event time going through the silence, as a
+    # cohort's other homes (or a live clock) do
+    neighbour = Life(home="h-2").live([Day() for _ in range(NORMAL + 2)])
+    merged = sorted(readings + neighbour, key=lambda r: r.ts)
+    online = [StatusRecord(h, "gw-" + h, "online", merged[0].ts) for h in ("h-1", "h-2")]
+    engine = Engine(EngineConfig(learning_period=7 * DAY))
+    for home in ("h-1", "h-2"):
+        engine.set_home_tz(home, "Europe/London")
+    outcome = Outcome(a for a in run(engine, merged, online) if a.home == "h-1")
+    assert [a for a in outcome.of("sensor_health") if a.evidence["subject"] == "gateway"] == []
+    [inactive] = [a for a in outcome.of("inactivity") if a.detected_at > life.at(NORMAL, 11.0)]
+    assert inactive.detected_at <= life.at(NORMAL, 16.0)
+
+
+def test_an_offline_status_is_a_gateway_alert_after_half_an_hour_even_at_night() -> None:
+    # asleep with no wearable the home is silent for hours: only the gateway's will tells
+    life = Life()
+    readings = without_wearable(life.live([Day() for _ in range(NORMAL + 2)]))
+    lost = life.at(NORMAL, 26.0)  # 02:00, asleep
+    statuses = [
+        StatusRecord("h-1", "gw-1", "online", readings[0].ts),
+        StatusRecord("h-1", "gw-1", "offline", lost),
+        StatusRecord("h-1", "gw-1", "online", lost + 3 * 3600.0),
+    ]
+    kept = [r for r in readings if not lost - 90.0 <= r.ts < lost + 3 * 3600.0]
+    neighbour = Life(home="h-2").live([Day() for _ in range(NORMAL + 2)])  # time goes on
+    engine = Engine(EngineConfig(learning_period=7 * DAY))
+    for home in ("h-1", "h-2"):
+        engine.set_home_tz(home, "Europe/London")
+    merged = sorted(kept + neighbour, key=lambda r: r.ts)
+    outcome = Outcome(a for a in run(engine, merged, statuses) if a.home == "h-1")
+    [alert] = [a for a in outcome.of("sensor_health") if a.evidence["subject"] == "gateway"]
+    assert lost + 29 * MINUTE <= alert.detected_at <= lost + 36 * MINUTE  # checks: 5-minutely
+    assert "gateway" in alert.explanation and alert.severity != "high"

@@ -16,10 +16,15 @@ from carewatch.protocol import Alert, Kind
 from carewatch.records import LabelRecord, ReadingRecord, read_readings, read_records
 from detectors import Engine, EngineConfig
 from detectors.cli import run
-from detectors.evaluation import evaluate, judged, scan
+from detectors.evaluation import Window, evaluate, judged, scan
+from detectors.evaluation.span import armed_by
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "stress-predict-dev"
-WINDOWS = judged(scan(DATA / "readings.jsonl"), learning=600.0)
+RECORDED = judged(scan(DATA / "readings.jsonl"), learning=600.0)
+# seated: a chair sensor beside the wearable arms stress at rest
+WINDOWS = {
+    h: Window(w.start, w.end, armed_by(["heart_rate", "chair"])) for h, w in RECORDED.items()
+}
 
 
 def alerts_on(readings: list[ReadingRecord], seated: bool = True) -> list[Alert]:

@@ -39,7 +39,12 @@ def eventually(
 
 @contextmanager
 def demo(directory: Path, **options: Any) -> Iterator[DemoStack]:
-    """A started demo stack in ``directory``, stopped on exit; its API on a free port."""
+    """A started demo stack in ``directory``, stopped on exit; its API on a free port.
+
+    The history only, unless ``live=True``: these tests compare what is stored with
+    exactly what the history holds (the live part is tested in tests/simulators).
+    """
+    options.setdefault("live", False)
     stack = DemoStack(DemoOptions(directory=directory, api_port=0, **options))
     with stack:
         yield stack

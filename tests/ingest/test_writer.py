@@ -10,7 +10,7 @@ from carewatch.protocol import Kind, Reading
 from carewatch.store.sqlite import SQLiteStore
 from ingest.batcher import Ack, Batcher, HomeReadings
 from ingest.metrics import IngestMetrics
-from ingest.sink import NullSink
+from ingest.sink import NullSink, Output
 from ingest.state import IngestState
 from ingest.writer import Writer
 
@@ -35,6 +35,16 @@ class GatedStore(SQLiteStore):
         super().write_grouped(groups)
 
 
+class NoOutputs:
+    """The sink here (NullSink) has none to send."""
+
+    def send(self, outputs: Sequence[Output]) -> None:
+        raise AssertionError(f"NullSink produced {outputs}")
+
+    def poll(self) -> None:
+        pass
+
+
 def readings(home: str, first_ts: float) -> HomeReadings:
     return home, [Reading("pir-1", Kind.MOTION, first_ts + i, 1.0) for i in range(10)]
 
@@ -46,7 +56,8 @@ def test_writes_land_in_batch_order_and_acks_follow_arrival_order(tmp_path: Path
     writer = Writer(
         store=store, state_path=tmp_path / "state.db", batcher=batcher, sink=NullSink(),
         ack=lambda ack: acked.append(ack.mid), publish=lambda topic, payload: None,
-        metrics=IngestMetrics(), clock=system_clock, retry_max_wait_s=0.1, tick_interval_s=60,
+        outputs=NoOutputs(), metrics=IngestMetrics(), clock=system_clock,
+        retry_max_wait_s=0.1, tick_interval_s=60,
     )  # fmt: skip
     thread = threading.Thread(target=writer.run)
     thread.start()

@@ -38,7 +38,13 @@ def test_same_seed_gives_byte_identical_files(tmp_path: Path) -> None:
     assert _run(*common, "--seed", "7", "--out", str(tmp_path / "b"))[0] == 0
     assert _run(*common, "--seed", "8", "--out", str(tmp_path / "c"))[0] == 0
     first, second, other = (_digests(tmp_path / name) for name in "abc")
-    assert set(first) == {"readings.jsonl", "labels.jsonl", "homes.json", "malformed.jsonl"}
+    assert set(first) == {
+        "readings.jsonl",
+        "labels.jsonl",
+        "homes.json",
+        "statuses.jsonl",
+        "malformed.jsonl",
+    }
     assert first == second
     assert first["readings.jsonl"] != other["readings.jsonl"]
 

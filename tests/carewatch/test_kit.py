@@ -8,10 +8,10 @@ import typer
 from typer.testing import CliRunner
 
 from carewatch.errors import BadData
+from carewatch.kit import armed, limited, unarmed
 from carewatch.protocol import AlertKind, Kind
 from carewatch.records import write_jsonl
 from detectors.cli import kit_report, load_kits, replay
-from detectors.kit import armed, limited, unarmed
 from tests.detectors.helpers import replay as run_days
 from tests.detectors.life import Day, Life
 

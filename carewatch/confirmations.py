@@ -1,17 +1,20 @@
-"""Batches the broker has acknowledged and ingest has not yet confirmed storing.
+"""Messages handed to the broker that their consumer has not yet confirmed storing.
 
 A broker's PUBACK only says the message reached the broker's memory: a broker crash
-before its next save loses it (docs/deployment.md). So the outbox keeps a batch until
-ingest's receipt (``…/acks``) says it is stored, and these rules decide when to send a
-batch again without flooding a broker whose ingest is simply down:
+before its next save loses it (docs/deployment.md). So the sender keeps a message until
+its consumer's receipt says it is stored (a gateway's batches until ingest's ``…/acks``,
+ingest's alerts and summaries until the API's ``…/receipts``), and these rules decide
+when to send one again without flooding a broker whose consumer is simply down:
 
-- after every reconnection, everything acknowledged but unconfirmed (the broker that
+- after every reconnection, everything sent but unconfirmed (the broker that
   acknowledged it may have crashed);
-- when a receipt confirms a batch, every batch acknowledged *before* it and still
-  unconfirmed (ingest handles one gateway's messages in order, so those were lost);
-- when no receipt came for ``timeout_s``, only the oldest batch, as a probe, with the
+- when a receipt confirms a message, every message sent *before* it and still
+  unconfirmed (the consumer handles one sender's messages in order, so those were lost);
+- when no receipt came for ``timeout_s``, only the oldest message, as a probe, with the
   wait doubling up to :data:`MAX_PROBE_WAIT_S` (its receipt then brings the rest back
   by the rule above).
+
+Messages are numbered by the sender, oldest lowest (a batch's seq, an outbox row id).
 """
 
 from collections.abc import Callable, Iterable
@@ -21,7 +24,7 @@ MAX_PROBE_WAIT_S: Final = 600.0
 
 
 class Confirmations:
-    """The seqs of acknowledged batches waiting for ingest's receipt (the outbox has them).
+    """The numbers of sent messages waiting for their receipt (the sender's outbox has them).
 
     Examples
     --------
@@ -48,7 +51,7 @@ class Confirmations:
         return len(self._waiting)
 
     def acknowledged(self, seq: int) -> None:
-        """The broker has batch ``seq``: wait for ingest to confirm it."""
+        """The broker has message ``seq`` (or will have): wait for its receipt."""
         if not self._waiting:
             self._probe_at = self._monotonic() + self._wait_s
         self._order += 1
@@ -66,6 +69,11 @@ class Confirmations:
         self._wait_s = self._timeout_s  # ingest answers: back to the short wait
         self._probe_at = self._monotonic() + self._wait_s
         return lost
+
+    def forget(self, seqs: Iterable[int]) -> None:
+        """Stop waiting for ``seqs`` (the sender gave them up), without sending anything."""
+        for seq in seqs:
+            self._waiting.pop(seq, None)
 
     def all_back(self) -> list[int]:
         """Everything waiting, oldest first (after a reconnection, to send again)."""

@@ -3,7 +3,7 @@
 import itertools
 
 from carewatch.clock import ManualClock
-from gateway.confirmations import MAX_PROBE_WAIT_S, Confirmations
+from carewatch.confirmations import MAX_PROBE_WAIT_S, Confirmations
 
 
 def test_a_receipt_brings_back_only_what_was_acknowledged_before_it() -> None:

@@ -1,0 +1,196 @@
+"""``carewatch api add-home | add-sensor | add-gateway | remove-gateway | add-resident |
+invite | grant | consent``: onboarding from the server's command line, as on the pages.
+
+Each runs in one transaction, recorded in the audit log with no user (the command line).
+A refusal prints ``carewatch: <field>: <what to do>`` and exits with status 2.
+"""
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, TextIO, TypeVar
+
+import typer
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from api.admin import gateways, homes, people
+from api.admin.desk import Desk, Refused
+from api.admin.schemas import ConsentIn, HomeSetupIn, InviteIn
+from api.audit import Audit
+from api.db import make_engine, migrate, session_factory
+from api.models import ConsentBasis, Role, User
+from api.schemas import ResidentIn
+from api.settings import ApiDatabaseSettings
+from carewatch.clock import system_clock
+from carewatch.errors import BadData
+from carewatch.protocol import Kind
+from carewatch.settings import load_settings
+
+T = TypeVar("T")
+
+
+@contextmanager
+def _desk() -> Iterator[Desk]:
+    settings = load_settings(ApiDatabaseSettings)
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    try:
+        with session_factory(engine).begin() as session:
+            yield Desk(session, Audit(system_clock), system_clock, None)
+    finally:
+        engine.dispose()
+
+
+def _run(operation: Callable[[Desk], T]) -> T:
+    try:
+        with _desk() as desk:
+            return operation(desk)
+    except Refused as refused:
+        raise BadData(str(refused)) from None
+    except ValidationError as error:
+        problems = (f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        raise BadData("; ".join(problems).replace("Value error, ", "")) from None
+
+
+def add_home(
+    home_id: Annotated[str, typer.Argument(help="pseudonymous id, e.g. home-0001")],
+    label: Annotated[str, typer.Option(help="address label, shown to staff only")],
+    tz: Annotated[str, typer.Option(help="IANA time zone, e.g. Europe/London")],
+    sensor: Annotated[list[str] | None, typer.Option(help="ID=KIND, repeatable")] = None,
+) -> None:
+    """Add a home and the sensors it has (their kinds decide which alerts are armed)."""
+    pairs = [item.partition("=") for item in sensor or []]
+    if any(not sep for _, sep, _ in pairs):
+        raise BadData("--sensor: write ID=KIND, e.g. --sensor bed-1=bed")
+    body = {"id": home_id, "label": label, "tz": tz, "sensors": {i: k for i, _, k in pairs}}
+    made = _run(lambda desk: homes.add_home(desk, HomeSetupIn.model_validate(body)))
+    kinds = ", ".join(kind.value for kind in homes.sensor_kinds(made.sensors)) or "none"
+    typer.echo(f"added home {made.id} ({made.tz}); sensor kinds: {kinds}")
+
+
+def add_sensor(
+    home_id: str,
+    sensor_id: str,
+    kind: Annotated[Kind, typer.Option()],
+    resident: Annotated[str | None, typer.Option(help="who wears it (wearables)")] = None,
+) -> None:
+    """Register one more sensor in a home."""
+    _run(lambda desk: homes.save_sensor(desk, home_id, sensor_id, kind, resident))
+    typer.echo(f"sensor {sensor_id} ({kind.value}) registered in {home_id}")
+
+
+def add_gateway(
+    home_id: str,
+    gateway_id: str,
+    config_out: Annotated[
+        Path | None, typer.Option(help="write gateway.toml here (mode 600), not to stdout")
+    ] = None,
+) -> None:
+    """Register a home's gateway: its broker account, and its config with the password, once."""
+    access = gateways.gateway_access(load_settings(ApiDatabaseSettings))
+    out = _new_file(config_out) if config_out else None  # before: the password is shown once
+    try:
+        made = _run(lambda desk: gateways.register_gateway(desk, home_id, gateway_id, access))
+    except BadData:
+        if config_out and out is not None:
+            out.close()
+            config_out.unlink()
+        raise
+    if out is not None:
+        with out:
+            out.write(made.config_toml)
+        typer.echo(f"gateway {made.id}: config written to {config_out}", err=True)
+    else:
+        typer.echo(made.config_toml)
+    if made.broker_updated:
+        typer.echo("broker password and ACL files updated (shown once).", err=True)
+    else:
+        typer.echo(f"add to the broker's password file:\n{made.passwd_line}", err=True)
+        typer.echo(f"and to its ACL file:\n{made.acl_block}", err=True)
+
+
+def _new_file(path: Path) -> TextIO:
+    try:
+        return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w")
+    except OSError as error:
+        raise BadData(f"--config-out {path}: {error.strerror}") from None
+
+
+def remove_gateway(gateway_id: str) -> None:
+    """Revoke a gateway: forget it and delete its broker account (a lost or replaced Pi)."""
+    access = gateways.gateway_access(load_settings(ApiDatabaseSettings))
+    changed = _run(lambda desk: gateways.revoke_gateway(desk, gateway_id, access))
+    where = (
+        "and from the broker's files" if changed else "(the broker's files are not managed here)"
+    )
+    typer.echo(f"gateway {gateway_id} revoked {where}; restart Mosquitto to cut a live session")
+
+
+def add_resident(
+    resident_id: str,
+    home: Annotated[str, typer.Option(help="the home's id")],
+    name: Annotated[str, typer.Option(help="shown to their carers and family only")],
+) -> None:
+    """Add a resident to a home."""
+    body = {"id": resident_id, "home_id": home, "display_name": name}
+    _run(lambda desk: people.add_resident(desk, ResidentIn.model_validate(body)))
+    typer.echo(f"added resident {resident_id} to {home}")
+
+
+def invite(
+    username: str,
+    name: Annotated[str, typer.Option(help="their name, shown on pages")],
+    role: Annotated[Role, typer.Option()],
+) -> None:
+    """Create a carer, family member or admin; prints their first password once."""
+    body = {"username": username, "display_name": name, "role": role}
+    made = _run(lambda desk: people.invite(desk, InviteIn.model_validate(body)))
+    typer.echo(f"invited {made.user.username} ({made.user.role.value}); password, shown once:")
+    typer.echo(made.password)
+
+
+def grant(username: str, resident_id: str) -> None:
+    """Let a carer look after a resident, or a family member follow their relative."""
+
+    def operation(desk: Desk) -> None:
+        user = desk.session.scalars(select(User).where(User.username == username)).first()
+        if user is None:
+            raise Refused(f"no user {username!r}", "username")
+        people.grant(desk, user.id, resident_id)
+
+    _run(operation)
+    typer.echo(f"{username} may now see {resident_id}")
+
+
+def consent(
+    resident_id: str,
+    agreed_by: Annotated[str, typer.Option(help="who agreed")],
+    basis: Annotated[ConsentBasis, typer.Option(help="on whose authority")],
+    monitoring: Annotated[bool, typer.Option(help="agreed to being monitored at all")] = True,
+    withhold: Annotated[list[Kind] | None, typer.Option(help="a kind not to show")] = None,
+    agreed_at: Annotated[datetime | None, typer.Option(help="when (default: now)")] = None,
+    note: str = "",
+) -> None:
+    """Record who agreed to what about a resident's monitoring."""
+    body = {
+        "agreed_by": agreed_by,
+        "basis": basis,
+        "monitoring": monitoring,
+        "shared": {kind: kind not in (withhold or []) for kind in Kind},
+        "agreed_at": agreed_at.timestamp() if agreed_at else None,
+        "note": note,
+    }
+    _run(lambda desk: people.record_consent(desk, resident_id, ConsentIn.model_validate(body)))
+    typer.echo(f"consent of {resident_id} recorded")
+
+
+COMMANDS = (add_home, add_sensor, add_gateway, remove_gateway, add_resident, invite, grant, consent)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the onboarding commands to ``carewatch api``."""
+    for command in COMMANDS:
+        app.command(command.__name__.replace("_", "-"))(command)

@@ -1,0 +1,126 @@
+"""The onboarding page for admins, server-rendered, its forms guarded by form tokens (D30).
+
+Each form posts to ``/admin/<form>`` and runs one operation in its own transaction: a
+refusal rolls everything back and shows the page again with the message beside the field
+and what was typed; a success redirects (so a reload does not repeat it), except a new
+secret, which is shown this once and never cached.
+"""
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
+
+from api.admin.desk import Desk, Refused
+from api.admin.forms import FORMS, Done
+from api.admin.gateways import GatewayAccess, gateway_access
+from api.admin.overview import overview
+from api.deps import DbDep, ServicesDep
+from api.models import Role, User
+from api.pages import SessionCookie, page_user
+from api.services import Services
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).parents[1] / "templates")
+NO_STORE = {"Cache-Control": "no-store"}
+Errors = dict[str, str]
+
+
+async def posted(request: Request) -> dict[str, str]:
+    """The posted form's text fields."""
+    form = await request.form()
+    return {name: value for name, value in form.items() if isinstance(value, str)}
+
+
+FormFields = Annotated[dict[str, str], Depends(posted)]
+
+
+def admin_of(user: User) -> User:
+    """``user`` if an admin, else 403 (as the admin-only JSON routes answer)."""
+    if user.role != Role.ADMIN:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "only administrators set up homes")
+    return user
+
+
+@router.get("/admin", response_class=HTMLResponse)
+def admin_page(
+    request: Request,
+    services: ServicesDep,
+    session: DbDep,
+    token: SessionCookie = None,
+    done: str | None = None,
+) -> Response:
+    """Onboarding: homes, gateways, residents, consent, people and their access."""
+    user = admin_of(page_user(services, session, token))
+    desk = Desk(session, services.audit, services.clock, user)
+    desk.record("read", "onboarding")
+    context = _context(services, desk, token) | {"done": done if done in FORMS else None}
+    return templates.TemplateResponse(request, "admin.html", context)
+
+
+@router.post("/admin/{action}", response_class=HTMLResponse)
+def admin_submit(
+    action: str,
+    request: Request,
+    services: ServicesDep,
+    session: DbDep,
+    fields: FormFields,
+    token: SessionCookie = None,
+) -> Response:
+    """Run one form's operation; show the outcome."""
+    user = admin_of(page_user(services, session, token))
+    if not token or not services.tokens.check_form_token(token, fields.get("csrf", "")):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "this form has expired: reload the page")
+    form = action  # the form posted: homes, gateways, residents, …
+    handler = FORMS.get(form)
+    if handler is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "not found")
+    try:
+        with services.sessions.begin() as work:  # its own transaction: a refusal undoes all
+            actor = work.get(User, user.id)
+            outcome = handler(
+                Desk(work, services.audit, services.clock, actor), fields, _access(services)
+            )
+    except (ValidationError, Refused) as error:
+        desk = Desk(session, services.audit, services.clock, user)
+        context = _context(services, desk, token) | {
+            "errors": {form: _messages(error)},
+            "values": {form: fields},
+        }
+        return templates.TemplateResponse(request, "admin.html", context, status_code=422)
+    if isinstance(outcome, Done):
+        return RedirectResponse(f"/admin?done={form}#{form}", status.HTTP_303_SEE_OTHER)
+    context = {
+        "user": user,
+        "csrf": services.tokens.form_token(token),
+        "shown": outcome,
+        "login_url": f"{request.base_url}login",
+    }
+    return templates.TemplateResponse(request, "admin_once.html", context, headers=NO_STORE)
+
+
+def _access(services: Services) -> GatewayAccess:
+    return gateway_access(services.settings)
+
+
+def _context(services: Services, desk: Desk, token: str | None) -> dict[str, Any]:
+    return overview(desk) | {
+        "user": desk.user,
+        "csrf": services.tokens.form_token(token or ""),
+        "errors": {},
+        "values": {},
+    }
+
+
+def _messages(error: ValidationError | Refused) -> Errors:
+    """Field name -> what is wrong with it, in words (pydantic's prefix dropped)."""
+    if isinstance(error, Refused):
+        return {error.field or "form": error.message}
+    messages: Errors = {}
+    for problem in error.errors():
+        field = str(problem["loc"][0]) if problem["loc"] else "form"
+        messages.setdefault(field, problem["msg"].removeprefix("Value error, "))
+    return messages

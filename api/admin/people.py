@@ -1,0 +1,111 @@
+"""Residents, the people who log in, their access, and consent: the shared operations."""
+
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from api.admin.desk import Conflict, Desk, Invalid, NotFound
+from api.admin.schemas import ConsentIn, InviteIn, InviteOut
+from api.models import ConsentRecord, Grant, Home, Resident, Role, User
+from api.routes.auth import user_out
+from api.schemas import ResidentIn, UserIn
+from api.security import hash_password
+from carewatch.protocol import Kind
+
+
+def add_resident(desk: Desk, body: ResidentIn) -> Resident:
+    """Add a resident to a home."""
+    if desk.session.get(Home, body.home_id) is None:
+        raise Invalid("no such home", "home_id")
+    if desk.session.get(Resident, body.id) is not None:
+        raise Conflict(f"resident {body.id!r} exists", "id")
+    resident = Resident(
+        id=body.id,
+        home_id=body.home_id,
+        display_name=body.display_name,
+        consent={kind.value: allowed for kind, allowed in body.consent.items()},
+    )
+    desk.session.add(resident)
+    desk.session.flush()
+    desk.record("create", "resident", resident.id)
+    return resident
+
+
+def create_user(desk: Desk, body: UserIn) -> User:
+    """A user with the password given (hashed with argon2, never kept)."""
+    if desk.session.scalars(select(User).where(User.username == body.username)).first():
+        raise Conflict(f"username {body.username!r} is taken", "username")
+    user = User(
+        username=body.username,
+        display_name=body.display_name,
+        role=body.role,
+        password_hash=hash_password(body.password),
+        notify_url=body.notify_url,
+        active=True,
+    )
+    desk.session.add(user)
+    desk.session.flush()
+    desk.record("create", "user", detail=f"user {user.id}")
+    return user
+
+
+def invite(desk: Desk, body: InviteIn) -> InviteOut:
+    """A new user with a generated first password, returned this once."""
+    password = secrets.token_urlsafe(15)  # 20 characters, 120 random bits
+    user = create_user(desk, UserIn(**body.model_dump(), password=password))
+    return InviteOut(user=user_out(user), password=password)
+
+
+def grant(desk: Desk, user_id: int, resident_id: str) -> None:
+    """Let a carer look after a resident, or a family member follow their relative."""
+    user = desk.session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"no user {user_id}", "user_id")
+    if desk.session.get(Resident, resident_id) is None:
+        raise NotFound("not found", "resident_id")
+    if user.role == Role.ADMIN:
+        raise Invalid("admins see every resident already", "user_id")
+    try:
+        desk.session.merge(Grant(user_id=user_id, resident_id=resident_id))
+        desk.session.flush()
+    except IntegrityError:
+        raise Conflict("grant could not be stored") from None
+    desk.record("grant", "resident", resident_id, f"user {user_id}")
+
+
+def record_consent(desk: Desk, resident_id: str, body: ConsentIn) -> ConsentRecord:
+    """Keep who agreed to what, and make ``shared`` the resident's consent flags."""
+    resident = desk.session.get(Resident, resident_id)
+    if resident is None:
+        raise NotFound("not found", "resident_id")
+    now = desk.clock()
+    if body.agreed_at is not None and body.agreed_at > now:
+        raise Invalid("is in the future: when did they agree?", "agreed_at")
+    shared = {kind.value: allowed for kind, allowed in body.shared.items()}
+    if not body.monitoring:  # no monitoring agreed: nothing of theirs is shown to anyone
+        shared = {kind.value: False for kind in Kind}
+    record = ConsentRecord(
+        resident_id=resident_id,
+        agreed_by=body.agreed_by,
+        basis=body.basis,
+        monitoring=body.monitoring,
+        shared=shared,
+        agreed_at=now if body.agreed_at is None else body.agreed_at,
+        recorded_at=now,
+        recorded_by=desk.user.id if desk.user else None,
+        note=body.note or None,
+    )
+    desk.session.add(record)
+    resident.consent = {**resident.consent, **shared}
+    desk.session.flush()
+    desk.record("update", "consent", resident_id, f"by {body.basis.value}")
+    return record
+
+
+def consents(desk: Desk, resident_id: str) -> list[ConsentRecord]:
+    """A resident's consent history, latest first."""
+    if desk.session.get(Resident, resident_id) is None:
+        raise NotFound("not found", "resident_id")
+    query = select(ConsentRecord).where(ConsentRecord.resident_id == resident_id)
+    return list(desk.session.scalars(query.order_by(ConsentRecord.id.desc())))
