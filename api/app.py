@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from api import pages
+from api import carer_pages, pages
 from api.admin import pages as admin_pages
 from api.deps import ServicesDep
 from api.notify import Notifier
@@ -64,6 +64,7 @@ def create_app(
         app.include_router(router)
     app.include_router(onboarding.router)
     app.include_router(pages.router)
+    app.include_router(carer_pages.router)
     app.include_router(admin_pages.router)
     app.add_api_route(
         "/health",

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.alert_words import SEVERITY_WORDS
+from api.alert_words import title as alert_title
 from api.metrics import ApiMetrics
 from api.models import (
     AlertRow,
@@ -99,8 +101,10 @@ class Escalator:
 def message(session: Session, alert: AlertRow) -> tuple[str, str]:
     """Title and body of a notification: the explanation, and who it concerns."""
     who = session.get(Resident, alert.resident_id) if alert.resident_id else None
-    name = who.display_name if who else f"home {alert.home_id}"
-    title = f"CareWatch: {alert.kind.replace('_', ' ')} ({alert.severity}) for {name}"
+    home = session.get(Home, alert.home_id)
+    name = who.display_name if who else (home.label if home else alert.home_id)
+    urgency = SEVERITY_WORDS.get(alert.severity, alert.severity)
+    title = f"CareWatch ({urgency}): {alert_title(alert.kind, name)}"
     body = f"{alert.explanation}\nPlease acknowledge it on the carer dashboard."
     return title, body
 

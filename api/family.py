@@ -20,7 +20,7 @@ class Comparison:
 
 
 MEASURES: tuple[tuple[str, str, str], ...] = (
-    ("tap_litres", "Drinking (water drawn from the tap)", "litres"),
+    ("tap_litres", "Water drawn from the tap", "litres"),
     ("toilet_visits", "Toilet visits", "visits"),
     ("night_episodes", "Times up in the night", "times"),
     ("chair_minutes", "Time in their chair", "minutes"),

@@ -6,11 +6,8 @@ that session, so a form posted from another site is refused twice over.
 """
 
 from collections.abc import AsyncIterable
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Cookie, Depends, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -20,10 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.access import alert_or_404, resident_or_404, visible_resident_ids
+from api.alert_words import state_words
+from api.bands import usual_band
+from api.caseload import alert_view, by_urgency, caseload, concerns
 from api.charts import bar_chart
 from api.deps import COOKIE, DbDep, ServicesDep, user_for
 from api.family import MEASURES, compare, measure
-from api.models import AlertRow, AlertState, Home, Resident, Role, User
+from api.models import AlertState, Resident, Role, User
 from api.routes.alerts import acknowledge, feedback, resolve, visible_alerts
 from api.routes.auth import authenticate
 from api.routes.events import change_stream
@@ -32,16 +32,11 @@ from api.scope import ResidentScope, scope_of
 from api.scope import summaries as resident_summaries
 from api.services import Services
 from api.today import SoFar, so_far
+from api.when import ago, date_words, day_label, full
 from carewatch.protocol import Kind
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-SEVERITY_RANK = {"high": 3, "medium": 2, "low": 1}
-STATE_WORDS = {
-    AlertState.OPEN: "New: no one has picked this up yet",
-    AlertState.ACKNOWLEDGED: "A carer is looking into it",
-    AlertState.RESOLVED: "Dealt with",
-}
 
 
 class LoginRequired(HTTPException):
@@ -62,7 +57,7 @@ def page_user(services: Services, session: Session, token: str | None) -> User:
     return user
 
 
-def _check_form(services: Services, token: str | None, csrf: str) -> None:
+def check_form(services: Services, token: str | None, csrf: str) -> None:
     if not token or not services.tokens.check_form_token(token, csrf):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "this form has expired: reload the page")
 
@@ -118,7 +113,7 @@ def logout(
     token: SessionCookie = None,
 ) -> RedirectResponse:
     """End the session."""
-    _check_form(services, token, csrf)
+    check_form(services, token, csrf)
     response = RedirectResponse("/login", status.HTTP_303_SEE_OTHER)
     response.delete_cookie(COOKIE)
     return response
@@ -135,11 +130,13 @@ def carer_page(
     residents = _residents(session, user)
     active = [a for a in visible_alerts(session, user, limit=500) if a.state != AlertState.RESOLVED]
     services.audit.record(session, user, "read", "caseload", detail=f"{len(residents)} residents")
+    visible = visible_resident_ids(session, user)
+    now = services.clock()
     context = {
         "user": user,
         "csrf": services.tokens.form_token(token or ""),
         "caseload": caseload(residents, active),
-        "alerts": [_alert_view(session, alert) for alert in _by_urgency(active)],
+        "alerts": [alert_view(session, alert, visible, now) for alert in by_urgency(active)],
     }
     return templates.TemplateResponse(request, "carer.html", context)
 
@@ -170,7 +167,7 @@ def carer_action(
 ) -> RedirectResponse:
     """Acknowledge, resolve, or mark useful / not useful, from the carer page."""
     user = page_user(services, session, token)
-    _check_form(services, token, csrf)
+    check_form(services, token, csrf)
     alert = alert_or_404(session, user, alert_id)
     if action == "acknowledge":
         acknowledge(session, services, user, alert, note)
@@ -213,28 +210,34 @@ def family_context(
     scope = scope_of(session, resident)
     summaries = resident_summaries(session, scope, 28)
     tz = scope.tz
-    since = services.clock() - 14 * 86_400
+    now = services.clock()
+    since = now - 14 * 86_400
     alerts = visible_alerts(session, user, resident_id=resident.id, since=since, limit=20)
     alerts += [
         a
         for a in visible_alerts(session, user, since=since, limit=50)
-        if a.resident_id is None and _concerns(a, resident)
+        if a.resident_id is None and concerns(a, resident)
     ]
-    charts = [
-        (label, bar_chart([(s.date[5:], measure(s, name)) for s in summaries], label, unit))
-        for name, label, unit in MEASURES
-    ]
+    charts = []
+    for name, label, unit in MEASURES:
+        values = [measure(s, name) for s in summaries]
+        band = usual_band(values[:-1])
+        points = [(day_label(s.date), v) for s, v in zip(summaries, values, strict=True)]
+        charts.append(
+            (label, bar_chart(points, label, unit, (band.low, band.high) if band else None))
+        )
     return {
         "today": _today(services, scope, resident),
         "resident": resident,
-        "latest_date": summaries[-1].date if summaries else None,
+        "latest_date": date_words(summaries[-1].date) if summaries else None,
         "comparisons": compare(summaries),
         "charts": charts,
         "alerts": [
             {
-                "when": _local(a.detected_at, tz),
+                "when": full(a.detected_at, tz),
+                "ago": ago(a.detected_at, now),
                 "text": a.explanation,
-                "state": STATE_WORDS[AlertState(a.state)],
+                "state": state_words(a, now),
             }
             for a in sorted(alerts, key=lambda a: a.detected_at, reverse=True)
         ],
@@ -248,73 +251,9 @@ def _today(services: Services, scope: ResidentScope, resident: Resident) -> SoFa
     return so_far(services.store, scope, services.clock(), allowed=allowed)
 
 
-@dataclass(frozen=True)
-class CaseloadRow:
-    """A resident on the carer's list, with counts of their active alerts."""
-
-    resident: Resident
-    open: int
-    acknowledged: int
-    worst: int
-    oldest: float
-
-
-def caseload(residents: list[Resident], active: list[AlertRow]) -> list[CaseloadRow]:
-    """Residents with their active alerts, most in need of attention first.
-
-    Worst open severity first, then most open alerts, then the longest waiting.
-    """
-    rows = []
-    for resident in residents:
-        mine = [a for a in active if _concerns(a, resident)]
-        open_ = [a for a in mine if a.state == AlertState.OPEN]
-        rows.append(
-            CaseloadRow(
-                resident=resident,
-                open=len(open_),
-                acknowledged=len(mine) - len(open_),
-                worst=max((SEVERITY_RANK[a.severity] for a in open_), default=0),
-                oldest=min((a.detected_at for a in open_), default=float("inf")),
-            )
-        )
-    rows.sort(key=lambda r: (-r.worst, -r.open, r.oldest, -r.acknowledged, r.resident.display_name))
-    return rows
-
-
-def _concerns(alert: AlertRow, resident: Resident) -> bool:
-    if alert.resident_id is None:
-        return alert.home_id == resident.home_id
-    return alert.resident_id == resident.id
-
-
-def _by_urgency(alerts: list[AlertRow]) -> list[AlertRow]:
-    return sorted(
-        alerts,
-        key=lambda a: (a.state != AlertState.OPEN, -SEVERITY_RANK[a.severity], a.detected_at),
-    )
-
-
 def _residents(session: Session, user: User) -> list[Resident]:
     visible = visible_resident_ids(session, user)
     query = select(Resident).order_by(Resident.display_name)
     if visible is not None:
         query = query.where(Resident.id.in_(visible))
     return list(session.scalars(query))
-
-
-def _alert_view(session: Session, alert: AlertRow) -> dict[str, Any]:
-    resident = session.get(Resident, alert.resident_id) if alert.resident_id else None
-    home = session.get(Home, alert.home_id)
-    tz = home.tz if home else "UTC"
-    return {
-        "alert": alert,
-        "who": resident.display_name
-        if resident
-        else f"Home {home.label if home else alert.home_id}",
-        "when": _local(alert.detected_at, tz),
-        "evidence": alert.evidence,
-    }
-
-
-def _local(ts: float, tz: str) -> str:
-    return datetime.fromtimestamp(ts, UTC).astimezone(ZoneInfo(tz)).strftime("%a %d %b, %H:%M")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.audit import Audit
 from api.consumer import Ingestor, MqttConsumer
 from api.db import make_engine, migrate, session_factory
+from api.digest import HandoverSender
 from api.escalation import Escalator
 from api.events import EventHub
 from api.login import LoginGuard
@@ -40,6 +41,7 @@ class Services:
     ingestor: Ingestor
     logins: LoginGuard
     store: Store | None
+    handover: HandoverSender
     consumer: MqttConsumer | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
     _wake: threading.Event = field(default_factory=threading.Event)
@@ -74,10 +76,11 @@ class Services:
             self._wake.clear()
             if self._stop.is_set():
                 break
-            try:
-                self.escalator.tick()
-            except Exception:  # one bad delivery must not end escalation for everyone
-                log.exception("escalation tick failed")
+            for tick in (self.escalator.tick, self.handover.tick):
+                try:
+                    tick()
+                except Exception:  # one bad delivery must not end the loop for everyone
+                    log.exception("%s failed", tick.__qualname__)
 
 
 def build_services(
@@ -116,4 +119,7 @@ def build_services(
         ingestor=Ingestor(sessions, escalator, hub, metrics, clock),
         logins=LoginGuard(settings, clock, sessions, audit, metrics),
         store=store,
+        handover=HandoverSender(
+            sessions, notifier, clock, audit, settings.handover_at, settings.handover_tz
+        ),
     )

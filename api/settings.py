@@ -1,12 +1,28 @@
 """Settings of the API service, read from ``CAREWATCH_API_…`` environment variables."""
 
+from datetime import time
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, FilePath, PositiveFloat, PositiveInt, SecretStr, model_validator
+from pydantic import (
+    AfterValidator,
+    Field,
+    FilePath,
+    PositiveFloat,
+    PositiveInt,
+    SecretStr,
+    model_validator,
+)
 from pydantic_settings import SettingsConfigDict
 
+from carewatch.protocol.messages import is_time_zone
 from carewatch.settings import CareWatchSettings
+
+
+def _time_zone(name: str) -> str:
+    if not is_time_zone(name):
+        raise ValueError(f"{name!r} is not an IANA time zone such as Europe/London")
+    return name
 
 
 class ApiDatabaseSettings(CareWatchSettings):
@@ -75,5 +91,8 @@ class ApiSettings(ApiDatabaseSettings):
     """Password checks running at once: argon2id takes 64 MB each, so 2 is 128 MB."""
     login_hash_wait_seconds: PositiveFloat = 10.0
     """How long a login waits for a free check before a 503 asking to retry."""
+    handover_at: time | None = None
+    """Local time (in ``handover_tz``) each carer's morning handover is sent; ``None``: off."""
+    handover_tz: Annotated[str, AfterValidator(_time_zone)] = "UTC"
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535)] = 8000

@@ -360,9 +360,10 @@ class Dehydration(Detector):
         toilets, toilets_usual = window.total(toilet)
         severity = Severity.HIGH if self.value < 0.5 else Severity.MEDIUM
         text = [
-            "Drinking looks low since yesterday. Yesterday, at home, the drinking tap was "
-            f"used {plural(int(y_uses), 'time')} ({y_litres:.1f} L); on a usual day "
-            f"{y_uses_usual:.0f} times ({y_litres_usual:.1f} L) in those hours."
+            "Less water drawn from the tap than usual since yesterday. Yesterday, at home, "
+            f"the drinking tap was used {plural(int(y_uses), 'time')} ({y_litres:.1f} L); "
+            f"on a usual day {y_uses_usual:.0f} times ({y_litres_usual:.1f} L) in those hours: "
+            f"{round(y_litres, 1) / max(round(y_litres_usual, 1), 0.1):.0%} of their usual."
         ]
         if t_uses_usual >= 1.0:
             end = home.cal.hhmm(now)
@@ -374,8 +375,8 @@ class Dehydration(Detector):
             )
         text.append(
             f"Toilet {plural(int(toilets), 'time')} since yesterday, usually "
-            f"{toilets_usual:.0f}. That is {self.value:.0%} of their usual drinking, a bigger "
-            "drop than their ordinary day-to-day ups and downs. Offer drinks and check on them."
+            f"{toilets_usual:.0f}. That is a bigger drop than their ordinary day-to-day ups "
+            "and downs. Offer drinks and check on them."
         )
         evidence: dict[str, float | int] = {
             "hours_at_home": window.hours[YESTERDAY] + window.hours[TODAY],

@@ -89,6 +89,9 @@ CASES: dict[tuple[str, str], Case] = {
         "cookie", form={"note": "seen"}, staff_only=True
     ),
     ("GET", "/family"): Case("cookie", query={"resident_id": "{resident_id}"}),
+    ("GET", "/carer/residents/{resident_id}"): Case("cookie"),
+    ("GET", "/carer/handover"): Case("cookie"),
+    ("POST", "/carer/handover/send"): Case("cookie", staff_only=True),
     # onboarding (tests/api/test_onboarding*.py)
     ("POST", "/api/v1/homes"): Case(
         "bearer", {"id": "h-new", "label": "X", "tz": "UTC"}, admin_only=True

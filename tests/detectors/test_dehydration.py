@@ -25,7 +25,7 @@ def test_drinking_falling_alerts_on_the_evening_of_the_second_low_day() -> None:
     # Not on the first low day (a fifth down can be an ordinary day), but within the second.
     assert life.at(NORMAL + 1, 8.0) < alert.detected_at <= life.at(NORMAL + 2, 1.0)
     assert alert.start == life.at(NORMAL, 0.0)  # the window opens at midnight yesterday
-    assert "Drinking looks low since yesterday" in alert.explanation
+    assert "Less water drawn from the tap than usual since yesterday" in alert.explanation
     assert "00:00" not in alert.explanation  # the end of the day reads "to midnight"
     evidence = alert.evidence
     assert evidence["tap_uses_yesterday"] == 5 + 2 * 4  # drinks, and each meal's four draws

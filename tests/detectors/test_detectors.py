@@ -92,7 +92,7 @@ def test_drinking_falling_over_days_alerts_dehydration_once() -> None:
     outcome = replay(life.live(days_with(*decline, after=1)))
     [alert] = outcome.of("dehydration")
     assert life.at(NORMAL, 0) < alert.detected_at < life.at(NORMAL + 4, 0)
-    assert "Drinking looks low" in alert.explanation
+    assert "Less water drawn from the tap than usual" in alert.explanation
     assert float(alert.evidence["tap_uses"]) < float(alert.evidence["tap_uses_usual"])  # type: ignore[arg-type]
 
 
