@@ -47,7 +47,11 @@ class Home:
 
 
 def load(folder: Path) -> list[Home]:
-    """Each home of one simulated cohort, hour by hour."""
+    """Each home of one simulated cohort that can be judged, hour by hour.
+
+    Homes without a kitchen tap (the realistic population has some), or without a whole
+    day free of episodes to learn from, give the oracle nothing and are left out.
+    """
     zones = load_homes(folder / "homes.json")
     labels = list(read_records(folder / "labels.jsonl", LabelRecord))
     counts: dict[str, list[tuple[float, int, float]]] = {home: [] for home in zones}
@@ -57,15 +61,16 @@ def load(folder: Path) -> list[Home]:
         elif r.sensor == "toilet":
             counts[r.home].append((r.ts, 2, 1.0))
     start = int(min(ts for rows in counts.values() for ts, _, _ in rows) // 3600) - 24
-    return [
+    homes = (
         _home(rows, zones[home], start, [lb for lb in labels if lb.home == home])
         for home, rows in counts.items()
-    ]
+    )
+    return [home for home in homes if home is not None]
 
 
 def _home(
     rows: list[tuple[float, int, float]], tz: str, start: int, labels: list[LabelRecord]
-) -> Home:
+) -> Home | None:
     hours = 64 * 24
     raw = np.zeros((hours, len(SIGNALS)))
     for ts, signal, amount in rows:
@@ -89,6 +94,8 @@ def _home(
         for a, b in list(pairwise(midnights))[2:-1]  # whole days, not the first two or the last
         if b - a == 24 and not busy[a:b].any() and raw[a:b, 0].sum() > 0
     ]
+    if not days:
+        return None
     profile = np.zeros((24, len(SIGNALS)))
     for a, b in days:
         profile[local[a:b]] += raw[a:b] / len(days)
