@@ -2,34 +2,35 @@
 
 Three child processes against one real Mosquitto:
 
-1. relay: ``python -m gateway run`` replaying a week of one resident's readings
+1. relay: ``python -m gateway run`` replaying ``--days`` (a week) of one resident's readings
    (heart rate every 60 s plus events) as fast as it can: every reading goes
    source -> outbox (fsynced) -> batch -> QoS 1 -> PUBACK -> deleted. Prints peak
    RSS (the kernel's VmHWM) and CPU seconds per 1 000 readings (startup excluded).
-2. drain: the same week already in the outbox (buffered during an outage); the
+2. drain: the same readings already in the outbox (buffered during an outage); the
    gateway starts while the broker is down; timed from its connection (the online
    status) to the subscriber holding every reading.
 3. baseline: a bare paho script publishing the same batch payloads at QoS 1 and
    waiting for every PUBACK: the least any publisher must spend.
 
-Run: ``.venv/bin/python benchmarks/bench_gateway.py``
+Run: ``.venv/bin/python benchmarks/bench_gateway.py [--days 7 --fsync-readings 300]``
 Goals: peak RSS <= 40 MB, drain of a week <= 60 s.
 """
 
 import argparse
+import os
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.servers
 
 import paho.mqtt.client as paho
-import psutil
 
 from carewatch.mqtt import BrokerAddress, make_client
 from carewatch.protocol import (
@@ -94,20 +95,20 @@ class Subscriber:
 
     def _on_message(self, _c: paho.Client, _u: object, message: paho.MQTTMessage) -> None:
         if message.topic.endswith("/status"):
-            status = decode(message.payload, GatewayStatus)
+            status = decode(bytes(message.payload), GatewayStatus)
             if status.state == "online" and self.online_at is None:
                 self.online_at = time.perf_counter()
             return
-        self.readings.update(decode(message.payload, ReadingsBatch).readings)
+        self.readings.update(decode(bytes(message.payload), ReadingsBatch).readings)
         if self.expected and len(self.readings) >= self.expected:
             self.done.set()
 
 
-def week_of_readings() -> list[ReadingRecord]:
+def days_of_readings(days: int) -> list[ReadingRecord]:
     from simulators import make_cohort, simulate_home  # the benchmark's data, not the gateway's
 
-    start = (datetime.now(UTC) - timedelta(days=8)).date()
-    return simulate_home(make_cohort(1, seed=1)[0], days=7, seed=1, start=start).readings
+    start = (datetime.now(UTC) - timedelta(days=days + 1)).date()
+    return simulate_home(make_cohort(1, seed=1)[0], days=days, seed=1, start=start).readings
 
 
 def write_config(directory: Path, port: int, source: str) -> Path:
@@ -135,9 +136,10 @@ def peak_rss_mb(pid: int) -> float:
     raise RuntimeError("no VmHWM")
 
 
-def cpu_s(process: psutil.Process) -> float:
-    times = process.cpu_times()
-    return float(times.user + times.system)
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) of process ``pid`` so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -148,11 +150,12 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.send_signal(signal.SIGUSR1)  # faulthandler: where is it stuck?
         time.sleep(1)
         process.kill()
-        print(LOGS[str(Path(process.args[-1]).parent)].read_text()[-5000:])  # type: ignore[index]
+        print(LOGS[str(Path(str(process.args[-1])).parent)].read_text()[-5000:])  # type: ignore[index]
         raise
 
 
-def relay(work: Path, broker: Mosquitto, records: list[ReadingRecord], sub: Subscriber) -> None:
+def relay(work: Path, broker: Mosquitto, records: list[ReadingRecord], sub: Subscriber) -> float:
+    """Relay the readings from a file; returns the gateway's peak RSS (MB)."""
     run = work / "relay"
     run.mkdir()
     with (run / "week.jsonl").open("wb") as out:
@@ -166,7 +169,7 @@ def relay(work: Path, broker: Mosquitto, records: list[ReadingRecord], sub: Subs
     while sub.online_at is None:
         time.sleep(0.01)
     time.sleep(0.5)
-    startup_cpu = cpu_s(psutil.Process(idle.pid))
+    startup_cpu = cpu_s(idle.pid)
     idle_rss = peak_rss_mb(idle.pid)
     stop(idle)
 
@@ -179,8 +182,7 @@ def relay(work: Path, broker: Mosquitto, records: list[ReadingRecord], sub: Subs
     if not sub.done.wait(300):
         raise RuntimeError(f"relay: only {len(sub.readings)} of {len(records)} readings arrived")
     elapsed = time.perf_counter() - began
-    process = psutil.Process(gateway.pid)
-    cpu, rss = cpu_s(process), peak_rss_mb(gateway.pid)
+    cpu, rss = cpu_s(gateway.pid), peak_rss_mb(gateway.pid)
     stop(gateway)
     per_1000 = (cpu - startup_cpu) / len(records) * 1000
     print(
@@ -191,9 +193,13 @@ def relay(work: Path, broker: Mosquitto, records: list[ReadingRecord], sub: Subs
         f"CPU {per_1000 * 1000:.1f} ms per 1 000 readings (startup excluded), "
         f"{elapsed:.1f} s wall incl. startup and the last partial batch's 5 s age bound"
     )
+    return rss
 
 
-def drain(work: Path, broker: Mosquitto, records: list[ReadingRecord], sub: Subscriber) -> float:
+def drain(
+    work: Path, broker: Mosquitto, records: list[ReadingRecord], sub: Subscriber
+) -> tuple[float, float]:
+    """Seconds from connect to the outbox drained, and the peak RSS (MB) meanwhile."""
     run = work / "drain"
     run.mkdir()
     (run / "empty.jsonl").write_bytes(b"")
@@ -215,14 +221,17 @@ def drain(work: Path, broker: Mosquitto, records: list[ReadingRecord], sub: Subs
     stop(gateway)
     seconds = finished - online
     print(
-        f"drain a week ({len(records)} readings)    peak RSS {rss:5.1f} MB, "
+        f"drain the outbox ({len(records)} readings)    peak RSS {rss:5.1f} MB, "
         f"{seconds:.2f} s from connect ({finished - broker_up:.2f} s from broker start, "
         "incl. reconnect backoff)"
     )
-    return seconds
+    return seconds, rss
 
 
-def baseline(work: Path, broker: Mosquitto, records: list[ReadingRecord], sub: Subscriber) -> float:
+def baseline(
+    work: Path, broker: Mosquitto, records: list[ReadingRecord], sub: Subscriber
+) -> tuple[float, float]:
+    """A bare paho publisher's seconds to the last PUBACK, and its peak RSS (MB)."""
     run = work / "baseline"
     run.mkdir()
     box = Outbox(run / "outbox.db")  # the same batch payloads the gateway sends
@@ -250,7 +259,7 @@ def baseline(work: Path, broker: Mosquitto, records: list[ReadingRecord], sub: S
         f"{publish_s:.2f} s connect to last PUBACK "
         f"({time.perf_counter() - began:.2f} s incl. interpreter start), CPU {cpu:.2f} s"
     )
-    return publish_s
+    return publish_s, rss
 
 
 def fsync_cost(work: Path, records: list[ReadingRecord], count: int = 300) -> None:
@@ -272,24 +281,46 @@ def fsync_cost(work: Path, records: list[ReadingRecord], count: int = 300) -> No
     )
 
 
-def main() -> None:
-    argparse.ArgumentParser(description=__doc__).parse_args()
-    records = week_of_readings()
-    print(f"one resident, one week: {len(records)} readings")
+@dataclass
+class GatewayFigures:
+    """What the goals are judged on: the gateway's against the bare publisher's."""
+
+    readings: int
+    peak_rss_mb: float
+    drain_s: float
+    baseline_rss_mb: float
+    baseline_s: float
+
+
+def measure(days: int = 7, fsync_readings: int = 300) -> GatewayFigures:
+    """Run every part (printing as it goes) against one Mosquitto."""
+    records = days_of_readings(days)
+    print(f"one resident, {days} days: {len(records)} readings")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        fsync_cost(work, records)
+        fsync_cost(work, records, fsync_readings)
         broker = Mosquitto(work / "mosquitto")
         broker.start()
         sub = Subscriber(broker.port)
         try:
-            relay(work, broker, records, sub)
-            drained = drain(work, broker, records, sub)
-            base = baseline(work, broker, records, sub)
+            relay_rss = relay(work, broker, records, sub)
+            drained, drain_rss = drain(work, broker, records, sub)
+            base, base_rss = baseline(work, broker, records, sub)
         finally:
             sub.close()
             broker.stop()
     print(f"drain / bare paho baseline: {drained / base:.2f}x  (goal: drain <= 60 s, RSS <= 40 MB)")
+    return GatewayFigures(len(records), max(relay_rss, drain_rss), drained, base_rss, base)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--days", type=int, default=7, help="days of one resident's readings")
+    parser.add_argument(
+        "--fsync-readings", type=int, default=300, help="readings added one commit each"
+    )
+    args = parser.parse_args()
+    measure(args.days, args.fsync_readings)
 
 
 if __name__ == "__main__":
