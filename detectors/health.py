@@ -6,9 +6,7 @@ a floor for its kind (heart rate 30 minutes, motion 14 hours, tap and toilet 16,
 chair 20, front door 14 days), raises one alert until it reports again; the wearable is
 judged while the resident is out (detectors/presence.py: nothing is expected then).
 When the gateway says it is offline for 30 minutes, one gateway alert replaces them all.
-A gateway that reports its status (as every CareWatch gateway does, with an MQTT will)
-and says it is online is believed: a silent home is then the inactivity rule's to judge.
-Where no status is known (a recording), the whole home silent for 30 minutes with a
+Otherwise the whole home silent for 30 minutes with a
 wearable streaming, 90 minutes without one, counts as the gateway down; a home often
 quiet for long is given 1.5 × its own longest usual silence, learnt the same way apart
 for asleep (in bed or in their usual night), seated (in the chair) and awake.
@@ -110,8 +108,6 @@ class SensorHealth:
         cfg = home.cfg
         if self.offline_since:
             return cfg.gateway_silence  # the gateway's own word: no guessing from habits
-        if self.reporting:
-            return NEVER  # online by its own word: the quiet is the home's, not a fault
         usual = self._quiet(home, home.last_seen).usual
         floor = cfg.gateway_silence if _wearable_on(home, home.last_seen) else QUIET_FLOOR
         limit = max(floor, cfg.sensor_silence_factor * usual)
