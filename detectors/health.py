@@ -74,9 +74,6 @@ class SensorHealth:
         self.awake = Quiet()
         self.asleep = Quiet()  # in bed or in their usual night: far longer than in the day
         self.seated = Quiet()  # in the chair: a nap there is silent too
-        # The gateway reports its own status (an MQTT will says when it is lost): then a
-        # silent home is the resident's to judge (inactivity), not a guess at the gateway.
-        self.reporting = False
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__()  # type: ignore[misc]  # a checkpoint from before quiet was learnt
@@ -231,7 +228,6 @@ class SensorHealth:
     def status(self, home: HomeView, status: GatewayStatus, received_at: float) -> Output:
         """Take a gateway status: offline/online, and battery levels."""
         out: Output = []
-        self.reporting = True
         if status.state == "offline":
             self.offline_since = self.offline_since or (status.ts or received_at)
         else:
