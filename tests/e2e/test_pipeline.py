@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from api.alert_words import TITLES
 from carewatch.protocol import AlertKind
 from carewatch.records import LabelRecord
 from carewatch.store.factory import open_store
@@ -106,8 +107,8 @@ def test_labelled_scenarios_reach_the_carer_and_the_store_holds_what_was_sent(
         # Every alert is notified once to the carer through Apprise, naming what it is.
         alerts = carer.alerts()
         eventually(lambda: len(inbox.to("/carer")) >= len(alerts), "a notification per alert")
-        titles = Counter(n["title"].split(":")[1].split("(")[0].strip() for n in inbox.to("/carer"))
-        assert titles == Counter(a["kind"].replace("_", " ") for a in alerts)
+        titles = Counter(n["title"].rsplit(": ", 1)[1] for n in inbox.to("/carer"))
+        assert titles == Counter(TITLES[a["kind"]] for a in alerts)
         deliveries = carer.get(f"/api/v1/alerts/{alerts[0]['id']}/deliveries")
         assert [d["ok"] for d in deliveries] == [True]
         carer.close()
