@@ -6,7 +6,10 @@ a floor for its kind (heart rate 30 minutes, motion 14 hours, tap and toilet 16,
 chair 20, front door 14 days), raises one alert until it reports again; the wearable is
 judged while the resident is out (detectors/presence.py: nothing is expected then).
 When the gateway says it is offline for 30 minutes, one gateway alert replaces them all.
-Otherwise the whole home silent for 30 minutes with a
+A gateway online (its MQTT will not fired) with nothing held back since before the home
+went quiet vouches that the quiet is the home's: the inactivity rule judges it. Its word
+counts only from when it was given, so an outage being backfilled is not vouched for.
+Otherwise (no status known, as in a recording) the whole home silent for 30 minutes with a
 wearable streaming, 90 minutes without one, counts as the gateway down; a home often
 quiet for long is given 1.5 × its own longest usual silence, learnt the same way apart
 for asleep (in bed or in their usual night), seated (in the chair) and awake.
@@ -67,6 +70,9 @@ class SensorHealth:
     def __init__(self) -> None:
         self.gateway_alerted = False
         self.offline_since = 0.0
+        # Since when (its clock) the gateway says it is connected with nothing held back:
+        # silence after that is the home's, before it may be an outage being backfilled.
+        self.online_since = 0.0
         self.low_battery: set[str] = set()
         self.next_sensors = 0.0
         # The home's own long silences: without a wearable's stream a home asleep or
@@ -105,6 +111,8 @@ class SensorHealth:
         cfg = home.cfg
         if self.offline_since:
             return cfg.gateway_silence  # the gateway's own word: no guessing from habits
+        if self.online_since and self.online_since <= home.last_seen:
+            return NEVER  # connected all through the silence: the quiet is the home's
         usual = self._quiet(home, home.last_seen).usual
         floor = cfg.gateway_silence if _wearable_on(home, home.last_seen) else QUIET_FLOOR
         limit = max(floor, cfg.sensor_silence_factor * usual)
@@ -230,9 +238,14 @@ class SensorHealth:
         out: Output = []
         if status.state == "offline":
             self.offline_since = self.offline_since or (status.ts or received_at)
+            self.online_since = 0.0
         else:
             self.offline_since = 0.0
             self.gateway_alerted = False
+            if status.outbox_depth:  # still sending what it held back: vouches for nothing yet
+                self.online_since = 0.0
+            elif not self.online_since:
+                self.online_since = status.ts or received_at
         for sensor, percent in status.battery.items():
             if percent < home.cfg.battery_low and sensor not in self.low_battery:
                 self.low_battery.add(sensor)

@@ -95,6 +95,38 @@ def test_an_outage_is_reported_when_its_backfill_comes_before_a_second_sensor() 
     assert outcome.of("inactivity") == []  # the backlog shows them about all along
 
 
+def _silent_afternoon(online_at_hour: float) -> tuple[Life, Outcome]:
+    """Five silent hours from 11:00 without a wearable; the gateway online from the hour given."""
+    life = Life()
+    days = [Day() for _ in range(NORMAL)] + [Day(silence=(11.0, 5.0)), Day()]
+    readings = without_wearable(life.live(days))
+    # a neighbour with a wearable keeps event time going through the silence, as a
+    # cohort's other homes (or a live clock) do
+    neighbour = Life(home="h-2").live([Day() for _ in range(NORMAL + 2)])
+    merged = sorted(readings + neighbour, key=lambda r: r.ts)
+    online_at = life.at(NORMAL, online_at_hour)
+    online = [StatusRecord(h, "gw-" + h, "online", online_at) for h in ("h-1", "h-2")]
+    engine = Engine(EngineConfig(learning_period=7 * DAY))
+    for home in ("h-1", "h-2"):
+        engine.set_home_tz(home, "Europe/London")
+    return life, Outcome(a for a in run(engine, merged, online) if a.home == "h-1")
+
+
+def test_a_gateway_online_all_through_a_silence_leaves_it_to_inactivity() -> None:
+    life, outcome = _silent_afternoon(online_at_hour=-NORMAL * 24.0)  # online from the start
+    assert [a for a in outcome.of("sensor_health") if a.evidence["subject"] == "gateway"] == []
+    [inactive] = [a for a in outcome.of("inactivity") if a.detected_at > life.at(NORMAL, 11.0)]
+    assert inactive.detected_at <= life.at(NORMAL, 16.0)
+
+
+def test_a_gateway_online_only_from_inside_a_silence_does_not_vouch_for_it() -> None:
+    # its word is given at 13:00, after the home went quiet: the two hours before may be
+    # an outage whose readings are still to come, so the home's learnt quiet judges
+    life, outcome = _silent_afternoon(online_at_hour=13.0)
+    gateway = [a for a in outcome.of("sensor_health") if a.evidence["subject"] == "gateway"]
+    assert [a for a in gateway if life.at(NORMAL, 11.0) < a.detected_at < life.at(NORMAL, 16.0)]
+
+
 def test_an_offline_status_is_a_gateway_alert_after_half_an_hour_even_at_night() -> None:
     # asleep with no wearable the home is silent for hours: only the gateway's will tells
     life = Life()
