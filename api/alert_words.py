@@ -67,6 +67,7 @@ WORDED: dict[str, tuple[str, Format, str]] = {
     "silent_minutes": ("Nothing heard for", _number("minutes"), ""),
     "battery_percent": ("Battery", _number("%"), ""),
     "problem": ("Problem", _text, ""),
+    "bad_nights": ("Nights it missed them, of the last 4", _number(""), ""),
 }
 
 

@@ -4,16 +4,15 @@ Two contradictions are scored. *Stuck*: it has said "in bed" for 16 hours while 
 other sensors show the resident up (signs of use, a chair, tap, toilet or door, in 5
 different hours, or motion in 10). *Misses*: on a night it says nobody is in bed (out
 of bed 20 minutes or more with nothing stirring anywhere, or never in bed while the
-home sleeps, 3 hours of stillness in the core of the night): a bad night, and a river
-``EWMean`` of bad nights at 0.5 or more (two in a row, three in four). Either is
-reported once as a sensor problem, and the night rules pause until it reads normally
-again: a whole normal night learnt after it came unstuck, or the bad-night rate back
-under 0.2.
+home sleeps, 3 hours of stillness in the core of the night): a bad night, and a second
+bad night within four (a faulty mat misses some nights, not all) is judged at once, so
+the report comes while it is still missing nights. Either is reported once as a sensor
+problem, and the night rules pause until it reads normally again: a whole normal night
+learnt after it came unstuck, or three good nights in a row.
 """
 
 from collections.abc import Callable
-
-from river import stats
+from typing import Any
 
 from carewatch.protocol import AlertKind, Kind, Severity
 from detectors.alerts import Value, make_alert
@@ -23,7 +22,8 @@ from detectors.view import HomeView, Output
 STUCK_AFTER = 16 * HOUR
 SIGN_HOURS, MOTION_HOURS = 5, 10  # hours with signs of being up that contradict "in bed"
 ASLEEP_UNSEEN = 3 * HOUR  # the home this still in the night, and the bed says empty
-BAD, GOOD = 0.5, 0.2  # bad-night rate at which trust is lost, and regained
+NIGHTS = 4  # nights looked back on, tonight included
+BAD_NIGHTS, GOOD_NIGHTS = 2, 3  # bad nights in NIGHTS that lose trust; good ones that regain it
 STUCK, UNSTUCK, MISSES = "stuck", "unstuck", "misses"
 
 
@@ -35,10 +35,19 @@ class BedTrust:
     def __init__(self) -> None:
         self.heard = False  # a bed sensor has spoken in this home
         self.doubt = ""  # why it is not trusted ("" while it is)
-        self.bad = stats.EWMean(fading_factor=0.3)  # the rate of bad nights
-        self.bad.update(0.0)  # innocent until shown otherwise: one bad night is not enough
+        self.nights: list[bool] = []  # whether each night scored was bad, oldest first
         self.hours = [0, 0, -1, -1]  # sign hours, motion hours, last of each counted
         self.bad_tonight = False
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__()  # type: ignore[misc]  # a checkpoint from before nights were counted
+        state.pop("bad", None)  # its bad-night rate (a river EWMean) is not carried over
+        self.__dict__.update(state)
+
+    @property
+    def bad_nights(self) -> int:
+        """Bad nights among the last ``NIGHTS``, tonight included."""
+        return sum(self.nights[-(NIGHTS - 1) :]) + self.bad_tonight
 
     @property
     def trusted(self) -> bool:
@@ -68,6 +77,15 @@ class BedTrust:
             still = now - since >= ASLEEP_UNSEEN and not (home.away or home.in_chair)
             if still and core(since) and core(now):
                 self.bad_tonight = True  # asleep somewhere the bed cannot feel
+            if self.bad_tonight and not self.doubt and self.bad_nights >= BAD_NIGHTS:
+                self.doubt = MISSES
+                self._report(
+                    home,
+                    now,
+                    f"misses the resident in bed: on {self.bad_nights} of the last {NIGHTS} "
+                    "nights it said nobody was in bed while nothing stirred anywhere in the home",
+                    out,
+                )
             return
         hours = self.hours
         for index, ts in ((0, max(home.last_activity, home.last_door)), (1, home.last_motion)):
@@ -88,26 +106,15 @@ class BedTrust:
                 out,
             )
 
-    def night_over(self, home: HomeView, now: float, learnt: bool, out: Output) -> None:
-        """Once a day: score the night gone; lose or regain trust."""
+    def night_over(self, learnt: bool) -> None:
+        """Once a day: score the night gone; regain trust after good nights."""
         if not self.heard:
             return
-        self.bad.update(1.0 if self.bad_tonight else 0.0)
+        self.nights = [*self.nights[-(NIGHTS - 1) :], self.bad_tonight]
         self.bad_tonight = False
-        if now - home.first_ts < home.cfg.health_learning:
-            return
-        rate = self.bad.get()
-        if (self.doubt == UNSTUCK and learnt) or (self.doubt == MISSES and rate < GOOD):
+        recovered = len(self.nights) >= GOOD_NIGHTS and not any(self.nights[-GOOD_NIGHTS:])
+        if (self.doubt == UNSTUCK and learnt) or (self.doubt == MISSES and recovered):
             self.doubt = ""
-        elif not self.doubt and rate >= BAD:
-            self.doubt = MISSES
-            self._report(
-                home,
-                now,
-                "misses the resident in bed: on recent nights it said nobody was in bed while "
-                "nothing stirred anywhere in the home",
-                out,
-            )
 
     def _report(self, home: HomeView, now: float, what: str, out: Output) -> None:
         beds = [(s.heard, name) for name, s in home.sensors.items() if s.kind is Kind.BED]
@@ -124,7 +131,7 @@ class BedTrust:
         evidence: dict[str, Value] = {
             "subject": sensor,
             "problem": self.doubt,
-            "bad_night_rate": self.bad.get(),
+            "bad_nights": self.bad_nights,
         }
         out.append(
             make_alert(

@@ -171,7 +171,7 @@ class NightWatch(Detector):
         """Learn the window, judge the bed sensor, start or end the night; alert on a long spell."""
         learnt = self.window.review(home.cal, now)
         if learnt is not None:
-            self.bed.night_over(home, now, learnt, out)
+            self.bed.night_over(learnt)
         self.bed.watch(home, now, lambda ts: self._part(home, ts) == "core", out)
         if self.bed.doubt == STUCK:
             self.in_night, self.out_since = False, 0.0  # "in bed" tells nothing
