@@ -2,8 +2,9 @@
 
 Held as ``DEDUP`` (sensor, time stamp, value) tuples this cost a home about 60 KB and
 1 500 objects for the garbage collector to walk (issue 16); as two arrays of doubles
-and one list of references to the home's own sensor states it is about 12 KB and four
-objects, and answers exactly as the queue of tuples did.
+and one list of references to the home's own sensor states it is at most 12 KB and
+four objects (grown as events come, so a new home's is small), and answers exactly as
+the queue of tuples did.
 """
 
 from array import array
@@ -30,21 +31,28 @@ class RecentEvents:
     (False, True)
     """
 
-    __slots__ = ("next", "sensors", "stamps", "values")
+    __slots__ = ("next", "sensors", "size", "stamps", "values")
 
     def __init__(self, size: int, keys: Iterable[DedupKey] = ()) -> None:
-        self.sensors: list[SensorState | None] = [None] * size
-        self.stamps = array("d", bytes(8 * size))
-        self.values = array("d", bytes(8 * size))
-        self.next = 0  # where the next key goes
+        self.size = size
+        self.sensors: list[SensorState] = []
+        self.stamps = array("d")
+        self.values = array("d")
+        self.next = 0  # where the next key goes once full
         for key in keys:
             self.append(key)
 
     def append(self, key: DedupKey) -> None:
         """Remember ``key``, forgetting the oldest when full."""
+        state, ts, value = key
+        if len(self.sensors) < self.size:
+            self.sensors.append(state)
+            self.stamps.append(ts)
+            self.values.append(value)
+            return
         i = self.next
-        self.sensors[i], self.stamps[i], self.values[i] = key
-        self.next = (i + 1) % len(self.sensors)
+        self.sensors[i], self.stamps[i], self.values[i] = state, ts, value
+        self.next = (i + 1) % self.size
 
     def __contains__(self, key: DedupKey) -> bool:
         """Whether ``key`` is one of the last ``size`` appended (rare: searched in C)."""
