@@ -9,10 +9,12 @@ the queue of tuples did.
 
 from array import array
 from collections.abc import Iterable
+from typing import TypeAlias
 
 from detectors.sensors import SensorState
 
 DedupKey = tuple[SensorState, float, float]  # the sensor's own state: matched by identity
+State: TypeAlias = "tuple[int, int, list[SensorState], array[float], array[float]]"
 
 
 class RecentEvents:
@@ -41,6 +43,14 @@ class RecentEvents:
         self.next = 0  # where the next key goes once full
         for key in keys:
             self.append(key)
+
+    def __getstate__(self) -> State:
+        # A tuple, not a dict of slot names: a checkpoint written again after a restore is
+        # then the same bytes (names would be memoised differently once unpickled).
+        return self.size, self.next, self.sensors, self.stamps, self.values
+
+    def __setstate__(self, state: State) -> None:
+        self.size, self.next, self.sensors, self.stamps, self.values = state
 
     def append(self, key: DedupKey) -> None:
         """Remember ``key``, forgetting the oldest when full."""
