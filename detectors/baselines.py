@@ -7,6 +7,8 @@ standard deviations, so one strange day moves the baseline only a little, and th
 fading factor lets a genuine, lasting change be learnt over a couple of weeks.
 """
 
+from typing import Any
+
 from river import stats
 
 
@@ -133,23 +135,38 @@ class Profile:
     (2.0, 3.0)
     """
 
-    __slots__ = ("_hours", "fading", "learnt", "values")
+    __slots__ = ("fading", "learnt", "started", "values")
 
     def __init__(self, fading: float) -> None:
         self.fading = fading
-        # an hour's mean is made when it first learns: a new home holds 7 profiles x 24
-        # hours, and until then their means are half of its memory (about 25 KB)
-        self._hours: list[stats.EWMean | None] = [None] * 24
-        self.values = [0.0] * 24  # the hours' means as plain floats, for hot loops
+        # The hours' exponentially weighted means as plain floats: river's ``EWMean`` to
+        # the last bit (the first value is taken as it is, then ``a * x + (1 - a) * mean``)
+        # without its two objects per hour, 7 profiles x 24 hours a home (issue 16).
+        self.values = [0.0] * 24
+        self.started = 0  # bit ``h`` set: hour ``h`` has learnt a first value
         self.learnt = 0
+
+    def __setstate__(self, state: tuple[None, dict[str, Any]]) -> None:
+        """Restore; a checkpoint from before issue 16 holds river means per hour."""
+        slots = dict(state[1])
+        hours = slots.pop("_hours", None)
+        for name, value in slots.items():
+            setattr(self, name, value)
+        if hours is not None:  # the means are in ``values`` already; which had begun is not
+            begun = [mean is not None and _has_begun(mean) for mean in hours]
+            self.started = sum(1 << h for h, yes in enumerate(begun) if yes)
+            if "fading" not in slots:  # older still: each hour's mean knew it
+                self.fading = next(m.fading_factor for m in hours if m is not None)
 
     def learn_one(self, hour: int, x: float) -> None:
         """Teach the amount seen in one local ``hour`` (0–23) of one day."""
-        mean = self._hours[hour]
-        if mean is None:
-            mean = self._hours[hour] = stats.EWMean(fading_factor=self.fading)
-        mean.update(x)
-        self.values[hour] = float(mean.get())
+        bit = 1 << hour
+        if self.started & bit:
+            a = self.fading
+            self.values[hour] = a * x + (1 - a) * self.values[hour]
+        else:
+            self.values[hour] = float(x)
+            self.started |= bit
         self.learnt += 1
 
     def get(self, hour: int) -> float:
@@ -159,6 +176,18 @@ class Profile:
     def total(self, hours: "range | list[int]") -> float:
         """The usual amount over several local hours."""
         return sum(self.values[h] for h in hours)
+
+
+def _has_begun(mean: stats.EWMean) -> bool:
+    """Whether a river ``EWMean`` (from an old checkpoint) has taken a first value.
+
+    Its state is bincode: mean, alpha, 1 - alpha (f64 each), then an "initialised" byte.
+    Anything else (a river whose layout changed): begun if its mean is not zero.
+    """
+    state = mean._ewmean.__getstate__()
+    if isinstance(state, bytes) and len(state) == 33:
+        return state[24] == 1
+    return float(mean.get()) != 0.0
 
 
 class Gaps:

@@ -5,8 +5,6 @@ of the resident (detectors/whereabouts.py), then the detectors that want it, whi
 the home through detectors/view.py. Hours and days are closed here, as time moves.
 """
 
-from collections import deque
-
 from carewatch.protocol import Kind
 from detectors.calendar import LocalCalendar
 from detectors.config import HOUR, MINUTE, EngineConfig
@@ -18,10 +16,11 @@ from detectors.inactivity import Inactivity
 from detectors.migrations import upgrade_home
 from detectors.night import NightWatch
 from detectors.presence import Presence
+from detectors.recent import RecentEvents
 from detectors.sensors import LONG_GAP, SensorState
 from detectors.stress import StressWatch
 from detectors.summary import DayTally
-from detectors.timing import DEDUP, JUMP, MAX_HELD, REORDER, DedupKey, ReadingTiming
+from detectors.timing import DEDUP, JUMP, MAX_HELD, REORDER, ReadingTiming
 from detectors.view import Output
 from detectors.whereabouts import Whereabouts
 
@@ -59,7 +58,7 @@ class Home(ReadingTiming, Whereabouts):
         self.has_motion = False
         self.has_furniture = False
         self.sensors: dict[str, SensorState] = {}
-        self.recent: deque[DedupKey] = deque(maxlen=DEDUP)  # the last event readings
+        self.recent = RecentEvents(DEDUP)  # the last event readings
         self.hour = -1
         self.hour_start = 0.0
         self.hour_end = 0.0

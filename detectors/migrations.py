@@ -2,6 +2,8 @@
 
 - version 1 stored ``EngineConfig`` by position (:class:`V1Config`, :data:`V1_FIELDS`)
   and each home's recent readings as an ordered dict (:func:`upgrade_home`);
+- until issue 16 a home's recent readings were a deque of tuples, now
+  :class:`~detectors.recent.RecentEvents` (:func:`upgrade_home`);
 - homes from before presence and the kit was learnt get them (:func:`upgrade_home`);
 - homes from before the detector contract are given their detectors;
 - classes that moved module are found where they live now (:data:`MOVED`);
@@ -19,6 +21,7 @@ from typing import Any
 
 from detectors.config import HOUR, EngineConfig
 from detectors.presence import Presence
+from detectors.recent import RecentEvents
 from detectors.sensors import SensorState
 
 # (module, name) in an old pickle -> where the class lives now
@@ -89,9 +92,11 @@ class V1Config:
 def upgrade_home(home: Any, state: dict[str, object], dedup: int) -> None:
     """Complete a restored home's ``__dict__`` (``state``, as pickled) to today's shape."""
     recent = state.get("recent")
+    if isinstance(recent, deque):  # before issue 16: a deque of (sensor state, ts, value)
+        home.recent = RecentEvents(dedup, recent)
     if isinstance(recent, dict):  # version 1: an ordered dict of (sensor id, ts, value)
         keys = [(home.sensors[sensor], ts, value) for sensor, ts, value in recent]
-        home.recent = deque(keys, maxlen=dedup)
+        home.recent = RecentEvents(dedup, keys)
         home.hour_start = home.hour_end - HOUR
         room = home.chair_room
         home.chair_sensor = max(room, key=room.__getitem__) if room else ""

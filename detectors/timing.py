@@ -14,10 +14,9 @@ A mixin of :class:`detectors.home.Home`, which owns the state named below (kept 
 home, so checkpoints keep their shape).
 """
 
-from collections import deque
-
 from carewatch.protocol import Kind
 from detectors.config import HOUR
+from detectors.recent import RecentEvents
 from detectors.sensors import SensorState
 
 REORDER = 60.0  # seconds a reading may lag the home's clock and still count as live
@@ -26,7 +25,6 @@ BACKFILL = 24 * HOUR  # after a silence, readings this far back are the outbox d
 DEDUP = 512  # recent event readings remembered to drop duplicates
 MAX_HELD = 10  # readings of one sensor held for a second sensor's word on a jump
 
-DedupKey = tuple[SensorState, float, float]  # the sensor's own state: hashed by identity
 Held = tuple[str, Kind, float, float, str | None]  # sensor, kind, ts, value, resident
 
 
@@ -38,7 +36,7 @@ class ReadingTiming:
     resumed: float  # when readings came back after a silence
     jumper: str  # the sensor whose readings jumped ahead of the clock, unconfirmed
     sensors: dict[str, SensorState]
-    recent: deque[DedupKey]  # the last event readings
+    recent: RecentEvents  # the last event readings
 
     def _repeated(self, state: SensorState, ts: float, value: float) -> bool:
         """Whether an event reading is one of the home's last ``DEDUP`` (else remember it).

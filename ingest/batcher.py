@@ -46,11 +46,11 @@ class Batch:
     """Everything to make durable, then acknowledge, together."""
 
     opened_at: float
+    last_index: int = 0  # the batcher's number of the newest message in this batch
     readings: list[HomeReadings] = field(default_factory=list)
     count: int = 0  # readings in ``readings``
     acks: list[Ack] = field(default_factory=list)
     newest_ts: list[float] = field(default_factory=list)  # per readings message, for lag
-    statuses: list[StatusEvent] = field(default_factory=list)
     dead_letters: list[DeadLetter] = field(default_factory=list)
     dead_bytes: int = 0  # sizes of ``dead_letters``
     sequences: dict[GatewayKey, SequenceState] = field(default_factory=dict)
@@ -75,6 +75,7 @@ class Batcher:
     >>> clock = ManualClock(0.0)
     >>> batcher = Batcher(size=2, max_age_s=1.0, limit=10, clock=clock)
     >>> batcher.add(ack=Ack(0, 1, 1))
+    1
     >>> batcher.take(timeout=0) is None  # neither full nor old yet
     True
     >>> clock.advance(1.0)
@@ -99,6 +100,7 @@ class Batcher:
         self._open: Batch | None = None
         self._sealed: deque[Batch] = deque()
         self._buffered = 0  # readings added and not yet done
+        self._added = 0  # messages added so far: each one's number (see ``Batch.last_index``)
         self._closed = False
         self._changed = threading.Condition()
 
@@ -114,14 +116,19 @@ class Batcher:
         readings: HomeReadings | None = None,
         sequence: tuple[GatewayKey, SequenceState] | None = None,
         receipt: tuple[GatewayKey, int] | None = None,
-        status: StatusEvent | None = None,
         dead_letter: DeadLetter | None = None,
-    ) -> None:
-        """Add one message's worth; blocks while the buffer is full (backpressure)."""
+    ) -> int:
+        """Add one message's worth and return its number; blocks while the buffer is full.
+
+        Numbers count up from 1 in the order messages are added, so "every message up
+        to ``n`` is stored" is one number (the detector thread's checkpoint waits on it).
+        """
         with self._changed:
             batch = self._open
             if batch is None:
                 batch = self._open = Batch(self._clock())
+            self._added += 1
+            batch.last_index = index = self._added
             if readings is not None and readings[1]:
                 batch.readings.append(readings)
                 batch.newest_ts.append(readings[1][-1].ts)
@@ -133,8 +140,6 @@ class Batcher:
                 batch.sequences[sequence[0]] = sequence[1]
             if receipt is not None:
                 batch.receipts.setdefault(receipt[0], []).append(receipt[1])
-            if status is not None:
-                batch.statuses.append(status)
             if dead_letter is not None:
                 batch.dead_letters.append(dead_letter)
                 batch.dead_bytes += dead_letter.size
@@ -144,6 +149,7 @@ class Batcher:
             if self._full():
                 self._seal()  # so the writer can drain everything we hold
                 self._changed.wait_for(lambda: not self._full() or self._closed)
+            return index
 
     def take(self, timeout: float) -> Batch | None:
         """The next sealed batch (sealing the open one if old enough), or ``None``."""

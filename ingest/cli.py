@@ -46,9 +46,7 @@ def run() -> None:
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, _setter(stop))
         service.start()
-        if sink is not None:
-            stack.callback(sink.save)  # runs after service.stop: nothing is processing
-        stack.callback(service.stop)
+        stack.callback(service.stop)  # checkpoints the detectors as far as the store got
         if service.http_port is not None:
             typer.echo(f"ingest: metrics and health on port {service.http_port}", err=True)
         while not stop.wait(1.0) and not service.failed:

@@ -7,11 +7,13 @@ acknowledged in the order they arrived, and only once the batch is durable.
 
 import logging
 from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Protocol
 
 import msgspec
 
 from carewatch.clock import Clock
-from carewatch.protocol import GatewayStatus, ProtocolError, Topic, decode, parse_topic
+from carewatch.protocol import GatewayStatus, ProtocolError, Reading, Topic, decode, parse_topic
 from carewatch.protocol.codec import decode_readings
 from ingest.batcher import Ack, Batcher, StatusEvent
 from ingest.dead_letters import MAX_SOURCES, source_of
@@ -24,8 +26,16 @@ log = logging.getLogger(__name__)
 DEAD_LOG_EVERY_S = 10.0  # per gateway: a flood must not flood the log too (all are counted)
 
 
+class Listener(Protocol):
+    """Who hears accepted messages at once, before storage (the detector thread)."""
+
+    def readings(self, index: int, home: str, readings: Sequence[Reading]) -> None: ...
+
+    def status(self, index: int, event: StatusEvent) -> None: ...
+
+
 class Consumer:
-    """Decodes, validates and sorts messages into the batcher."""
+    """Decodes, validates and sorts messages into the batcher (and to ``listener``)."""
 
     def __init__(
         self,
@@ -34,8 +44,10 @@ class Consumer:
         gateways: GatewayBoard,
         metrics: IngestMetrics,
         clock: Clock,
+        listener: Listener | None = None,
     ) -> None:
         self._batcher = batcher
+        self._listener = listener
         self._tracker = tracker
         self._gateways = gateways
         self._metrics = metrics
@@ -83,9 +95,11 @@ class Consumer:
             self._metrics.late_messages.inc()
         self._metrics.readings_received.inc(len(message.readings))
         readings = (topic.home, message.readings)  # records are built only if a sink wants them
-        self._batcher.add(
+        index = self._batcher.add(
             ack=ack, readings=readings, sequence=(key, seen.state), receipt=(key, message.seq)
         )
+        if self._listener is not None and message.readings:
+            self._listener.readings(index, topic.home, message.readings)
 
     def _status(self, topic: Topic, payload: bytes, ack: Ack, received_at: float) -> None:
         assert topic.gateway is not None  # parse_topic guarantees it on status topics
@@ -98,7 +112,10 @@ class Consumer:
         if status.gateway != topic.gateway:
             raise ProtocolError("gateway", _mismatch(topic, status.gateway))
         self._gateways.update(key, status, received_at)
-        self._batcher.add(ack=ack, status=StatusEvent(topic.home, status, received_at))
+        event = StatusEvent(topic.home, status, received_at)
+        index = self._batcher.add(ack=ack)  # the status itself goes to the listener only
+        if self._listener is not None:
+            self._listener.status(index, event)
 
     def _dead(self, topic: str, payload: bytes, reason: str, ack: Ack, received_at: float) -> None:
         source = source_of(topic)

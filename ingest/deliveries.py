@@ -7,7 +7,7 @@ names its digest. Until then it is sent again by the gateways' rules
 before a confirmed one, and the oldest as a probe when no receipt comes for a while.
 The API stores repeats once, and confirms them again.
 
-The writer thread sends and polls; paho's thread brings receipts and reconnections. A
+The detector thread sends, the writer polls; paho's thread brings receipts and reconnections. A
 lock guards the table and the rules, and publishing happens outside it: paho takes its
 own locks to publish, and holds one while it calls us back.
 """

@@ -1,9 +1,10 @@
 """The detectors engine as ingest's sink: stored readings in, alerts and summaries out.
 
 The engine's learning is checkpointed to a file now and then (and on close), so a
-restart does not forget a month of baselines. Readings acknowledged after the last
-checkpoint are lost to the engine's memory on a crash (not to the store): at most
-``checkpoint_every_s`` of learning, which the baselines absorb.
+restart does not forget a month of baselines. Ingest writes a snapshot only once the
+readings it reflects are stored (:class:`ingest.sink.Checkpointed`). Readings
+acknowledged after the last checkpoint are lost to the engine's memory on a crash (not
+to the store): at most ``checkpoint_every_s`` of learning, which the baselines absorb.
 """
 
 import logging
@@ -74,22 +75,35 @@ class DetectorSink:
 
     def tick(self, now: float) -> Sequence[Output]:
         watermark = self.engine.watermark(LIVE_STACK) if self.event_time else now
-        out = self.engine.tick(watermark) if watermark else []
+        return self.engine.tick(watermark) if watermark else []
+
+    def due_snapshot(self, now: float) -> bytes | None:
+        """The engine's state every ``checkpoint_every_s`` of ``now`` (first call: none)."""
         if self._last_checkpoint is None:
             self._last_checkpoint = now
         elif now - self._last_checkpoint >= self.checkpoint_every_s:
-            self.save()
             self._last_checkpoint = now
-        return out
+            return self.snapshot()
+        return None
 
-    def save(self) -> None:
-        """Write the checkpoint atomically (a crash mid-write keeps the previous one)."""
+    def snapshot(self) -> bytes | None:
+        """The engine's state now, if this sink keeps a checkpoint."""
+        return None if self.checkpoint_path is None else self.engine.to_bytes()
+
+    def write_snapshot(self, data: bytes) -> None:
+        """Write ``data`` atomically (a crash mid-write keeps the previous checkpoint)."""
         if self.checkpoint_path is None:
             return
         self.checkpoint_path.parent.mkdir(parents=True, exist_ok=True)
         partial = self.checkpoint_path.with_suffix(".partial")
         with partial.open("wb") as handle:
-            handle.write(self.engine.to_bytes())
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         partial.replace(self.checkpoint_path)
+
+    def save(self) -> None:
+        """Write the checkpoint of the engine as it is now."""
+        data = self.snapshot()
+        if data is not None:
+            self.write_snapshot(data)

@@ -1,8 +1,10 @@
 """The ingest service: MQTT in, store out, acknowledged only once durable.
 
 Threads: paho's network thread decodes each message into the batcher (see
-:mod:`ingest.consumer`); the writer thread writes batches and then acknowledges
-them (see :mod:`ingest.writer`); an HTTP thread serves ``/metrics`` and ``/health``.
+:mod:`ingest.consumer`) and, with a sink, to the detector thread, which feeds the sink
+at once (see :mod:`ingest.detecting`); the writer thread writes batches and then
+acknowledges them (see :mod:`ingest.writer`); an HTTP thread serves ``/metrics`` and
+``/health``.
 """
 
 import logging
@@ -30,13 +32,14 @@ from ingest.batcher import Ack, Batcher
 from ingest.consumer import Consumer
 from ingest.dead_letters import FloodWatch
 from ingest.deliveries import Deliveries
+from ingest.detecting import DetectorThread
 from ingest.endpoint import Endpoint
 from ingest.gateways import GatewayBoard
 from ingest.metrics import IngestMetrics
 from ingest.output_outbox import OutputOutbox
 from ingest.sequences import SequenceTracker
 from ingest.settings import IngestSettings
-from ingest.sink import NullSink, Sink
+from ingest.sink import Sink
 from ingest.state import IngestState
 from ingest.writer import Writer
 
@@ -87,29 +90,38 @@ class IngestService:
         self.floods = FloodWatch(
             settings.dead_letter_limits(), self.metrics.dead_letters_dropped, clock
         )
-        self._consumer = Consumer(
-            self._batcher, SequenceTracker(_load_sequences(settings)), self.gateways,
-            self.metrics, clock,
-        )  # fmt: skip
         self._client = self._make_client(address)
         self._outbox = OutputOutbox(settings.state_path, settings.output_limits())
         self._deliveries = Deliveries(
             self._outbox, self._publish, self.metrics,
             timeout_s=settings.output_confirm_timeout_s, monotonic=monotonic,
         )  # fmt: skip
+        self._detectors = (
+            None
+            if sink is None
+            else DetectorThread(
+                sink, self._deliveries, self.metrics, clock, settings.tick_interval_s
+            )
+        )
+        self._detector_thread = threading.Thread(
+            target=self._detectors.run if self._detectors else _nothing, name="ingest-detectors"
+        )
+        self._consumer = Consumer(
+            self._batcher, SequenceTracker(_load_sequences(settings)), self.gateways,
+            self.metrics, clock, self._detectors,
+        )  # fmt: skip
         self._writer = Writer(
             store=store,
             state_path=settings.state_path,
             batcher=self._batcher,
-            sink=sink or NullSink(),
             ack=self._ack,
             publish=self._publish,
             outputs=self._deliveries,
             metrics=self.metrics,
             clock=clock,
             retry_max_wait_s=settings.retry_max_wait_s,
-            tick_interval_s=settings.tick_interval_s,
             flood_watch=self.floods,
+            stored=self._detectors.stored if self._detectors else lambda index: None,
         )
         self._writer_thread = threading.Thread(target=self._writer.run, name="ingest-writer")
         self._endpoint = (
@@ -143,14 +155,15 @@ class IngestService:
         if self._endpoint is not None:
             self._endpoint.start()
         self._writer_thread.start()
+        self._detector_thread.start()
         self._client.connect_async(self._address.host, self._address.port, KEEPALIVE_S)
         self._client.loop_start()
         log.info("ingest consuming from %s", self._address.url)
 
     @property
     def failed(self) -> bool:
-        """The writer died of an unexpected error; the process should exit."""
-        return self._writer.failed
+        """The writer or the detector thread died of an unexpected error; exit."""
+        return self._writer.failed or (self._detectors is not None and self._detectors.failed)
 
     def wait_connected(self, timeout: float) -> bool:
         """Whether ingest is connected and subscribed within ``timeout`` seconds."""
@@ -160,7 +173,9 @@ class IngestService:
         """Flush what is buffered, acknowledge it, disconnect.
 
         If the store stays down for ``timeout`` seconds, give up: what was not
-        written is not acknowledged either, so the broker redelivers it later.
+        written is not acknowledged either, so the broker redelivers it later. The
+        detectors hear what is queued for them, publish what it raises, and checkpoint
+        only what the store holds.
         """
         self._closing = True  # messages arriving from now on stay with the broker
         self._writer.closing.set()
@@ -169,6 +184,9 @@ class IngestService:
         if self._writer_thread.is_alive():
             self._writer.abort.set()
             self._writer_thread.join()
+        if self._detectors is not None:
+            self._detectors.closing.set()
+            self._detector_thread.join()
         self._client.disconnect()  # queued after our acknowledgements, so they go first
         self._client.loop_stop()
         self._outbox.close()
@@ -182,7 +200,7 @@ class IngestService:
         details = {
             "broker_connected": connected,
             "store_ok": self._writer.store_ok,
-            "sink_ok": self._writer.sink_ok,
+            "sink_ok": self._sink_ok,
             "writer_running": writing,
             "buffer_depth": self._batcher.depth,
             "buffer_limit": self.settings.buffer_limit,
@@ -190,8 +208,13 @@ class IngestService:
             "dead_letter_floods": self.floods.recent(),  # gateways whose junk is being dropped
             "outputs_unconfirmed": self._outbox.size()[0],  # alerts, summaries the API lacks
         }
-        healthy = connected and writing and self._writer.store_ok and self._writer.sink_ok
+        healthy = connected and writing and self._writer.store_ok and self._sink_ok
         return healthy, details
+
+    @property
+    def _sink_ok(self) -> bool:
+        detectors = self._detectors
+        return detectors is None or (detectors.sink_ok and not detectors.failed)
 
     def _make_client(self, address: BrokerAddress) -> paho.Client:
         client = make_client(
@@ -297,6 +320,10 @@ def _is_receipt(topic: str) -> bool:
         return parse_topic(topic).channel == "receipts"
     except ProtocolError:
         return False  # the consumer dead-letters it with the reason
+
+
+def _nothing() -> None:
+    """The detector thread's work when there is no sink."""
 
 
 def _load_sequences(settings: IngestSettings) -> dict[tuple[str, str], Any]:

@@ -1,4 +1,4 @@
-"""The writer thread: store each batch durably, then acknowledge it, then tell the sink.
+"""The writer thread: store each batch durably, then acknowledge it, then say it is stored.
 
 Order matters for "nothing lost, nothing doubled": readings reach the store
 (idempotent) before ingest's own state (dead letters, sequence numbers) is
@@ -11,6 +11,10 @@ Store writes run on one helper thread, in batch order, so the writer can encode
 the next batch and acknowledge the previous one while a write waits on the store
 (with InfluxDB that wait was half the writer's time). At most
 :data:`IN_FLIGHT` batches are between the batcher and their acknowledgement.
+
+The detectors do not wait for this: they hear each message as it is decoded
+(:mod:`ingest.detecting`); the writer only tells them how far the store has got, so
+their checkpoint never runs ahead of it.
 """
 
 import logging
@@ -35,7 +39,7 @@ from carewatch.store import Store
 from ingest.batcher import Ack, Batch, Batcher, HomeReadings
 from ingest.dead_letters import FloodWatch
 from ingest.metrics import IngestMetrics
-from ingest.sink import NullSink, Output, Sink
+from ingest.sink import Output
 from ingest.state import DeadLetter, IngestState
 
 log = logging.getLogger(__name__)
@@ -82,34 +86,29 @@ class Writer:
         store: Store,
         state_path: Path,
         batcher: Batcher,
-        sink: Sink,
         ack: Callable[[Ack], None],
         publish: Callable[[str, bytes], None],
         outputs: OutputSender,
         metrics: IngestMetrics,
         clock: Clock,
         retry_max_wait_s: float,
-        tick_interval_s: float,
         flood_watch: FloodWatch | None = None,
+        stored: Callable[[int], None] = lambda index: None,
     ) -> None:
         self._store = store
         self._state_path = state_path
         self._flood_watch = flood_watch  # bounds the dead letters kept, reports drops
         self._batcher = batcher
-        self._sink = sink
-        self._sink_wants_readings = not isinstance(sink, NullSink)  # records cost ~1 µs each
+        self._stored = stored  # every message up to this number is durable
         self._ack = ack
         self._publish = publish
         self._outputs = outputs
         self._metrics = metrics
         self._clock = clock
         self._retry_max_wait_s = retry_max_wait_s
-        self._tick_interval_s = tick_interval_s
-        self._last_tick = clock()
         self.closing = threading.Event()  # flush what is buffered, then return
         self.abort = threading.Event()  # give up retrying: leave the rest to redelivery
         self.store_ok = True
-        self.sink_ok = True  # False after the sink (the detectors) raised, until it works again
         self.failed = False  # an unexpected error ended the writer: ingest must stop
 
     def run(self) -> None:
@@ -127,7 +126,7 @@ class Writer:
                         continue
                 if pending:
                     self._finish_oldest(pending, state)
-                self._tick()
+                self._outputs.poll()  # alerts and summaries the API has not confirmed for a while
                 if self.closing.is_set() and not pending and self._batcher.empty():
                     return
         except RetryLater:
@@ -158,7 +157,7 @@ class Writer:
         return partial(self._retrying, partial(self._write_records, batch, send))
 
     def _finish_oldest(self, pending: Pending, state: IngestState) -> None:
-        """Once the oldest batch is stored: commit our state, acknowledge, tell the sink."""
+        """Once the oldest batch is stored: commit our state, acknowledge, say so."""
         batch, stored = pending[0]
         try:
             refused = stored.result(timeout=POLL_S)
@@ -172,10 +171,7 @@ class Writer:
             self._ack(ack)
         self._batcher.done(batch)
         self._account(batch, len(dead_letters))
-        if batch.count and self._sink_wants_readings:
-            self._emit(lambda: self._sink.readings(batch.records))
-        for event in batch.statuses:
-            self._emit(lambda: self._sink.status(*event))  # noqa: B023 (called right away)
+        self._stored(batch.last_index)
 
     def _confirm(self, batch: Batch) -> None:
         """Tell each gateway which of its messages are durable (its outbox deletes them)."""
@@ -236,25 +232,6 @@ class Writer:
         now = self._clock()
         for ts in batch.newest_ts:
             self._metrics.lag_seconds.observe(max(0.0, now - ts))
-
-    def _tick(self) -> None:
-        self._outputs.poll()  # alerts and summaries the API has not confirmed for a while
-        now = self._clock()
-        if now - self._last_tick >= self._tick_interval_s:
-            self._last_tick = now
-            self._emit(lambda: self._sink.tick(now))
-
-    def _emit(self, produce: Callable[[], Sequence[Output]]) -> None:
-        try:
-            outputs = produce()
-        except Exception:  # a faulty sink must not stop storing readings…
-            log.exception("the sink failed; readings are stored, its outputs are lost")
-            self._metrics.sink_failures.inc()
-            self.sink_ok = False  # …but no alert may go missing unnoticed: /health says so
-            return
-        self.sink_ok = True
-        if outputs:
-            self._outputs.send(outputs)  # kept in the state file until the API confirms
 
 
 def _commit(state: IngestState, dead_letters: list[DeadLetter], batch: Batch) -> None:

@@ -75,11 +75,13 @@ def test_checkpoint_restores_learning_after_restart(tmp_path: Path) -> None:
     sink.readings(
         [ReadingRecord("home-1", "bed-1", Kind.BED, T0 + i * 3_600, float(i % 2)) for i in range(6)]
     )
-    sink.tick(clock())
-    assert not checkpoint.exists()  # not yet due
-    clock.advance(61)
-    sink.tick(clock())
-    assert checkpoint.exists()
+    assert sink.due_snapshot(clock()) is None  # the first tick starts the interval
+    clock.advance(59)
+    assert sink.due_snapshot(clock()) is None  # not yet due
+    clock.advance(2)
+    snapshot = sink.due_snapshot(clock())
+    assert snapshot is not None and not checkpoint.exists()  # ingest writes it, once stored
+    sink.write_snapshot(snapshot)
 
     restored = DetectorSink.resume(checkpoint)
     assert restored.engine.homes() == ["home-1"]

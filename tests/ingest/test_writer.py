@@ -10,7 +10,7 @@ from carewatch.protocol import Kind, Reading
 from carewatch.store.sqlite import SQLiteStore
 from ingest.batcher import Ack, Batcher, HomeReadings
 from ingest.metrics import IngestMetrics
-from ingest.sink import NullSink, Output
+from ingest.sink import Output
 from ingest.state import IngestState
 from ingest.writer import Writer
 
@@ -36,10 +36,10 @@ class GatedStore(SQLiteStore):
 
 
 class NoOutputs:
-    """The sink here (NullSink) has none to send."""
+    """No sink here: nothing to send."""
 
     def send(self, outputs: Sequence[Output]) -> None:
-        raise AssertionError(f"NullSink produced {outputs}")
+        raise AssertionError(f"the writer sent {outputs}")
 
     def poll(self) -> None:
         pass
@@ -53,11 +53,12 @@ def test_writes_land_in_batch_order_and_acks_follow_arrival_order(tmp_path: Path
     store = GatedStore(tmp_path / "readings.db")
     batcher = Batcher(size=10, max_age_s=60, limit=1_000, clock=system_clock)
     acked: list[int] = []
+    stored: list[int] = []
     writer = Writer(
-        store=store, state_path=tmp_path / "state.db", batcher=batcher, sink=NullSink(),
+        store=store, state_path=tmp_path / "state.db", batcher=batcher,
         ack=lambda ack: acked.append(ack.mid), publish=lambda topic, payload: None,
         outputs=NoOutputs(), metrics=IngestMetrics(), clock=system_clock,
-        retry_max_wait_s=0.1, tick_interval_s=60,
+        retry_max_wait_s=0.1, stored=stored.append,
     )  # fmt: skip
     thread = threading.Thread(target=writer.run)
     thread.start()
@@ -77,6 +78,7 @@ def test_writes_land_in_batch_order_and_acks_follow_arrival_order(tmp_path: Path
     assert not writer.failed
     assert store.order == ["home-a", "home-b"]
     assert acked == [1, 2, 3]
+    assert stored == [1, 2, 3]  # the detectors are told how far the store got, batch by batch
     assert len(store.query("home-b", Kind.MOTION, 0, 2e9)) == 10
     state = IngestState(tmp_path / "state.db")
     try:
