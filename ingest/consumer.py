@@ -7,13 +7,15 @@ acknowledged in the order they arrived, and only once the batch is durable.
 
 import logging
 from collections import OrderedDict
+from collections.abc import Sequence
 
 import msgspec
 
 from carewatch.clock import Clock
-from carewatch.protocol import GatewayStatus, ProtocolError, Topic, decode, parse_topic
+from carewatch.protocol import GatewayStatus, ProtocolError, Reading, Topic, decode, parse_topic
 from carewatch.protocol.codec import decode_readings
 from ingest.batcher import Ack, Batcher, StatusEvent
+from ingest.consent import ConsentGate
 from ingest.dead_letters import MAX_SOURCES, source_of
 from ingest.gateways import GatewayBoard
 from ingest.metrics import IngestMetrics
@@ -34,8 +36,10 @@ class Consumer:
         gateways: GatewayBoard,
         metrics: IngestMetrics,
         clock: Clock,
+        consent: ConsentGate | None = None,
     ) -> None:
         self._batcher = batcher
+        self._consent = consent  # drops the streams nobody agreed to be collected (D107)
         self._tracker = tracker
         self._gateways = gateways
         self._metrics = metrics
@@ -82,7 +86,10 @@ class Consumer:
         elif seen.verdict is Verdict.LATE:
             self._metrics.late_messages.inc()
         self._metrics.readings_received.inc(len(message.readings))
-        readings = (topic.home, message.readings)  # records are built only if a sink wants them
+        kept: Sequence[Reading] = message.readings
+        if self._consent is not None:  # withheld: counted, acknowledged, never stored
+            kept = self._consent.keep(topic.home, kept)
+        readings = (topic.home, kept)  # records are built only if a sink wants them
         self._batcher.add(
             ack=ack, readings=readings, sequence=(key, seen.state), receipt=(key, message.seq)
         )
