@@ -18,8 +18,7 @@ Examples
 >>> import tempfile
 >>> from pathlib import Path
 >>> from prometheus_client import CollectorRegistry
->>> from carewatch.errors import ConfigError
-from carewatch.protocol import ConsentPolicy, Reading, encode
+>>> from carewatch.protocol import ConsentPolicy, Reading, encode
 >>> gate = ConsentGate(Path(tempfile.mkdtemp()) / "consent.json", "collect", CollectorRegistry())
 >>> hr = Reading("hr-1", "heart_rate", 1_767_571_200.0, 61.0)
 >>> tap = Reading("tap-1", "tap", 1_767_571_200.0, 0.2)
