@@ -114,7 +114,7 @@ class ConsentGate:
 
     def _count(self, home: str, kinds: list[Kind]) -> None:
         for kind in set(kinds):
-            self._dropped.labels(kind.value).inc(kinds.count(kind))
+            self._dropped.labels(Kind(kind).value).inc(kinds.count(kind))
         with self._lock:
             self._by_home[home] = self._by_home.get(home, 0) + len(kinds)
 
