@@ -39,7 +39,7 @@ def resident_page(
     now = services.clock()
     visible = visible_resident_ids(session, user)
     context = {"user": user, "csrf": services.tokens.form_token(token or "")}
-    context |= resident_context(session, services.store, resident, days, now)
+    context |= resident_context(session, services.store, resident, days, now, user.role)
     context["alerts"] = history(session, resident, visible, days, now)
     return templates.TemplateResponse(request, "resident.html", context)
 

@@ -165,6 +165,8 @@ class MqttConsumer:
         self._client.on_connect = self._on_connect
         self._client.on_message = self._on_message
         self.connected: Callable[[], bool] = self._client.is_connected
+        self.on_connected: Callable[[], object] = lambda: None
+        """Called on each (re)connection: the consent policies are published again."""
 
     def start(self) -> None:
         """Connect in the background; paho reconnects by itself."""
@@ -188,8 +190,16 @@ class MqttConsumer:
         # messages in order (paho delivers one at a time on this thread).
         return self._ingestor.handle(msg.topic, bytes(msg.payload))
 
+    def publish_retained(self, topic: str, payload: bytes) -> bool:
+        """Publish ``payload`` retained at QoS 1; whether paho took it to send."""
+        info = self._client.publish(topic, payload, qos=1, retain=True)
+        if info.rc != paho.MQTT_ERR_SUCCESS:
+            log.warning("could not publish to %s: %s", topic, paho.error_string(info.rc))
+        return info.rc == paho.MQTT_ERR_SUCCESS
+
     def _on_connect(self, client: paho.Client, *_args: Any) -> None:
         client.subscribe([(ALERTS_SUBSCRIPTION, 1), (SUMMARIES_SUBSCRIPTION, 1)])
+        self.on_connected()
 
     def _on_message(self, client: paho.Client, _userdata: Any, msg: paho.MQTTMessage) -> None:
         try:

@@ -37,6 +37,8 @@ def measure(summary: SummaryOut, name: str) -> float | None:
     (6.0, None)
     """
     if name == "toilet_visits":
+        if summary.toilet_day is None or summary.toilet_night is None:
+            return None  # not shown to this reader
         return float(summary.toilet_day + summary.toilet_night)
     value = getattr(summary, name)
     return None if value is None else float(value)

@@ -27,13 +27,17 @@ class Measure:
     digits: int = 0
 
 
+def _hours(summary: SummaryOut) -> float | None:
+    return None if summary.chair_minutes is None else summary.chair_minutes / 60
+
+
 MEASURES = (
     Measure("Trips out of bed at night", "trips", Kind.BED, lambda s: s.night_episodes),
     Measure("Tap uses", "uses", Kind.TAP, lambda s: s.tap_uses),
     Measure("Water drawn from the tap", "litres", Kind.TAP, lambda s: s.tap_litres, 1),
     Measure("Toilet visits by day", "visits", Kind.TOILET, lambda s: s.toilet_day),
     Measure("Toilet visits at night", "visits", Kind.TOILET, lambda s: s.toilet_night),
-    Measure("Time in the chair", "hours", Kind.CHAIR, lambda s: s.chair_minutes / 60, 1),
+    Measure("Time in the chair", "hours", Kind.CHAIR, _hours, 1),
     Measure("Resting heart rate", "bpm", Kind.HEART_RATE, lambda s: s.resting_hr),
 )
 

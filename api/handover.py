@@ -15,7 +15,7 @@ from api.access import visible_resident_ids
 from api.alert_words import TITLES
 from api.bands import usual_band
 from api.caseload import SEVERITY_RANK, by_urgency, concerns
-from api.models import AlertRow, AlertState, Home, Resident, User
+from api.models import AlertRow, AlertState, Home, Resident, Role, User
 from api.scope import scope_of, summaries
 from api.when import ago, clock_time, day_label, full, local
 
@@ -90,7 +90,7 @@ def _overnight_alert(alert: AlertRow, tz: str) -> str:
 
 
 def _last_night(session: Session, resident: Resident, now: float) -> list[str]:
-    days = summaries(session, scope_of(session, resident), 29)
+    days = summaries(session, scope_of(session, resident, Role.CARER, now), 29)
     if not days:
         return ["no daily summary yet"]
     latest = days[-1]
@@ -102,7 +102,9 @@ def _last_night(session: Session, resident: Resident, now: float) -> list[str]:
         ("trips out of bed at night", [s.night_episodes for s in days]),
         ("toilet visits at night", [s.toilet_night for s in days]),
     ):
-        band = usual_band([float(v) for v in values[:-1]])
+        if values[-1] is None:
+            continue  # a stream carers may not see (consent)
+        band = usual_band([float(v) for v in values[:-1] if v is not None])
         usual = "" if band is None else f" (usually {_span(band.low, band.high)})"
         if band is not None and band.place(values[-1]) == "within":
             continue  # an ordinary night is said once, by "fine"

@@ -130,7 +130,7 @@ class AlertRow(Base):
     acknowledged_at: Mapped[float | None] = mapped_column(Float, default=None)
     acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     ack_note: Mapped[str | None] = mapped_column(Text, default=None)
-    resolved_at: Mapped[float | None] = mapped_column(Float, default=None)
+    resolved_at: Mapped[float | None] = mapped_column(Float, index=True, default=None)
     resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     resolve_note: Mapped[str | None] = mapped_column(Text, default=None)
     rule: Mapped[str | None] = mapped_column(String(64), default=None)
@@ -211,8 +211,10 @@ class ConsentBasis(StrEnum):
 class ConsentRecord(Base):
     """Who agreed to what about a resident's monitoring, when, and on what authority.
 
-    The latest record's ``shared`` becomes :attr:`Resident.consent`, the flags every
-    read obeys; the records are the history. Kept when the resident is removed.
+    Never changed once written: a change is a new record (``supersedes`` the one in force
+    then). The latest record valid at a moment is the consent in force (:mod:`api.consent`);
+    the records are the history and the evidence. Kept when the resident is removed, and
+    by retention.
     """
 
     __tablename__ = "consents"
@@ -226,3 +228,15 @@ class ConsentRecord(Base):
     recorded_at: Mapped[float] = mapped_column(Float)
     recorded_by: Mapped[int | None] = mapped_column(Integer, default=None)
     note: Mapped[str | None] = mapped_column(Text, default=None)
+    withheld: Mapped[list[str]] = mapped_column(JSON, default=list)
+    """Streams (reading kinds) not to be collected at all: ingest drops them (D107)."""
+    roles: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+    """Per stream, the roles that may see it; a stream not named: every role."""
+    valid_from: Mapped[float | None] = mapped_column(Float, default=None)
+    """When it takes effect (``None``: from ``agreed_at``)."""
+    valid_until: Mapped[float | None] = mapped_column(Float, default=None)
+    """When it ends (``None``: until replaced); after it, no consent is in force."""
+    evidence: Mapped[str | None] = mapped_column(Text, default=None)
+    """Where the proof is: the signed form's reference, the best-interests record."""
+    supersedes: Mapped[int | None] = mapped_column(Integer, default=None)
+    """The record in force when this one was made, if any."""

@@ -207,10 +207,10 @@ def family_context(
     session: Session, services: Services, user: User, resident: Resident
 ) -> dict[str, Any]:
     """Everything the family page shows about ``resident``."""
-    scope = scope_of(session, resident)
+    now = services.clock()
+    scope = scope_of(session, resident, user.role, now)
     summaries = resident_summaries(session, scope, 28)
     tz = scope.tz
-    now = services.clock()
     since = now - 14 * 86_400
     alerts = visible_alerts(session, user, resident_id=resident.id, since=since, limit=20)
     alerts += [
@@ -247,7 +247,7 @@ def family_context(
 def _today(services: Services, scope: ResidentScope, resident: Resident) -> SoFar | None:
     if services.store is None:
         return None
-    allowed = {kind for kind in Kind if resident.consent.get(kind.value, True)}
+    allowed = set(Kind) - scope.withheld
     return so_far(services.store, scope, services.clock(), allowed=allowed)
 
 

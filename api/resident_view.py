@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from api.bands import usual_band
 from api.caseload import alert_view
 from api.charts import clock_label, range_chart
+from api.consent import withheld_in_home
 from api.glance import glances
 from api.models import AlertRow, Feedback, Home, Resident, Sensor, User
 from api.scope import ResidentScope, readings, scope_of, summaries
@@ -26,10 +27,11 @@ from carewatch.store import Store
 
 
 def resident_context(
-    session: Session, store: Store | None, resident: Resident, days: int, now: float
+    session: Session, store: Store | None, resident: Resident, days: int, now: float, role: str
 ) -> dict[str, Any]:
-    """The page's figures, charts, alert history and unarmed alerts for ``resident``."""
-    scope = scope_of(session, resident)
+    """The page's figures, charts, alert history and unarmed alerts for ``resident``,
+    as a reader of ``role`` may see them."""
+    scope = scope_of(session, resident, role, now)
     days_shown = summaries(session, scope, days)
     home = session.get(Home, resident.home_id)
     return {
@@ -40,7 +42,7 @@ def resident_context(
         "last_date": date_words(days_shown[-1].date) if days_shown else None,
         "glances": glances(days_shown, scope.withheld),
         "sleep": _sleep(store, scope, [s.date for s in days_shown], now),
-        "kit": kit(session, store, resident.home_id),
+        "kit": kit(session, store, resident.home_id, now),
     }
 
 
@@ -71,16 +73,18 @@ def history(
     return views
 
 
-def kit(session: Session, store: Store | None, home: str) -> dict[str, Any]:
-    """The alerts this home cannot raise, or only in part, from the sensors it has."""
+def kit(session: Session, store: Store | None, home: str, now: float) -> dict[str, Any]:
+    """The alerts this home cannot raise, or only in part, from the sensors it has and
+    the streams its residents let be collected."""
     kinds = {Kind(k) for k in session.scalars(select(Sensor.kind).where(Sensor.home_id == home))}
     if store is not None:
         with suppress(CareWatchError):  # the registered sensors still say most of it
             kinds |= {seen.kind for seen in store.sensors(home)}
+    withheld = withheld_in_home(session, home, now)
     return {
-        "kinds": sorted(k.value.replace("_", " ") for k in kinds),
-        "unarmed": sorted(unarmed(kinds).values()) if kinds else [],
-        "limited": sorted(limited(kinds).values()) if kinds else [],
+        "kinds": sorted(k.value.replace("_", " ") for k in kinds - withheld),
+        "unarmed": sorted(unarmed(kinds, withheld).values()) if kinds else [],
+        "limited": sorted(limited(kinds, withheld).values()) if kinds else [],
     }
 
 

@@ -289,13 +289,14 @@ class SummaryOut(BaseModel):
     """A day of the resident's home, as summarised by the detectors."""
 
     date: str
-    tap_litres: float
-    tap_uses: int
-    toilet_day: int
-    toilet_night: int
-    chair_minutes: float
-    night_episodes: int = 0
+    tap_litres: float | None
+    tap_uses: int | None
+    toilet_day: int | None
+    toilet_night: int | None
+    chair_minutes: float | None
+    night_episodes: int | None = 0
     resting_hr: float | None = None
+    """A figure is ``null`` where its stream is hidden from the reader (consent, D107)."""
 
 
 class AuditOut(_Out):

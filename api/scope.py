@@ -9,7 +9,8 @@ their sensors here, so no route can forget it (decision D55):
 - the home's other sensors (tap, toilet, chair, doors) are shared and count for all;
 - a reading tagged with another resident is never theirs;
 - a daily summary made for the whole home loses its heart rate in a shared home, and
-  every summary loses it where the resident withheld consent to share heart rate.
+  every summary loses each figure whose stream the reader's role may not see (the
+  consent in force, :mod:`api.consent`); readings and aggregates of it are refused.
 """
 
 from collections.abc import Collection
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.consent import consent_of
 from api.models import Home, Resident, Sensor, SummaryRow
 from api.schemas import SummaryOut
 from carewatch.protocol import Kind
@@ -25,6 +27,15 @@ from carewatch.records import ReadingRecord
 from carewatch.store import Store, Window, WindowAggregate
 
 PERSONAL_KINDS = frozenset({Kind.HEART_RATE})  # measured on a body, not in a room
+SUMMARY_KINDS = {  # which stream each figure of a daily summary is made from
+    "tap_litres": Kind.TAP,
+    "tap_uses": Kind.TAP,
+    "toilet_day": Kind.TOILET,
+    "toilet_night": Kind.TOILET,
+    "chair_minutes": Kind.CHAIR,
+    "night_episodes": Kind.BED,
+    "resting_hr": Kind.HEART_RATE,
+}
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,7 @@ class ResidentScope:
     own: frozenset[tuple[str, Kind]]
     others: frozenset[tuple[str, Kind]]
     withheld: frozenset[Kind] = frozenset()
+    """The streams the reader may not see (not collected, or not shared with their role)."""
 
     def sensors(self, store: Store, kind: Kind) -> Collection[str] | None:
         """The sensors of ``kind`` whose readings are the resident's (``None``: all of them).
@@ -56,8 +68,9 @@ class ResidentScope:
         return {s.sensor for s in store.sensors(self.home) if s.kind == kind} - excluded
 
 
-def scope_of(session: Session, resident: Resident) -> ResidentScope:
-    """The resident's scope, read from the registered sensors and who lives in the home."""
+def scope_of(session: Session, resident: Resident, role: str, now: float) -> ResidentScope:
+    """The resident's scope for a reader of ``role`` at ``now``, read from the registered
+    sensors, who lives in the home, and the consent in force."""
     home = session.get(Home, resident.home_id)
     housemates = select(Resident.id).where(
         Resident.home_id == resident.home_id, Resident.id != resident.id
@@ -76,7 +89,7 @@ def scope_of(session: Session, resident: Resident) -> ResidentScope:
         alone=session.scalars(housemates).first() is None,
         own=frozenset(own),
         others=frozenset(others),
-        withheld=frozenset(Kind(k) for k, shared in resident.consent.items() if shared is False),
+        withheld=consent_of(session, resident, now).hidden_from(role),
     )
 
 
@@ -122,6 +135,7 @@ def _summary_out(row: SummaryRow, scope: ResidentScope) -> SummaryOut:
         {**row.data, "night_episodes": len(episodes) if isinstance(episodes, list) else 0}
     )
     housemates = row.resident_key != scope.resident and not scope.alone
-    if housemates or Kind.HEART_RATE in scope.withheld:  # a home's heart rate may be theirs
-        return summary.model_copy(update={"resting_hr": None})
-    return summary
+    hidden = {name: None for name, kind in SUMMARY_KINDS.items() if kind in scope.withheld}
+    if housemates:  # a home's heart rate may be a housemate's
+        hidden["resting_hr"] = None
+    return summary.model_copy(update=hidden) if hidden else summary

@@ -2,6 +2,7 @@
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -16,10 +17,13 @@ from api.events import EventHub
 from api.login import LoginGuard
 from api.metrics import ApiMetrics
 from api.notify import Notifier
+from api.policy import PolicyPublisher, PolicyTicker
+from api.retention import retention_job
 from api.routing import RoutingRules, load_rules
 from api.security import Tokens
 from api.settings import ApiSettings
 from carewatch.clock import Clock
+from carewatch.retention import RetentionJob
 from carewatch.store import Store
 
 log = logging.getLogger(__name__)
@@ -42,7 +46,9 @@ class Services:
     logins: LoginGuard
     store: Store | None
     handover: HandoverSender
+    retention: RetentionJob | None = None
     consumer: MqttConsumer | None = None
+    policies: PolicyTicker | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
     _wake: threading.Event = field(default_factory=threading.Event)
     _ticker: threading.Thread | None = None
@@ -55,6 +61,12 @@ class Services:
             self.consumer = MqttConsumer(
                 self.settings.broker_url, self.settings.mqtt_client_id, self.ingestor
             )
+            self.policies = PolicyTicker(
+                self.sessions,
+                self.clock,
+                PolicyPublisher(self.clock, self.consumer.publish_retained),
+            )
+            self.consumer.on_connected = self._republish
             self.consumer.start()
         self._ticker = threading.Thread(target=self._tick_loop, name="escalation", daemon=True)
         self._ticker.start()
@@ -70,13 +82,30 @@ class Services:
         if self.store:
             self.store.close()
 
+    def consent_changed(self) -> None:
+        """Publish the consent policies now rather than at the next tick."""
+        self._wake.set()
+
+    def _republish(self) -> None:
+        if self.policies is not None:
+            self.policies.publisher.forget()
+        self._wake.set()
+
+    def _ticks(self) -> list[Callable[[], object]]:
+        ticks: list[Callable[[], object]] = [self.escalator.tick, self.handover.tick]
+        if self.policies is not None:
+            ticks.append(self.policies.tick)
+        if self.retention is not None:
+            ticks.append(self.retention.run_due)
+        return ticks
+
     def _tick_loop(self) -> None:
         while not self._stop.is_set():
             self._wake.wait(self.settings.escalation_tick_seconds)  # a new alert wakes it
             self._wake.clear()
             if self._stop.is_set():
                 break
-            for tick in (self.escalator.tick, self.handover.tick):
+            for tick in self._ticks():
                 try:
                     tick()
                 except Exception:  # one bad delivery must not end the loop for everyone
@@ -122,4 +151,5 @@ def build_services(
         handover=HandoverSender(
             sessions, notifier, clock, audit, settings.handover_at, settings.handover_tz
         ),
+        retention=retention_job(settings, sessions, clock),
     )

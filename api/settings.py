@@ -16,6 +16,7 @@ from pydantic import (
 from pydantic_settings import SettingsConfigDict
 
 from carewatch.protocol.messages import is_time_zone
+from carewatch.retention import Duration
 from carewatch.settings import CareWatchSettings
 
 
@@ -96,3 +97,12 @@ class ApiSettings(ApiDatabaseSettings):
     handover_tz: Annotated[str, AfterValidator(_time_zone)] = "UTC"
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535)] = 8000
+    retention_alerts: Duration | None = None
+    """How long a resolved alert is kept after it was resolved (``2y`` is not a unit: ``730d``);
+    unset: for ever. Open and acknowledged alerts are kept (D108)."""
+    retention_audit: Duration | None = None
+    """How long audit entries are kept; unset: for ever."""
+    retention_summaries: Duration | None = None
+    """How long daily summaries are kept after their day; unset: for ever."""
+    retention_every: Duration = 3600.0
+    """How often the retention job runs."""

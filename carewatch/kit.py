@@ -6,7 +6,9 @@ when one of its parts cannot be judged (night wandering without a door sensor ca
 the door open at night). The engine follows the same needs: a rule whose sensor is
 missing raises nothing, rather than guessing. The API, the dashboards and ``carewatch
 replay`` show :func:`unarmed` and :func:`limited` for the kinds a home has (declared in
-homes.json, or heard from so far).
+homes.json, or heard from so far). A stream the residents withheld consent for is not
+collected (D107), so it counts as absent, and the reason says so rather than blaming
+the kit.
 
 Examples
 --------
@@ -62,42 +64,60 @@ PARTS: dict[AlertKind, tuple[Need, ...]] = {
 }
 
 
-def _missing(needs: tuple[Need, ...], kinds: frozenset[Kind]) -> list[str]:
-    return [reason for wanted, reason in needs if not wanted & kinds]
+def _missing(
+    needs: tuple[Need, ...], kinds: frozenset[Kind], withheld: frozenset[Kind] = frozenset()
+) -> list[str]:
+    return [
+        _why(wanted, reason, withheld)
+        for wanted, reason in needs
+        if not wanted & (kinds - withheld)
+    ]
 
 
-def unarmed(kinds: Iterable[Kind]) -> dict[AlertKind, str]:
-    """The alert kinds a home with these sensor kinds cannot raise, each with why."""
-    have = frozenset(kinds)
+def _why(wanted: frozenset[Kind], reason: str, withheld: frozenset[Kind]) -> str:
+    refused = sorted(kind.value.replace("_", " ") for kind in wanted & withheld)
+    return f"no consent to collect {' or '.join(refused)}" if refused else reason
+
+
+def unarmed(kinds: Iterable[Kind], withheld: Iterable[Kind] = ()) -> dict[AlertKind, str]:
+    """The alert kinds a home with these sensor kinds cannot raise, each with why;
+    ``withheld`` kinds (no consent to collect them) count as absent.
+
+    >>> unarmed({Kind.TAP, Kind.BED}, withheld={Kind.TAP})[AlertKind.DEHYDRATION]
+    'dehydration: no consent to collect tap'
+    """
+    have, refused = frozenset(kinds), frozenset(withheld)
     out = {}
     for alert, needs in REQUIRED.items():
-        reasons = _missing(needs, have)
+        reasons = _missing(needs, have, refused)
         if reasons:
             out[alert] = f"{alert.value.replace('_', ' ')}: {'; '.join(reasons)}"
     return out
 
 
-def limited(kinds: Iterable[Kind]) -> dict[AlertKind, str]:
+def limited(kinds: Iterable[Kind], withheld: Iterable[Kind] = ()) -> dict[AlertKind, str]:
     """The armed alert kinds that cannot judge every part of their rule, each with what.
 
     >>> limited({Kind.BED, Kind.MOTION, Kind.TOILET})[AlertKind.NIGHT_WANDERING]
     'night wandering: cannot judge the front door opening at night (no door sensor)'
     """
-    have = frozenset(kinds)
-    off = unarmed(have)
+    have, refused = frozenset(kinds), frozenset(withheld)
+    off = unarmed(have, refused)
     out = {}
     for alert, needs in PARTS.items():
-        reasons = _missing(needs, have)
+        reasons = _missing(needs, have, refused)
         if reasons and alert not in off:
             out[alert] = f"{alert.value.replace('_', ' ')}: cannot judge {'; '.join(reasons)}"
     return out
 
 
-def armed(kinds: Iterable[Kind]) -> frozenset[AlertKind]:
+def armed(kinds: Iterable[Kind], withheld: Iterable[Kind] = ()) -> frozenset[AlertKind]:
     """The alert kinds a home with these sensor kinds can raise.
 
     >>> sorted(alert.value for alert in armed({Kind.BED}))
     ['inactivity', 'night_wandering', 'sensor_health']
+    >>> sorted(alert.value for alert in armed({Kind.BED}, withheld={Kind.BED}))
+    ['sensor_health']
     """
-    off = unarmed(kinds)
+    off = unarmed(kinds, withheld)
     return frozenset(alert for alert in AlertKind if alert not in off)

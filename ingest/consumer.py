@@ -16,6 +16,7 @@ from carewatch.clock import Clock
 from carewatch.protocol import GatewayStatus, ProtocolError, Reading, Topic, decode, parse_topic
 from carewatch.protocol.codec import decode_readings
 from ingest.batcher import Ack, Batcher, StatusEvent
+from ingest.consent import ConsentGate
 from ingest.dead_letters import MAX_SOURCES, source_of
 from ingest.gateways import GatewayBoard
 from ingest.metrics import IngestMetrics
@@ -45,9 +46,11 @@ class Consumer:
         metrics: IngestMetrics,
         clock: Clock,
         listener: Listener | None = None,
+        consent: ConsentGate | None = None,
     ) -> None:
         self._batcher = batcher
         self._listener = listener
+        self._consent = consent  # drops the streams nobody agreed to be collected (D107)
         self._tracker = tracker
         self._gateways = gateways
         self._metrics = metrics
@@ -94,12 +97,15 @@ class Consumer:
         elif seen.verdict is Verdict.LATE:
             self._metrics.late_messages.inc()
         self._metrics.readings_received.inc(len(message.readings))
-        readings = (topic.home, message.readings)  # records are built only if a sink wants them
+        kept: Sequence[Reading] = message.readings
+        if self._consent is not None:  # withheld: counted, acknowledged, never stored or judged
+            kept = self._consent.keep(topic.home, kept)
+        readings = (topic.home, kept)  # records are built only if a sink wants them
         index = self._batcher.add(
             ack=ack, readings=readings, sequence=(key, seen.state), receipt=(key, message.seq)
         )
-        if self._listener is not None and message.readings:
-            self._listener.readings(index, topic.home, message.readings)
+        if self._listener is not None and kept:
+            self._listener.readings(index, topic.home, kept)
 
     def _status(self, topic: Topic, payload: bytes, ack: Ack, received_at: float) -> None:
         assert topic.gateway is not None  # parse_topic guarantees it on status topics

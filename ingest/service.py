@@ -21,6 +21,7 @@ from carewatch.clock import Clock, system_clock
 from carewatch.errors import ConfigError
 from carewatch.mqtt import BrokerAddress, make_client, why_unreachable
 from carewatch.protocol import (
+    POLICY_SUBSCRIPTION,
     READINGS_SUBSCRIPTION,
     RECEIPTS_SUBSCRIPTION,
     STATUS_SUBSCRIPTION,
@@ -29,6 +30,7 @@ from carewatch.protocol import (
 )
 from carewatch.store import Store
 from ingest.batcher import Ack, Batcher
+from ingest.consent import ConsentGate
 from ingest.consumer import Consumer
 from ingest.dead_letters import FloodWatch
 from ingest.deliveries import Deliveries
@@ -37,6 +39,7 @@ from ingest.endpoint import Endpoint
 from ingest.gateways import GatewayBoard
 from ingest.metrics import IngestMetrics
 from ingest.output_outbox import OutputOutbox
+from ingest.retention import retention_job
 from ingest.sequences import SequenceTracker
 from ingest.settings import IngestSettings
 from ingest.sink import Sink
@@ -90,6 +93,14 @@ class IngestService:
         self.floods = FloodWatch(
             settings.dead_letter_limits(), self.metrics.dead_letters_dropped, clock
         )
+        self.consent = ConsentGate(
+            settings.consent_path(), settings.consent_default, self.metrics.registry
+        )
+        self.retention = retention_job(settings, store, clock)
+        self._retention_stop = threading.Event()
+        self._retention_thread = threading.Thread(
+            target=self._keep_retention, name="ingest-retention", daemon=True
+        )
         self._client = self._make_client(address)
         self._outbox = OutputOutbox(settings.state_path, settings.output_limits())
         self._deliveries = Deliveries(
@@ -108,7 +119,7 @@ class IngestService:
         )
         self._consumer = Consumer(
             self._batcher, SequenceTracker(_load_sequences(settings)), self.gateways,
-            self.metrics, clock, self._detectors,
+            self.metrics, clock, self._detectors, self.consent,
         )  # fmt: skip
         self._writer = Writer(
             store=store,
@@ -156,6 +167,8 @@ class IngestService:
             self._endpoint.start()
         self._writer_thread.start()
         self._detector_thread.start()
+        if self.retention is not None:
+            self._retention_thread.start()
         self._client.connect_async(self._address.host, self._address.port, KEEPALIVE_S)
         self._client.loop_start()
         log.info("ingest consuming from %s", self._address.url)
@@ -178,6 +191,9 @@ class IngestService:
         only what the store holds.
         """
         self._closing = True  # messages arriving from now on stay with the broker
+        self._retention_stop.set()
+        if self._retention_thread.is_alive():
+            self._retention_thread.join(timeout)
         self._writer.closing.set()
         self._batcher.close()
         self._writer_thread.join(timeout)
@@ -207,6 +223,7 @@ class IngestService:
             "gateways": self.gateways.by_state(),
             "dead_letter_floods": self.floods.recent(),  # gateways whose junk is being dropped
             "outputs_unconfirmed": self._outbox.size()[0],  # alerts, summaries the API lacks
+            "readings_withheld": self.consent.withheld_by_home(),  # no consent: dropped (D107)
         }
         healthy = connected and writing and self._writer.store_ok and self._sink_ok
         return healthy, details
@@ -243,7 +260,12 @@ class IngestService:
             log.error("broker refused the connection: %s", reason)
             return
         client.subscribe(
-            [(self._readings_topic, 1), (STATUS_SUBSCRIPTION, 1), (RECEIPTS_SUBSCRIPTION, 1)]
+            [
+                (POLICY_SUBSCRIPTION, 1),  # first: retained policies before new readings
+                (self._readings_topic, 1),
+                (STATUS_SUBSCRIPTION, 1),
+                (RECEIPTS_SUBSCRIPTION, 1),
+            ]
         )
         log.info("connected (session present: %s)", flags.session_present)
         self._deliveries.reconnected()  # the broker may have lost what it had not saved
@@ -289,8 +311,12 @@ class IngestService:
     def _on_message(self, client: paho.Client, userdata: object, message: paho.MQTTMessage) -> None:
         if self._closing:
             return  # not acknowledged: the broker keeps it for our next session
-        if _is_receipt(message.topic):
+        channel = _channel(message.topic)
+        if channel == "receipts":
             self._receipt(client, message)
+            return
+        if channel == "policy":
+            self._policy(client, message)
             return
         ack = Ack(self._generation, message.mid, message.qos)
         self._consumer.handle(message.topic, bytes(message.payload), ack)
@@ -304,6 +330,19 @@ class IngestService:
             return
         client.ack(message.mid, message.qos)
 
+    def _policy(self, client: paho.Client, message: paho.MQTTMessage) -> None:
+        self.metrics.messages_received.labels("policy").inc()
+        try:
+            self.consent.apply(parse_topic(message.topic).home, bytes(message.payload))
+        except OSError:  # the file could not be written: the broker sends it again next session
+            log.exception("could not keep the consent policy of %s", message.topic)
+            return
+        client.ack(message.mid, message.qos)
+
+    def _keep_retention(self) -> None:
+        assert self.retention is not None  # the thread starts only with a job
+        self.retention.run_until(self._retention_stop)
+
     def _ack(self, ack: Ack) -> None:
         if ack.qos and ack.generation == self._generation:
             self._client.ack(ack.mid, ack.qos)
@@ -314,12 +353,12 @@ class IngestService:
             log.error("could not publish to %s: %s", topic, paho.error_string(info.rc))
 
 
-def _is_receipt(topic: str) -> bool:
-    """Whether ``topic`` is the API's receipts (everything else goes to the consumer)."""
+def _channel(topic: str) -> str | None:
+    """The channel of ``topic`` (receipts and policies are the API's, the rest the consumer's)."""
     try:
-        return parse_topic(topic).channel == "receipts"
+        return parse_topic(topic).channel
     except ProtocolError:
-        return False  # the consumer dead-letters it with the reason
+        return None  # the consumer dead-letters it with the reason
 
 
 def _nothing() -> None:

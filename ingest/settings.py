@@ -9,7 +9,10 @@ from pydantic_settings import SettingsConfigDict
 from carewatch.errors import ConfigError
 from carewatch.local_broker import BrokerChoice
 from carewatch.mqtt import BrokerAddress
+from carewatch.protocol import Kind
+from carewatch.retention import Duration
 from carewatch.settings import CareWatchSettings
+from ingest.consent import ConsentDefault
 from ingest.dead_letters import DeadLetterLimits
 from ingest.output_outbox import OutputLimits
 
@@ -102,6 +105,21 @@ than 0 (got 0)
     detector_checkpoint_every_s: PositiveFloat = 300.0
     """How often the checkpoint is written (and always on a clean stop)."""
 
+    consent_default: ConsentDefault = "collect"
+    """Readings of a home whose consent policy ingest has not heard from the API (D107):
+    ``collect`` them, or ``withhold`` them (dropped, counted) when the API publishes every
+    home's policy before its gateway gets a login."""
+    retention_readings: Duration | None = None
+    """How long readings are kept (``400d``; a number is seconds); unset or ``off``: for
+    ever. Enforced in the store by a job every ``retention_every`` (D108)."""
+    retention_readings_by_kind: dict[Kind, Duration] = Field(default_factory=dict)
+    """Per sensor kind, overriding ``retention_readings``: JSON such as
+    ``{"heart_rate": "30d", "motion": "90d"}``."""
+    retention_dead_letters: Duration | None = None
+    """How long dead letters are kept (they also stay within the count and size bounds)."""
+    retention_every: Duration = 3600.0
+    """How often the retention job runs."""
+
     @field_validator("broker_url")
     @classmethod
     def _broker_url_parses(cls, url: str | None) -> str | None:
@@ -147,6 +165,10 @@ than 0 (got 0)
     def output_limits(self) -> OutputLimits:
         """The bounds on unconfirmed alerts and summaries in counts and bytes."""
         return OutputLimits(self.unconfirmed_outputs, round(self.unconfirmed_outputs_mb * 2**20))
+
+    def consent_path(self) -> Path:
+        """Where the consent policies heard are kept, beside the state file."""
+        return self.state_path.with_name("consent.json")
 
     def checkpoint_path(self) -> Path:
         """Where the detectors' checkpoint lives (by default beside the state file)."""

@@ -171,20 +171,45 @@ def consent(
     basis: Annotated[ConsentBasis, typer.Option(help="on whose authority")],
     monitoring: Annotated[bool, typer.Option(help="agreed to being monitored at all")] = True,
     withhold: Annotated[list[Kind] | None, typer.Option(help="a kind not to show")] = None,
+    not_collected: Annotated[
+        list[Kind] | None, typer.Option(help="a kind not to collect at all (dropped at ingest)")
+    ] = None,
+    only: Annotated[
+        list[str] | None, typer.Option(help="KIND=ROLE,ROLE: only these roles see that kind")
+    ] = None,
     agreed_at: Annotated[datetime | None, typer.Option(help="when (default: now)")] = None,
+    valid_from: Annotated[datetime | None, typer.Option(help="in force from")] = None,
+    valid_until: Annotated[datetime | None, typer.Option(help="in force until")] = None,
+    evidence: Annotated[str, typer.Option(help="where the proof is kept")] = "",
     note: str = "",
 ) -> None:
-    """Record who agreed to what about a resident's monitoring."""
+    """Record who agreed to what about a resident's monitoring (a new record each time)."""
     body = {
         "agreed_by": agreed_by,
         "basis": basis,
         "monitoring": monitoring,
         "shared": {kind: kind not in (withhold or []) for kind in Kind},
+        "withheld": not_collected or [],
+        "roles": _roles(only or []),
         "agreed_at": agreed_at.timestamp() if agreed_at else None,
+        "valid_from": valid_from.timestamp() if valid_from else None,
+        "valid_until": valid_until.timestamp() if valid_until else None,
+        "evidence": evidence,
         "note": note,
     }
     _run(lambda desk: people.record_consent(desk, resident_id, ConsentIn.model_validate(body)))
     typer.echo(f"consent of {resident_id} recorded")
+
+
+def _roles(pairs: list[str]) -> dict[str, list[str]]:
+    """``heart_rate=carer,admin`` options as {kind: roles}; checked by ConsentIn."""
+    roles: dict[str, list[str]] = {}
+    for pair in pairs:
+        kind, _, names = pair.partition("=")
+        if not names:
+            raise typer.BadParameter(f"{pair!r}: use KIND=ROLE,ROLE", param_hint="--only")
+        roles.setdefault(kind.strip(), []).extend(n.strip() for n in names.split(","))
+    return roles
 
 
 COMMANDS = (add_home, add_sensor, add_gateway, remove_gateway, add_resident, invite, grant, consent)

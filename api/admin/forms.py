@@ -99,6 +99,8 @@ def record_consent(desk: Desk, fields: Fields, _access: GatewayAccess) -> Done:
             "basis": fields.get("basis", ""),
             "monitoring": fields.get("monitoring") == "yes",
             "shared": {kind.value: f"share_{kind}" in fields for kind in Kind},
+            "withheld": [kind.value for kind in Kind if f"collect_{kind}" not in fields],
+            "evidence": fields.get("evidence", ""),
             "note": fields.get("note", ""),
         }
     )

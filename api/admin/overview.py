@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from api.admin.desk import Desk
 from api.admin.homes import home_views
+from api.consent import withheld_by_home
 from api.models import ConsentBasis, ConsentRecord, Grant, Resident, Role, User
 from carewatch.kit import limited, unarmed
 from carewatch.protocol import Kind
@@ -46,6 +47,7 @@ def overview(desk: Desk) -> dict[str, Any]:
     latest: dict[str, ConsentRecord] = {}
     for record in session.scalars(select(ConsentRecord).order_by(ConsentRecord.id)):
         latest[record.resident_id] = record
+    withheld = withheld_by_home(session, desk.clock())
     names = {r.id: r.display_name for r in residents}
     granted = {u.id: [names[g.resident_id] for g in grants if g.user_id == u.id] for u in users}
     steps = [
@@ -59,7 +61,9 @@ def overview(desk: Desk) -> dict[str, Any]:
     return {
         "steps": steps,
         "homes": homes,
-        "cannot_judge": {h.id: cannot_judge(h.sensors.values()) for h in homes},
+        "cannot_judge": {
+            h.id: cannot_judge(h.sensors.values(), withheld.get(h.id, ())) for h in homes
+        },
         "residents": residents,
         "users": users,
         "granted": granted,
@@ -74,8 +78,9 @@ def overview(desk: Desk) -> dict[str, Any]:
     }
 
 
-def cannot_judge(kinds: Iterable[str]) -> list[str]:
-    """What a home with sensors of these kinds cannot judge, and why (carewatch.kit).
+def cannot_judge(kinds: Iterable[str], withheld: Iterable[Kind] = ()) -> list[str]:
+    """What a home with sensors of these kinds cannot judge, and why (carewatch.kit);
+    a ``withheld`` stream (no consent to collect it) counts as absent.
 
     >>> cannot_judge(["bed", "motion", "tap", "toilet", "door", "chair", "heart_rate"])
     []
@@ -83,4 +88,4 @@ def cannot_judge(kinds: Iterable[str]) -> list[str]:
     'dehydration: no tap sensor in this home'
     """
     have = {Kind(kind) for kind in kinds}
-    return [*unarmed(have).values(), *limited(have).values()]
+    return [*unarmed(have, withheld).values(), *limited(have, withheld).values()]

@@ -84,6 +84,8 @@ def admin_submit(
             outcome = handler(
                 Desk(work, services.audit, services.clock, actor), fields, _access(services)
             )
+        if form == "consents":
+            services.consent_changed()  # ingest hears it now, not at the next tick
     except (ValidationError, Refused) as error:
         desk = Desk(session, services.audit, services.clock, user)
         context = _context(services, desk, token) | {

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from api.admin.desk import Conflict, Desk, Invalid, NotFound
 from api.admin.schemas import ConsentIn, InviteIn, InviteOut
+from api.consent import current
 from api.models import ConsentRecord, Grant, Home, Resident, Role, User
 from api.routes.auth import user_out
 from api.schemas import ResidentIn, UserIn
@@ -75,29 +76,42 @@ def grant(desk: Desk, user_id: int, resident_id: str) -> None:
 
 
 def record_consent(desk: Desk, resident_id: str, body: ConsentIn) -> ConsentRecord:
-    """Keep who agreed to what, and make ``shared`` the resident's consent flags."""
+    """Keep who agreed to what, as a new record (the history is never rewritten)."""
     resident = desk.session.get(Resident, resident_id)
     if resident is None:
         raise NotFound("not found", "resident_id")
     now = desk.clock()
     if body.agreed_at is not None and body.agreed_at > now:
         raise Invalid("is in the future: when did they agree?", "agreed_at")
+    agreed_at = now if body.agreed_at is None else body.agreed_at
+    start = agreed_at if body.valid_from is None else body.valid_from
+    if body.valid_until is not None and body.valid_until <= start:
+        raise Invalid("must be after valid_from (or agreed_at)", "valid_until")
     shared = {kind.value: allowed for kind, allowed in body.shared.items()}
-    if not body.monitoring:  # no monitoring agreed: nothing of theirs is shown to anyone
-        shared = {kind.value: False for kind in Kind}
+    withheld = sorted({kind.value for kind in body.withheld})
+    if not body.monitoring:  # no monitoring agreed: nothing of theirs is collected or shown
+        shared, withheld = {kind.value: False for kind in Kind}, sorted(k.value for k in Kind)
+    before = current(consents(desk, resident_id), now)
     record = ConsentRecord(
         resident_id=resident_id,
         agreed_by=body.agreed_by,
         basis=body.basis,
         monitoring=body.monitoring,
         shared=shared,
-        agreed_at=now if body.agreed_at is None else body.agreed_at,
+        withheld=withheld,
+        roles={kind.value: sorted({r.value for r in roles}) for kind, roles in body.roles.items()},
+        agreed_at=agreed_at,
+        valid_from=body.valid_from,
+        valid_until=body.valid_until,
+        evidence=body.evidence or None,
+        supersedes=None if before is None else before.id,
         recorded_at=now,
         recorded_by=desk.user.id if desk.user else None,
         note=body.note or None,
     )
     desk.session.add(record)
-    resident.consent = {**resident.consent, **shared}
+    # the flags shown with the resident: what this record lets anyone see
+    resident.consent = {**resident.consent, **shared, **dict.fromkeys(withheld, False)}
     desk.session.flush()
     desk.record("update", "consent", resident_id, f"by {body.basis.value}")
     return record
@@ -109,3 +123,22 @@ def consents(desk: Desk, resident_id: str) -> list[ConsentRecord]:
         raise NotFound("not found", "resident_id")
     query = select(ConsentRecord).where(ConsentRecord.resident_id == resident_id)
     return list(desk.session.scalars(query.order_by(ConsentRecord.id.desc())))
+
+
+def change_shared(desk: Desk, resident: Resident, flags: dict[str, bool]) -> None:
+    """Change which streams are shown: the flags, and where consent is recorded, a new
+    record like the one in force with these flags (the older one stays, as history)."""
+    resident.consent = {**resident.consent, **flags}
+    now = desk.clock()
+    before = current(consents(desk, resident.id), now)
+    if before is None:
+        return  # nothing recorded yet: the flags are all there is
+    columns = ConsentRecord.__table__.columns.keys()
+    copied = {name: getattr(before, name) for name in columns if name != "id"}
+    record = ConsentRecord(**copied)
+    record.shared = {**before.shared, **flags}
+    record.supersedes, record.recorded_at = before.id, now
+    record.recorded_by = desk.user.id if desk.user else None
+    record.note = "shown streams changed"
+    desk.session.add(record)
+    desk.session.flush()

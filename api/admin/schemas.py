@@ -73,8 +73,18 @@ class ConsentIn(_In):
     basis: ConsentBasis
     monitoring: StrictBool
     shared: Consent = {}
+    withheld: Annotated[list[Kind], Field(max_length=len(Kind))] = []
+    """Streams not to be collected at all (dropped at ingest, their alerts not armed)."""
+    roles: dict[Kind, list[Role]] = {}
+    """Per stream, the only roles that may see it (a stream not named: every role)."""
     agreed_at: Epoch | None = None
     """When they agreed (default: now)."""
+    valid_from: Epoch | None = None
+    """When it takes effect (default: when they agreed)."""
+    valid_until: Epoch | None = None
+    """When it ends (default: until a new record replaces it)."""
+    evidence: Note = ""
+    """Where the proof is kept: the signed form's reference, the best-interests record."""
     note: Note = ""
 
 
@@ -93,3 +103,9 @@ class ConsentOut(BaseModel):
     recorded_at: float
     recorded_by: int | None
     note: str | None
+    withheld: list[str]
+    roles: dict[str, list[str]]
+    valid_from: float | None
+    valid_until: float | None
+    evidence: str | None
+    supersedes: int | None

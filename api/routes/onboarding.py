@@ -93,6 +93,7 @@ def record_consent(
     record = answer(
         services, session, admin, lambda desk: people.record_consent(desk, resident_id, body)
     )
+    session.info.setdefault("after_commit", []).append(services.consent_changed)  # tell ingest
     return ConsentOut.model_validate(record)
 
 

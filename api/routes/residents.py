@@ -29,6 +29,7 @@ from api.schemas import (
     SensorOut,
     SummaryOut,
 )
+from api.scope import ResidentScope as ScopeType
 from api.scope import scope_of
 from api.services import Services
 from carewatch.errors import BadData, RetryLater
@@ -153,7 +154,10 @@ def update_resident(
     if body.display_name is not None:
         resident.display_name = body.display_name
     if body.consent is not None:
-        resident.consent = {**resident.consent, **{k.value: v for k, v in body.consent.items()}}
+        flags = {k.value: v for k, v in body.consent.items()}
+        answer(
+            services, session, admin, lambda desk: people_ops.change_shared(desk, resident, flags)
+        )
     services.audit.record(session, admin, "update", "resident", resident_id)
     return resident_out(session, resident)
 
@@ -184,9 +188,9 @@ def read_readings(
 ) -> list[ReadingOut]:
     """Readings of one kind from the resident's home (at most 31 days), oldest first."""
     resident = resident_or_404(session, user, resident_id)
-    _check_consent(resident, kind)
+    scope = scope_of(session, resident, user.role, services.clock())
+    _check_consent(scope, kind)
     start, end = _span(services, start, end, MAX_READINGS_SPAN)
-    scope = scope_of(session, resident)
     found = _call(lambda store: scoped.readings(store, scope, kind, start, end), services)
     services.audit.record(session, user, "read", "readings", resident_id, kind.value)
     return [ReadingOut(sensor=r.sensor, kind=r.kind, ts=r.ts, value=r.value) for r in found]
@@ -205,9 +209,9 @@ def read_aggregates(
 ) -> list[AggregateOut]:
     """Per-window statistics of one kind, days cut at the home's local midnight."""
     resident = resident_or_404(session, user, resident_id)
-    _check_consent(resident, kind)
+    scope = scope_of(session, resident, user.role, services.clock())
+    _check_consent(scope, kind)
     start, end = _span(services, start, end, MAX_AGGREGATE_SPAN)
-    scope = scope_of(session, resident)
     rows = _call(lambda store: scoped.aggregates(store, scope, kind, start, end, window), services)
     services.audit.record(session, user, "read", "aggregates", resident_id, kind.value)
     return [AggregateOut(**{f: getattr(r, f) for f in AggregateOut.model_fields}) for r in rows]
@@ -224,7 +228,7 @@ def read_summaries(
     """The latest daily summaries of the resident's home, oldest first."""
     resident = resident_or_404(session, user, resident_id)
     services.audit.record(session, user, "read", "summaries", resident_id)
-    return scoped.summaries(session, scope_of(session, resident), days)
+    return scoped.summaries(session, scope_of(session, resident, user.role, services.clock()), days)
 
 
 def resident_out(session: Session, resident: Resident) -> ResidentOut:
@@ -243,8 +247,8 @@ def _tz(session: Session, resident: Resident) -> str:
     return home.tz if home else "UTC"
 
 
-def _check_consent(resident: Resident, kind: Kind) -> None:
-    if resident.consent.get(kind.value, True) is False:
+def _check_consent(scope: ScopeType, kind: Kind) -> None:
+    if kind in scope.withheld:
         raise HTTPException(
             status.HTTP_403_FORBIDDEN, f"the resident has not consented to share {kind.value}"
         )

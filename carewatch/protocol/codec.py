@@ -23,11 +23,12 @@ from carewatch.protocol.messages import (
     Reading,
     ReadingsBatch,
 )
+from carewatch.protocol.policy import ConsentPolicy
 
 MAX_MESSAGE_BYTES: Final = 256 * 1024
 MAX_CLOCK_AHEAD_S: Final = 300.0  # a gateway clock this far ahead of ours is wrong
 
-M = TypeVar("M", ReadingsBatch, GatewayStatus, Alert, DailySummary, OutputReceipt)
+M = TypeVar("M", ReadingsBatch, GatewayStatus, Alert, DailySummary, OutputReceipt, ConsentPolicy)
 
 _DECODERS: dict[type[msgspec.Struct], msgspec.json.Decoder[msgspec.Struct]] = {}
 _ENCODER = msgspec.json.Encoder()

@@ -6,6 +6,7 @@
 ``carewatch/v1/<home>/alerts``              QoS 1, published by ingest
 ``carewatch/v1/<home>/summaries``           QoS 1, daily summaries published by ingest
 ``carewatch/v1/<home>/receipts``            QoS 1, the API's receipts for both to ingest
+``carewatch/v1/<home>/policy``              QoS 1, retained; the API's collection policy (D107)
 """
 
 import re
@@ -20,11 +21,12 @@ STATUS_SUBSCRIPTION: Final = f"{PREFIX}/+/+/status"
 ALERTS_SUBSCRIPTION: Final = f"{PREFIX}/+/alerts"
 SUMMARIES_SUBSCRIPTION: Final = f"{PREFIX}/+/summaries"
 RECEIPTS_SUBSCRIPTION: Final = f"{PREFIX}/+/receipts"
+POLICY_SUBSCRIPTION: Final = f"{PREFIX}/+/policy"
 
-Channel = Literal["readings", "status", "alerts", "summaries", "receipts"]
+Channel = Literal["readings", "status", "alerts", "summaries", "receipts", "policy"]
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")  # fullmatch: "home-1\n" is not a home
 _GATEWAY_CHANNELS: Final = ("readings", "status")
-_HOME_CHANNELS: Final = ("alerts", "summaries", "receipts")
+_HOME_CHANNELS: Final = ("alerts", "summaries", "receipts", "policy")
 
 
 class Topic(NamedTuple):
@@ -77,6 +79,15 @@ def receipts_topic(home: str) -> str:
     return f"{PREFIX}/{_checked(home, 'home')}/receipts"
 
 
+def policy_topic(home: str) -> str:
+    """Retained topic of a home's collection policy; the API writes it, ingest reads it.
+
+    >>> policy_topic("home-1")
+    'carewatch/v1/home-1/policy'
+    """
+    return f"{PREFIX}/{_checked(home, 'home')}/policy"
+
+
 @lru_cache(maxsize=16_384)  # ingest parses the same few topics (one per gateway) over and over
 def parse_topic(topic: str) -> Topic:
     """Split a v1 topic into its parts or raise :class:`ProtocolError`.
@@ -97,7 +108,8 @@ def parse_topic(topic: str) -> Topic:
     if len(parts) == 5 and parts[4] in _GATEWAY_CHANNELS:
         return Topic(home, _checked(parts[3], "gateway"), parts[4])  # type: ignore[arg-type]
     raise ProtocolError(
-        "topic", f"{topic!r} is not a v1 readings, status, alerts, summaries or receipts topic"
+        "topic",
+        f"{topic!r} is not a v1 readings, status, alerts, summaries, receipts or policy topic",
     )
 
 

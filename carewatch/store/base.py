@@ -84,8 +84,9 @@ class Store(Protocol):
     def sensors(self, home: str | None = None) -> list[SensorSeen]:
         """Every sensor seen (in one home, or all), with its last reading time."""
 
-    def delete_before(self, cutoff: float) -> int:
-        """Delete readings with ``ts < cutoff`` (retention); returns how many went."""
+    def delete_before(self, cutoff: float, kind: Kind | None = None) -> int:
+        """Delete readings with ``ts < cutoff`` (retention), only of ``kind`` when given;
+        returns how many went."""
 
     def close(self) -> None:
         """Release connections and files."""

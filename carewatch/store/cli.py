@@ -6,7 +6,6 @@ Times are RFC 3339 (``2024-03-31T00:00:00Z``), epoch seconds, or a duration
 back from now (``90s``, ``15m``, ``12h``, ``30d``, ``2w``).
 """
 
-import re
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -20,12 +19,10 @@ from carewatch.clock import Clock, system_clock
 from carewatch.errors import ConfigError, RetryLater
 from carewatch.protocol.kinds import Kind
 from carewatch.records import write_jsonl
+from carewatch.retention import parse_duration
 from carewatch.store import Store, Window, open_store
 
 app = typer.Typer(name="store", help="Query and prune the readings store.", no_args_is_help=True)
-
-_UNITS_S = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-_DURATION = re.compile(r"([0-9]+(?:\.[0-9]+)?)([smhdw])")  # fullmatch
 
 StoreUrl = Annotated[
     str | None,
@@ -37,24 +34,6 @@ StoreUrl = Annotated[
         show_default=False,
     ),
 ]
-
-
-def parse_duration(text: str) -> float:
-    """Seconds in ``text`` such as ``30d`` or ``1.5h``; raises ValueError saying the form.
-
-    Examples
-    --------
-    >>> parse_duration("30d"), parse_duration("90s"), parse_duration("1.5h")
-    (2592000.0, 90.0, 5400.0)
-    >>> parse_duration("a month")
-    Traceback (most recent call last):
-    ...
-    ValueError: 'a month' is not a duration such as 90s, 15m, 12h, 30d or 2w
-    """
-    match = _DURATION.fullmatch(text.strip())
-    if match is None:
-        raise ValueError(f"{text!r} is not a duration such as 90s, 15m, 12h, 30d or 2w")
-    return float(match.group(1)) * _UNITS_S[match.group(2)]
 
 
 def parse_time(text: str, now: float) -> float:
@@ -78,8 +57,10 @@ def parse_time(text: str, now: float) -> float:
         return float(text)
     except ValueError:
         pass
-    if _DURATION.fullmatch(text):
+    try:
         return now - parse_duration(text)
+    except ValueError:
+        pass
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:

@@ -314,9 +314,12 @@ class InfluxStore:
         ]
         return sorted(seen, key=lambda s: (s.home, s.sensor, s.kind))
 
-    def delete_before(self, cutoff: float) -> int:
-        """Delete readings with ``ts < cutoff``; returns how many there were just before."""
+    def delete_before(self, cutoff: float, kind: Kind | None = None) -> int:
+        """Delete readings with ``ts < cutoff`` (of ``kind`` only, when given); returns how
+        many there were just before."""
         before = f"time < {round(cutoff * US)}u"
+        if kind is not None:
+            before += f' AND "kind" = {_literal(Kind(kind).value)}'  # a tag: DELETE takes it
         count = f'SELECT count("value") FROM "{MEASUREMENT}" WHERE {before}'  # noqa: S608
         results = self._retry(lambda: list(self._query(count)))
         deleted = sum(

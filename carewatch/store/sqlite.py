@@ -72,6 +72,9 @@ _SCHEMA = (
     # readings before this were deleted (retention): their sensors are no longer listed
     "CREATE TABLE IF NOT EXISTS pruned (id INTEGER PRIMARY KEY CHECK (id = 1), before INTEGER)",
 )
+# Retention per kind (D108): readings of that kind before this were deleted. Made in files
+# of schema 1 too (an added table changes nothing older code reads).
+_PRUNED_KINDS = "CREATE TABLE IF NOT EXISTS pruned_kinds (kind INTEGER PRIMARY KEY, before INTEGER)"
 
 # Last write wins, like InfluxDB; a missing resident keeps the stored one (InfluxDB
 # merges fields the same way), so both backends give the same answer to a rewrite.
@@ -155,6 +158,7 @@ class SQLiteStore:
             db.execute("PRAGMA cache_size = -65536")  # 64 MiB: the hot end of each home
             with immediate_transaction(db):
                 _create_schema(db)
+                db.execute(_PRUNED_KINDS)
 
     @_retry
     def write(self, readings: Sequence[ReadingRecord]) -> None:
@@ -258,7 +262,9 @@ class SQLiteStore:
         sql = (
             "SELECT h.name, s.sensor, s.kind, s.last_seen FROM series s "
             "JOIN homes h ON h.id = s.home "
-            "WHERE s.last_seen >= coalesce((SELECT before FROM pruned), 0)"
+            "LEFT JOIN pruned_kinds p ON p.kind = s.kind "
+            "WHERE s.last_seen >= max(coalesce((SELECT before FROM pruned), 0), "
+            "coalesce(p.before, 0))"
         )
         params: tuple[str, ...] = ()
         if home is not None:
@@ -268,8 +274,11 @@ class SQLiteStore:
         return [SensorSeen(h, s, KINDS_BY_CODE[k], last / US) for h, s, k, last in rows]
 
     @_retry
-    def delete_before(self, cutoff: float) -> int:
-        """Delete readings with ``ts < cutoff``; sensors with none left are no longer listed."""
+    def delete_before(self, cutoff: float, kind: Kind | None = None) -> int:
+        """Delete readings with ``ts < cutoff`` (of ``kind`` only, when given); sensors with
+        none left are no longer listed."""
+        if kind is not None:
+            return self._delete_kind_before(_us(cutoff), KIND_CODES[Kind(kind)])
         limit = _us(cutoff)
         with self._session() as db, immediate_transaction(db):
             homes = db.execute("SELECT id FROM homes").fetchall()
@@ -281,6 +290,21 @@ class SQLiteStore:
                 "INSERT INTO pruned (id, before) VALUES (1, ?) "
                 "ON CONFLICT (id) DO UPDATE SET before = max(before, excluded.before)",
                 (limit,),
+            )
+        return max(deleted, 0)
+
+    def _delete_kind_before(self, limit: int, code: int) -> int:
+        with self._session() as db, immediate_transaction(db):
+            series = db.execute("SELECT home, id FROM series WHERE kind = ?", (code,)).fetchall()
+            # per series so each delete is a range scan of the primary key's (home, ts) prefix
+            deleted = db.executemany(
+                "DELETE FROM readings WHERE home = ? AND ts < ? AND series = ?",
+                [(home, limit, series_id) for home, series_id in series],
+            ).rowcount
+            db.execute(
+                "INSERT INTO pruned_kinds (kind, before) VALUES (?, ?) "
+                "ON CONFLICT (kind) DO UPDATE SET before = max(before, excluded.before)",
+                (code, limit),
             )
         return max(deleted, 0)
 

@@ -131,3 +131,29 @@ def test_a_mistyped_broker_file_is_named(env: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.delenv("CAREWATCH_API_BROKER_ACL_FILE")
     monkeypatch.setenv("CAREWATCH_API_BROKER_PASSWD_FILE", str(env / "passwd"))
     assert "set both or neither" in refused("add-gateway", "home-1", "gw-1")
+
+
+def test_a_complete_consent_is_recorded_from_the_command_line(env: Path) -> None:
+    from sqlalchemy import select
+
+    from api.db import make_engine, session_factory
+    from api.models import ConsentRecord
+
+    ok("add-home", "home-1", "--label", "Flat 1", "--tz", "Europe/London", "--sensor", "t-1=tap")
+    ok("add-resident", "r-1", "--home", "home-1", "--name", "Rose Able")
+    ok(
+        "consent", "r-1", "--agreed-by", "Rose Able", "--basis", "self",
+        "--not-collected", "heart_rate", "--only", "tap=carer,admin",
+        "--evidence", "signed form CW-17", "--valid-until", "2027-12-31T00:00:00+00:00",
+    )  # fmt: skip
+    assert "roles.tap.0" in refused(
+        "consent", "r-1", "--agreed-by", "Rose Able", "--basis", "self", "--only", "tap=nurse"
+    )
+    engine = make_engine(f"sqlite:///{env}/api.sqlite3")
+    with session_factory(engine)() as session:
+        [record] = session.scalars(select(ConsentRecord)).all()  # the refusal kept nothing
+    engine.dispose()
+    assert record.withheld == ["heart_rate"]
+    assert record.roles == {"tap": ["admin", "carer"]}
+    assert record.evidence == "signed form CW-17"
+    assert record.valid_until == 1_830_211_200.0

@@ -117,6 +117,8 @@ def test_gateway_writes_its_own_home_and_nothing_else(
         # the API's receipts (stop re-sending these alerts) come from the API only
         ("gw-a", "carewatch/v1/home-a/receipts", "ingest", RECEIPTS, "api"),
         ("ingest", "carewatch/v1/home-a/receipts", "ingest", RECEIPTS, "api"),
+        # what not to collect comes from the API only: a gateway cannot lift a withholding
+        ("gw-a", "carewatch/v1/home-a/policy", "ingest", "carewatch/v1/+/policy", "api"),
     ],
 )
 def test_forbidden_writes_reach_no_subscriber(
