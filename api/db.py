@@ -10,6 +10,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from api import tenancy
 from carewatch.errors import ConfigError, RetryLater
 
 
@@ -51,8 +52,11 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions that keep loaded objects usable after commit."""
-    return sessionmaker(engine, expire_on_commit=False)
+    """Sessions that keep loaded objects usable after commit, each kept inside the
+    organisation it is confined to (:mod:`api.tenancy`)."""
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    tenancy.install(sessions)
+    return sessions
 
 
 @contextmanager
