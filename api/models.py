@@ -51,8 +51,9 @@ class OrganisationOwned:
     nobody registered, and what the command line does outside any organisation."""
 
     organisation_id: Mapped[str | None] = mapped_column(
-        ForeignKey("organisations.id"), index=True, default=DEFAULT_ORGANISATION
+        ForeignKey("organisations.id"), index=True, default=None
     )
+    """Set by whoever creates the row, or by the session's confinement (:mod:`api.tenancy`)."""
 
 
 class User(OrganisationOwned, Base):

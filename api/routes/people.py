@@ -127,12 +127,9 @@ def delete_grant(
     services: ServicesDep,
 ) -> None:
     """Withdraw a grant (admin) of one of the organisation's residents."""
-    ours = visible_resident_ids(session, admin)  # a bulk DELETE is not confined: say it here
-    session.execute(
-        delete(Grant).where(
-            Grant.user_id == user_id, Grant.resident_id == resident_id, Grant.resident_id.in_(ours)
-        )
-    )
+    if resident_id not in visible_resident_ids(session, admin):  # a bulk DELETE is unconfined
+        return  # nothing of theirs to withdraw, as for a resident that does not exist
+    session.execute(delete(Grant).where(Grant.user_id == user_id, Grant.resident_id == resident_id))
     services.audit.record(session, admin, "revoke", "resident", resident_id, f"user {user_id}")
 
 
