@@ -21,10 +21,15 @@ class Audit:
         what: str,
         resident_id: str | None = None,
         detail: str | None = None,
+        *,
+        organisation: str | None = None,
     ) -> None:
         """Note that ``user`` did ``action`` (read/create/update/delete) to ``what``, in
         their organisation (the command line's: the one its session is confined to)."""
-        organisation = organisation_of(user) if user else confined_to(session)
+        if user is not None:
+            organisation = organisation_of(user)
+        elif organisation is None:
+            organisation = confined_to(session)
         session.add(
             AuditEntry(
                 at=self._clock(),

@@ -49,6 +49,8 @@ def migrate(engine: Engine, revision: str = "head") -> None:
             command.upgrade(config, revision)
     except OperationalError as error:
         raise RetryLater(f"database unavailable: {error.orig}") from None
+    finally:
+        engine.dispose()  # a migration may have turned SQLite's foreign keys off on its own
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

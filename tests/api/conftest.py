@@ -168,8 +168,8 @@ def build_world(
 
 def add_other_organisation(world: World) -> None:
     """A second agency on the server, set up through the API: a platform admin ``root``
-    adds organisation ``other`` and its admin ``admin-o``, who adds home h-9 (gateway
-    gw-9), Olive (r-9), ``carer-o`` (in their own team "north") and ``family-o``."""
+    adds organisation ``other`` and its admin ``admin-o``, who adds home h-o1 (gateway
+    gw-o1), Olive (r-o1), ``carer-o`` (in their own team "north") and ``family-o``."""
     from api.models import Role, User
     from api.security import hash_password
 
@@ -190,13 +190,13 @@ def add_other_organisation(world: World) -> None:
     world.user_ids["admin-o"] = invited.json()["user"]["id"]
     world.tokens["admin-o"] = world.login("admin-o", invited.json()["password"])
     admin = world.auth("admin-o")
-    olive = {"id": "r-9", "home_id": "h-9", "display_name": "Olive Other"}
+    olive = {"id": "r-o1", "home_id": "h-o1", "display_name": "Olive Other"}
     consent = {"agreed_by": "Olive", "basis": "self", "monitoring": True}
     calls: list[tuple[str, dict[str, Any]]] = [
         ("/api/v1/homes", OTHER_HOME),
         ("/api/v1/residents", olive),
-        ("/api/v1/homes/h-9/gateways", {"id": "gw-9"}),
-        ("/api/v1/residents/r-9/consents", consent),
+        ("/api/v1/homes/h-o1/gateways", {"id": "gw-o1"}),
+        ("/api/v1/residents/r-o1/consents", consent),
     ]
     others = (("carer-o", "carer", "Carla Other"), ("family-o", "family", "Fred Other"))
     for username, role, name in others:
@@ -207,26 +207,26 @@ def add_other_organisation(world: World) -> None:
         assert response.status_code == 201, f"{url}: {response.text}"
         if url == "/api/v1/users":
             world.user_ids[body["username"]] = response.json()["id"]
-    grant = {"user_id": world.user_ids["family-o"], "resident_id": "r-9"}
+    grant = {"user_id": world.user_ids["family-o"], "resident_id": "r-o1"}
     assert client.post("/api/v1/grants", json=grant, headers=admin).status_code == 201
     lead = world.user_ids["carer-o"]
     team = client.post("/api/v1/teams", json={"name": "north", "lead_id": lead}, headers=admin)
     assert team.status_code == 201, team.text  # the same name as the first agency's team
     world.team_ids["other"] = team.json()["id"]
     client.put(f"/api/v1/teams/{team.json()['id']}/members/{lead}", headers=admin)
-    client.put(f"/api/v1/teams/{team.json()['id']}/residents/r-9", headers=admin)
+    client.put(f"/api/v1/teams/{team.json()['id']}/residents/r-o1", headers=admin)
     for username in ("carer-o", "family-o"):
         world.tokens[username] = world.login(username)
     ingestor = world.app.state.services.ingestor
     from carewatch.protocol import alerts_topic, encode
 
-    assert ingestor.handle(alerts_topic("h-9"), encode(alert_for("h-9", "r-9"))) == "stored"
+    assert ingestor.handle(alerts_topic("h-o1"), encode(alert_for("h-o1", "r-o1"))) == "stored"
     listed = client.get("/api/v1/alerts", headers=admin).json()
     world.alert_ids["o"] = int(listed[0]["id"])
 
 
 OTHER_ORG = {"id": "other", "name": "Other Care"}
-OTHER_HOME = {"id": "h-9", "label": "OTHER-HOUSE", "tz": "UTC", "sensors": {"hr-9": "heart_rate"}}
+OTHER_HOME = {"id": "h-o1", "label": "OTHER-HOUSE", "tz": "UTC", "sensors": {"hr-o1": "heart_rate"}}
 
 
 def open_world(path: Path, template: World | None = None, **kwargs: Any) -> World:

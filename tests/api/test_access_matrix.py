@@ -270,7 +270,7 @@ class Side:
 
 
 DEFAULT = Side("r-1", "h-1", "a", "default", "gw-a1", "carer-a", "default")
-OTHER = Side("r-9", "h-9", "o", "other", "gw-9", "carer-o", "other")
+OTHER = Side("r-o1", "h-o1", "o", "other", "gw-o1", "carer-o", "other")
 MISSING = {
     "resident_id": "r-404",
     "home_id": "h-404",
@@ -294,7 +294,7 @@ ACROSS = [
 ]
 CLUES = {  # what would show the other organisation's data in a response
     "default": ["Rose Able", "Bert Baker", "Carer-A", "Family-A", '"r-1"', '"h-1"', '"carer-a"'],
-    "other": ["Olive Other", "OTHER-HOUSE", "Carla Other", "Fred Other", '"r-9"', '"h-9"'],
+    "other": ["Olive Other", "OTHER-HOUSE", "Carla Other", "Fred Other", '"r-o1"', '"h-o1"'],
 }
 # Home ids go into MQTT topics, so they are unique on the server: putting another
 # organisation's home id is refused as taken (409), where a free one would be created.
@@ -309,7 +309,7 @@ def their_values(world: World, side: Side) -> dict[str, str]:
         "team_id": str(world.team_ids[side.team]),
         "gateway_id": side.gateway,
         "user_id": str(world.user_ids[side.user]),
-        "sensor_id": "hr-9" if side is OTHER else "hr-1",
+        "sensor_id": "hr-o1" if side is OTHER else "hr-1",
         "organisation_id": side.organisation,
     }
 

@@ -21,6 +21,9 @@ NAMES = {"uq": "uq_%(table_name)s_%(column_0_name)s"}  # 0001 left the team name
 
 
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":  # tables are rebuilt under their references:
+        op.execute("PRAGMA foreign_keys = OFF")  # before any write opens the transaction;
+        # api.db.migrate drops this connection afterwards, so no later one keeps it off
     organisations = op.create_table(
         "organisations",
         sa.Column("id", sa.String(length=64), nullable=False),
