@@ -149,3 +149,32 @@ def test_the_command_line_takes_or_infers_the_organisation(env: Path) -> None:
         assert homes == {"h-1": "default", "h-2": "north-care"}
         assert session.scalars(select(Resident)).all() == []
     engine.dispose()
+
+
+def test_an_alert_notifies_only_people_of_its_organisation(
+    tmp_path: Path, world_template: tuple[Path, World]
+) -> None:
+    import shutil
+
+    from api.routing import parse_rules
+    from tests.api.webhook import webhook_inbox
+
+    source, template = world_template
+    shutil.copy(source / "api.sqlite3", tmp_path / "api.sqlite3")
+    step = '{after_minutes = 0, notify = ["team:north", "carers"]}'
+    rules = parse_rules(f'[[rules]]\nname = "all"\nsteps = [{step}]\n')
+    world = open_world(tmp_path, template, rules=rules)
+    with webhook_inbox() as inbox:
+        for admin, people in (("admin", ("carer-b", "lead-b")), ("admin-o", ("carer-o",))):
+            for who in people:  # both organisations have a team "north"
+                url = {"notify_url": inbox.url(f"/{who}")}
+                patched = world.client.patch(
+                    f"/api/v1/users/{world.user_ids[who]}", json=url, headers=world.auth(admin)
+                )
+                assert patched.status_code == 200, patched.text
+        alert = alert_for("h-o1", "r-o1", start=1_763_100_000.0)
+        ingestor = world.app.state.services.ingestor
+        assert ingestor.handle(alerts_topic("h-o1"), encode(alert)) == "stored"
+        assert inbox.to("/carer-o")
+        assert not inbox.to("/carer-b") and not inbox.to("/lead-b")
+    close_world(world)
