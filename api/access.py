@@ -1,7 +1,10 @@
 """Object-level authorisation: which residents a user may see.
 
 A resident the user is not granted looks exactly like one that does not exist
-(404), so a refusal never reveals who lives where.
+(404), so a refusal never reveals who lives where. Nobody sees past their own
+organisation: an admin sees every resident of theirs, a platform admin none (D110).
+These rules are explicit here, so they hold in the background jobs' sessions too,
+which :mod:`api.tenancy` does not confine.
 """
 
 from fastapi import HTTPException, status
@@ -10,14 +13,17 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from api.models import AlertRow, Grant, Resident, Role, TeamMember, TeamResident, User
+from api.tenancy import organisation_of
 
 NOT_FOUND = "not found"
 
 
-def visible_resident_ids(session: Session, user: User) -> set[str] | None:
-    """Ids the user is granted, or ``None`` meaning every resident (admins)."""
+def visible_resident_ids(session: Session, user: User) -> set[str]:
+    """Ids of the residents of the user's organisation they may see: all of them for its
+    admins, those granted (directly or, for carers, through a team) for everyone else."""
+    ours = select(Resident.id).where(Resident.organisation_id == organisation_of(user))
     if user.role == Role.ADMIN:
-        return None
+        return set(session.scalars(ours))
     direct = select(Grant.resident_id).where(Grant.user_id == user.id)
     ids = set(session.scalars(direct))
     if user.role == Role.CARER:
@@ -27,29 +33,29 @@ def visible_resident_ids(session: Session, user: User) -> set[str] | None:
             .where(TeamMember.user_id == user.id)
         )
         ids |= set(session.scalars(via_team))
-    return ids
+    return ids & set(session.scalars(ours.where(Resident.id.in_(ids))))
 
 
 def resident_or_404(session: Session, user: User, resident_id: str) -> Resident:
     """The resident if it exists and the user is granted it; 404 otherwise, either way."""
-    visible = visible_resident_ids(session, user)
     resident = session.get(Resident, resident_id)
-    if resident is None or (visible is not None and resident_id not in visible):
+    if resident is None or resident_id not in visible_resident_ids(session, user):
         raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND)
     return resident
 
 
-def alert_filter(session: Session, user: User) -> ColumnElement[bool] | None:
-    """A WHERE clause limiting alerts to the user's residents (``None``: no limit).
+def alert_filter(session: Session, user: User) -> ColumnElement[bool]:
+    """A WHERE clause limiting alerts to the user's organisation and residents.
 
     An alert without a resident belongs to its home, so it shows to whoever is
-    granted someone living there.
+    granted someone living there; an admin sees every alert of their organisation.
     """
+    ours = AlertRow.organisation_id == organisation_of(user)
+    if user.role == Role.ADMIN:
+        return ours
     visible = visible_resident_ids(session, user)
-    if visible is None:
-        return None
     homes = set(session.scalars(select(Resident.home_id).where(Resident.id.in_(visible))))
-    return or_(
+    return ours & or_(
         AlertRow.resident_id.in_(visible),
         AlertRow.resident_id.is_(None) & AlertRow.home_id.in_(homes),
     )
@@ -57,10 +63,7 @@ def alert_filter(session: Session, user: User) -> ColumnElement[bool] | None:
 
 def alert_or_404(session: Session, user: User, alert_id: int) -> AlertRow:
     """The alert if the user may see it; 404 whether missing or not theirs."""
-    query = select(AlertRow).where(AlertRow.id == alert_id)
-    where = alert_filter(session, user)
-    if where is not None:
-        query = query.where(where)
+    query = select(AlertRow).where(AlertRow.id == alert_id, alert_filter(session, user))
     alert = session.scalars(query).first()
     if alert is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, NOT_FOUND)

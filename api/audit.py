@@ -3,6 +3,7 @@
 from sqlalchemy.orm import Session
 
 from api.models import AuditEntry, User
+from api.tenancy import confined_to, organisation_of
 from carewatch.clock import Clock
 
 
@@ -20,8 +21,15 @@ class Audit:
         what: str,
         resident_id: str | None = None,
         detail: str | None = None,
+        *,
+        organisation: str | None = None,
     ) -> None:
-        """Note that ``user`` did ``action`` (read/create/update/delete) to ``what``."""
+        """Note that ``user`` did ``action`` (read/create/update/delete) to ``what``, in
+        their organisation (the command line's: the one its session is confined to)."""
+        if user is not None:
+            organisation = organisation_of(user)
+        elif organisation is None:
+            organisation = confined_to(session)
         session.add(
             AuditEntry(
                 at=self._clock(),
@@ -30,5 +38,6 @@ class Audit:
                 what=what,
                 resident_id=resident_id,
                 detail=detail,
+                organisation_id=organisation or None,
             )
         )

@@ -8,10 +8,14 @@ import typer
 from sqlalchemy import select
 
 from api.admin import cli as onboarding
+from api.admin.desk import Desk, Refused
+from api.admin.organisations import organisation_for
+from api.audit import Audit
 from api.db import make_engine, migrate, session_factory
 from api.models import Role, User
 from api.security import hash_password
 from api.settings import ApiDatabaseSettings, ApiSettings
+from carewatch.clock import system_clock
 from carewatch.errors import BadData, ConfigError
 from carewatch.settings import load_settings
 from carewatch.store import open_store
@@ -49,8 +53,15 @@ def create_admin(
         Path | None,
         typer.Option(help=f"file holding the password (else ${PASSWORD_ENV} or a prompt)"),
     ] = None,
+    organisation: onboarding.Organisation = None,
+    platform: Annotated[
+        bool, typer.Option(help="a platform admin: adds organisations, sees none of their data")
+    ] = False,
 ) -> None:
-    """Create an administrator; there are no default credentials anywhere."""
+    """Create an administrator of an organisation (or of the platform); there are no
+    default credentials anywhere."""
+    if platform and organisation:
+        raise BadData("--platform: a platform admin belongs to no organisation")
     password = _password(password_file)
     settings = load_settings(ApiDatabaseSettings)
     engine = make_engine(settings.database_url)
@@ -58,16 +69,23 @@ def create_admin(
     with session_factory(engine).begin() as session:
         if session.scalars(select(User).where(User.username == username)).first():
             raise BadData(f"user {username!r} already exists")
+        desk = Desk(session, Audit(system_clock), system_clock, None)
+        try:
+            where = None if platform else organisation_for(desk, organisation)
+        except Refused as refused:
+            raise BadData(str(refused)) from None
         session.add(
             User(
                 username=username,
                 display_name=display_name,
-                role=Role.ADMIN,
+                role=Role.PLATFORM if platform else Role.ADMIN,
                 password_hash=hash_password(password),
                 active=True,
+                organisation_id=where,
             )
         )
-    typer.echo(f"created admin {username!r}")
+    kind = "platform admin" if platform else f"admin of organisation {where}"
+    typer.echo(f"created {kind} {username!r}")
 
 
 def _password(password_file: Path | None) -> str:

@@ -25,7 +25,7 @@ from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_ex
 from api.escalation import Escalator
 from api.events import Change, EventHub
 from api.metrics import ApiMetrics
-from api.models import AlertRow, SummaryRow
+from api.models import AlertRow, Home, SummaryRow
 from carewatch.clock import Clock
 from carewatch.errors import BadData, RetryLater
 from carewatch.mqtt import BrokerAddress, make_client
@@ -97,6 +97,7 @@ class Ingestor:
                 if _existing_alert(session, alert, key):
                     return "duplicate"
                 row = _alert_row(alert, key, self._clock())
+                row.organisation_id = _organisation_of_home(session, alert.home)
                 session.add(row)
                 session.flush()
                 self._escalator.assign_rule(session, row)
@@ -127,6 +128,12 @@ class Ingestor:
             else:
                 row.data = data  # a later summary of the same day supersedes the earlier one
         return "stored"
+
+
+def _organisation_of_home(session: Session, home: str) -> str | None:
+    """The organisation the alert's home belongs to; ``None`` for a home nobody registered
+    (no organisation sees it, rather than the wrong one)."""
+    return session.scalars(select(Home.organisation_id).where(Home.id == home)).first()
 
 
 def _existing_alert(session: Session, alert: Alert, key: str) -> bool:

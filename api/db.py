@@ -6,10 +6,11 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from api import tenancy
 from carewatch.errors import ConfigError, RetryLater
 
 
@@ -43,16 +44,35 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     config = Config()
     config.set_main_option("script_location", "api:migrations")
     try:
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+        with engine.connect() as connection:
+            if connection.dialect.name == "sqlite":  # batch mode rebuilds tables under their
+                connection.exec_driver_sql("PRAGMA foreign_keys = OFF")  # references; a no-op
+                connection.commit()  # inside a transaction, so before the first one
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                _check_references(connection)
     except OperationalError as error:
         raise RetryLater(f"database unavailable: {error.orig}") from None
+    finally:
+        engine.dispose()  # a migration may have turned SQLite's foreign keys off on its own
+
+
+def _check_references(connection: Connection) -> None:
+    """Refuse a migration that left a row pointing at nothing (SQLite checks none during it)."""
+    if connection.dialect.name != "sqlite":
+        return
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        raise RuntimeError(f"the migration left rows referring to nothing: {broken[:5]}")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions that keep loaded objects usable after commit."""
-    return sessionmaker(engine, expire_on_commit=False)
+    """Sessions that keep loaded objects usable after commit, each kept inside the
+    organisation it is confined to (:mod:`api.tenancy`)."""
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    tenancy.install(sessions)
+    return sessions
 
 
 @contextmanager

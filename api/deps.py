@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from api.access import require_role
 from api.models import Role, User
 from api.services import Services
+from api.tenancy import confine_to_user
 
 COOKIE = "carewatch_session"
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -40,12 +41,16 @@ DbDep = Annotated[Session, Depends(get_db, scope="function")]
 
 
 def user_for(services: Services, session: Session, token: str | None) -> User | None:
-    """The active user a token belongs to, if any."""
+    """The active user a token belongs to, if any; ``session`` is confined to what they
+    may see from now on (:mod:`api.tenancy`)."""
     if not token:
         return None
     user_id = services.tokens.subject(token)
     user = session.get(User, user_id) if user_id is not None else None
-    return user if user is not None and user.active else None
+    if user is None or not user.active:
+        return None
+    confine_to_user(session, user)  # from here on, no query leaves their organisation
+    return user
 
 
 def current_user(
@@ -72,3 +77,12 @@ def admin_user(user: UserDep) -> User:
 
 
 AdminDep = Annotated[User, Depends(admin_user)]
+
+
+def platform_user(user: UserDep) -> User:
+    """The current user if a platform admin (who adds organisations), else 403."""
+    require_role(user, Role.PLATFORM)
+    return user
+
+
+PlatformDep = Annotated[User, Depends(platform_user)]

@@ -127,9 +127,11 @@ def _targets(session: Session, rule: Rule, alert: AlertRow, notify: list[str]) -
     """The active users a step's targets name, each once."""
     residents = _residents(session, alert)
     found: dict[int, User] = {}
+    if alert.organisation_id is None:  # a home nobody registered: no agency to tell
+        return []
     for target in notify:
         for user in _resolve(session, target, residents):
-            if user.active:
+            if user.active and user.organisation_id == alert.organisation_id:  # never another
                 found.setdefault(user.id, user)
         if not found:
             log.warning("rule %r: target %r names nobody for alert %d", rule.name, target, alert.id)

@@ -45,9 +45,7 @@ class Handover:
 def handover(session: Session, user: User, now: float) -> Handover:
     """The handover for ``user``'s caseload (everyone, for an admin) at ``now``."""
     visible = visible_resident_ids(session, user)
-    query = select(Resident).order_by(Resident.display_name)
-    if visible is not None:
-        query = query.where(Resident.id.in_(visible))
+    query = select(Resident).where(Resident.id.in_(visible)).order_by(Resident.display_name)
     residents = list(session.scalars(query))
     homes = {r.home_id for r in residents}
     alerts = list(session.scalars(select(AlertRow).where(AlertRow.home_id.in_(homes))))

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.audit import Audit
 from api.metrics import ApiMetrics
-from api.models import User
+from api.models import Organisation, User
 from api.security import verify_password
 from api.settings import ApiSettings
 from carewatch.clock import Clock
@@ -84,7 +84,7 @@ class LoginGuard:
                 log.warning("login: %s (from %s)", notice, address)
                 # its own transaction: the refused request's is rolled back
                 with self._sessions.begin() as own:
-                    self._audit.record(own, user, "lockout", "login", detail=notice)
+                    self._record_lockout(own, user, notice)
         return None
 
     def _refuse_if_locked(self, keys: list[tuple[str, str]]) -> None:
@@ -101,6 +101,17 @@ class LoginGuard:
                 seconds,
                 f"too many failed logins for {whom}: try again in {seconds} seconds, "
                 "or ask an administrator to reset the password",
+            )
+
+    def _record_lockout(self, session: Session, user: User | None, notice: str) -> None:
+        """Audit a lockout: an account's in its organisation; an address's (no account
+        known) in every organisation, for it is locked out of the whole server."""
+        if user is not None:
+            self._audit.record(session, user, "lockout", "login", detail=notice)
+            return
+        for organisation in session.scalars(select(Organisation.id)):
+            self._audit.record(
+                session, None, "lockout", "login", detail=notice, organisation=organisation
             )
 
     def _fail(self, key: tuple[str, str]) -> str | None:

@@ -16,8 +16,10 @@ class Base(DeclarativeBase):
 
 
 class Role(StrEnum):
-    """What a user may do: administer, care for assigned residents, or follow one relative."""
+    """What a user may do: administer their organisation, care for assigned residents, follow
+    one relative, or (``platform``) create organisations and nothing else (D110)."""
 
+    PLATFORM = "platform"
     ADMIN = "admin"
     CARER = "carer"
     FAMILY = "family"
@@ -31,7 +33,30 @@ class AlertState(StrEnum):
     RESOLVED = "resolved"
 
 
-class User(Base):
+DEFAULT_ORGANISATION = "default"
+"""The organisation an install made before organisations existed migrates into (D110)."""
+
+
+class Organisation(Base):
+    """A care agency sharing the server; nothing of one is ever shown to another."""
+
+    __tablename__ = "organisations"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class OrganisationOwned:
+    """A row that belongs to one organisation: every query a user makes is limited to
+    theirs (:mod:`api.tenancy`). ``None`` only for a platform admin, an alert from a home
+    nobody registered, and what the command line does outside any organisation."""
+
+    organisation_id: Mapped[str | None] = mapped_column(
+        ForeignKey("organisations.id"), index=True, default=None
+    )
+    """Set by whoever creates the row, or by the session's confinement (:mod:`api.tenancy`)."""
+
+
+class User(OrganisationOwned, Base):
     """A person who logs in."""
 
     __tablename__ = "users"
@@ -45,12 +70,13 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class Team(Base):
+class Team(OrganisationOwned, Base):
     """A group of carers looking after a group of residents; ``lead`` gets escalations."""
 
     __tablename__ = "teams"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(64), unique=True)
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+    name: Mapped[str] = mapped_column(String(64))
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
 
 
@@ -78,7 +104,7 @@ class Grant(Base):
     resident_id: Mapped[str] = mapped_column(ForeignKey("residents.id"), primary_key=True)
 
 
-class Home(Base):
+class Home(OrganisationOwned, Base):
     """A dwelling with a gateway; ``id`` is the pseudonym used in MQTT topics."""
 
     __tablename__ = "homes"
@@ -87,7 +113,7 @@ class Home(Base):
     tz: Mapped[str] = mapped_column(String(64))
 
 
-class Resident(Base):
+class Resident(OrganisationOwned, Base):
     """A person who lives in a home; ``id`` is their pseudonym on the wire."""
 
     __tablename__ = "residents"
@@ -108,7 +134,7 @@ class Sensor(Base):
     resident_id: Mapped[str | None] = mapped_column(ForeignKey("residents.id"), default=None)
 
 
-class AlertRow(Base):
+class AlertRow(OrganisationOwned, Base):
     """An alert received over MQTT, with what people did about it."""
 
     __tablename__ = "alerts"
@@ -175,7 +201,7 @@ class SummaryRow(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
-class AuditEntry(Base):
+class AuditEntry(OrganisationOwned, Base):
     """Who read or changed what about which resident, and when."""
 
     __tablename__ = "audit"

@@ -93,7 +93,8 @@ def login_submit(
     if user is None:
         context = {"error": "Wrong username or password."}
         return templates.TemplateResponse(request, "login.html", context, status_code=401)
-    target = {Role.FAMILY: "/family", Role.ADMIN: "/admin"}.get(Role(user.role), "/carer")
+    admins = {Role.ADMIN: "/admin", Role.PLATFORM: "/admin"}  # a platform admin learns where
+    target = {Role.FAMILY: "/family", **admins}.get(Role(user.role), "/carer")
     response = RedirectResponse(target, status.HTTP_303_SEE_OTHER)
     response.set_cookie(
         COOKIE,
@@ -253,7 +254,5 @@ def _today(services: Services, scope: ResidentScope, resident: Resident) -> SoFa
 
 def _residents(session: Session, user: User) -> list[Resident]:
     visible = visible_resident_ids(session, user)
-    query = select(Resident).order_by(Resident.display_name)
-    if visible is not None:
-        query = query.where(Resident.id.in_(visible))
+    query = select(Resident).where(Resident.id.in_(visible)).order_by(Resident.display_name)
     return list(session.scalars(query))

@@ -88,6 +88,8 @@ class UserOut(_Out):
     role: Role
     active: bool
     has_notify_url: bool = False
+    organisation_id: str | None = None
+    """The organisation they belong to (``None``: a platform admin)."""
 
 
 class TeamIn(_In):

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from fastapi import HTTPException, status
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.audit import Audit
-from api.models import User
+from api.models import Base, User
 from api.responses import invalid
 from api.services import Services
+from api.tenancy import ACROSS
 from carewatch.clock import Clock
 from carewatch.protocol import ID_PATTERN
 
@@ -81,11 +83,21 @@ class Desk:
     clock: Clock
     user: User | None
 
+    def taken(self, model: type[Base], key: str) -> bool:
+        """Whether a row of ``model`` has the id ``key`` in any organisation: pseudonymous
+        ids and login names are unique on the whole server (they go into MQTT topics)."""
+        query = select(model).filter_by(**{_key_of(model): key}).execution_options(**ACROSS)
+        return self.session.scalars(query).first() is not None
+
     def record(
         self, action: str, what: str, resident_id: str | None = None, detail: str | None = None
     ) -> None:
         """Add an audit entry in this transaction."""
         self.audit.record(self.session, self.user, action, what, resident_id, detail)
+
+
+def _key_of(model: type[Base]) -> str:
+    return "username" if model is User else "id"
 
 
 def answer(services: Services, session: Session, user: User, operation: Callable[[Desk], T]) -> T:

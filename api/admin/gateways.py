@@ -81,7 +81,7 @@ def revoke_gateway(desk: Desk, gateway_id: str, access: GatewayAccess) -> bool:
     Mosquitto refuses its next login once reloaded; restart it to cut a live session.
     """
     gateway = desk.session.get(Gateway, gateway_id)
-    if gateway is None:
+    if gateway is None or desk.session.get(Home, gateway.home_id) is None:  # not ours
         raise NotFound(f"no gateway {gateway_id!r}", "gateway_id")
     desk.session.delete(gateway)
     desk.session.flush()

@@ -12,7 +12,9 @@ from carewatch.protocol import Kind
 
 
 def save_home(desk: Desk, body: HomeIn) -> Home:
-    """Create or update a home."""
+    """Create or update a home of the organisation; refused if another one has the id."""
+    if desk.session.get(Home, body.id) is None and desk.taken(Home, body.id):
+        raise Conflict(f"{body.id!r} is taken: choose another id", "id")
     home = desk.session.merge(Home(id=body.id, label=body.label, tz=body.tz))
     desk.record("update", "home", detail=f"home {body.id}")
     return home
@@ -20,7 +22,7 @@ def save_home(desk: Desk, body: HomeIn) -> Home:
 
 def add_home(desk: Desk, body: HomeSetupIn) -> HomeSetupOut:
     """A new home with its sensors; refused if the id is taken."""
-    if desk.session.get(Home, body.id) is not None:
+    if desk.taken(Home, body.id):
         raise Conflict(f"home {body.id!r} exists already", "id")
     save_home(desk, body)
     desk.session.flush()

@@ -43,12 +43,13 @@ def overview(desk: Desk) -> dict[str, Any]:
     homes = home_views(desk)
     residents = list(session.scalars(select(Resident).order_by(Resident.display_name)))
     users = list(session.scalars(select(User).where(User.role != Role.ADMIN).order_by(User.id)))
-    grants = list(session.scalars(select(Grant)))
+    names = {r.id: r.display_name for r in residents}  # the organisation's, and no other's
+    grants = list(session.scalars(select(Grant).where(Grant.resident_id.in_(names))))
     latest: dict[str, ConsentRecord] = {}
-    for record in session.scalars(select(ConsentRecord).order_by(ConsentRecord.id)):
+    ours = select(ConsentRecord).where(ConsentRecord.resident_id.in_(names))
+    for record in session.scalars(ours.order_by(ConsentRecord.id)):
         latest[record.resident_id] = record
     withheld = withheld_by_home(session, desk.clock())
-    names = {r.id: r.display_name for r in residents}
     granted = {u.id: [names[g.resident_id] for g in grants if g.user_id == u.id] for u in users}
     steps = [
         Step("homes", "Add a home and its sensors", bool(homes)),

@@ -9,7 +9,7 @@ secret, which is shown this once and never cached.
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
@@ -22,11 +22,18 @@ from api.deps import DbDep, ServicesDep
 from api.models import Role, User
 from api.pages import SessionCookie, page_user
 from api.services import Services
+from api.tenancy import confine_to_user
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parents[1] / "templates")
 NO_STORE = {"Cache-Control": "no-store"}
 Errors = dict[str, str]
+PLATFORM_ELSEWHERE = (
+    "platform administrators add organisations and their first admin "
+    "(POST /api/v1/organisations or carewatch api add-organisation); "
+    "that admin sets up the organisation's homes here"
+)
+Organisation = Annotated[str | None, Query(description="default: the admin's own")]
 
 
 async def posted(request: Request) -> dict[str, str]:
@@ -38,10 +45,15 @@ async def posted(request: Request) -> dict[str, str]:
 FormFields = Annotated[dict[str, str], Depends(posted)]
 
 
-def admin_of(user: User) -> User:
-    """``user`` if an admin, else 403 (as the admin-only JSON routes answer)."""
+def admin_of(user: User, organisation: str | None = None) -> User:
+    """``user`` if an admin of ``organisation`` (default: theirs), else 403 (as the admin-only
+    JSON routes answer); 404 naming an organisation that is not theirs, known or not."""
+    if user.role == Role.PLATFORM:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, PLATFORM_ELSEWHERE)
     if user.role != Role.ADMIN:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "only administrators set up homes")
+    if organisation is not None and organisation != user.organisation_id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no organisation {organisation!r}")
     return user
 
 
@@ -52,9 +64,11 @@ def admin_page(
     session: DbDep,
     token: SessionCookie = None,
     done: str | None = None,
+    organisation: Organisation = None,
 ) -> Response:
-    """Onboarding: homes, gateways, residents, consent, people and their access."""
-    user = admin_of(page_user(services, session, token))
+    """Onboarding: homes, gateways, residents, consent, people and their access, of the
+    admin's organisation."""
+    user = admin_of(page_user(services, session, token), organisation)
     desk = Desk(session, services.audit, services.clock, user)
     desk.record("read", "onboarding")
     context = _context(services, desk, token) | {"done": done if done in FORMS else None}
@@ -69,9 +83,10 @@ def admin_submit(
     session: DbDep,
     fields: FormFields,
     token: SessionCookie = None,
+    organisation: Organisation = None,
 ) -> Response:
-    """Run one form's operation; show the outcome."""
-    user = admin_of(page_user(services, session, token))
+    """Run one form's operation in the admin's organisation; show the outcome."""
+    user = admin_of(page_user(services, session, token), organisation)
     if not token or not services.tokens.check_form_token(token, fields.get("csrf", "")):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "this form has expired: reload the page")
     form = action  # the form posted: homes, gateways, residents, …
@@ -81,6 +96,7 @@ def admin_submit(
     try:
         with services.sessions.begin() as work:  # its own transaction: a refusal undoes all
             actor = work.get(User, user.id)
+            confine_to_user(work, user)  # as the request's own session
             outcome = handler(
                 Desk(work, services.audit, services.clock, actor), fields, _access(services)
             )

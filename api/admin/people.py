@@ -19,7 +19,7 @@ def add_resident(desk: Desk, body: ResidentIn) -> Resident:
     """Add a resident to a home."""
     if desk.session.get(Home, body.home_id) is None:
         raise Invalid("no such home", "home_id")
-    if desk.session.get(Resident, body.id) is not None:
+    if desk.taken(Resident, body.id):
         raise Conflict(f"resident {body.id!r} exists", "id")
     resident = Resident(
         id=body.id,
@@ -33,11 +33,15 @@ def add_resident(desk: Desk, body: ResidentIn) -> Resident:
     return resident
 
 
-def create_user(desk: Desk, body: UserIn) -> User:
-    """A user with the password given (hashed with argon2, never kept)."""
-    if desk.session.scalars(select(User).where(User.username == body.username)).first():
+def create_user(desk: Desk, body: UserIn, organisation: str | None = None) -> User:
+    """A user with the password given (hashed with argon2, never kept), in ``organisation``
+    (default: the one the desk works in); platform admins come only from the command line."""
+    if body.role == Role.PLATFORM:
+        raise Invalid("platform admins are made with carewatch api create-admin --platform", "role")
+    if desk.taken(User, body.username):
         raise Conflict(f"username {body.username!r} is taken", "username")
     user = User(
+        organisation_id=organisation,
         username=body.username,
         display_name=body.display_name,
         role=body.role,
@@ -51,10 +55,10 @@ def create_user(desk: Desk, body: UserIn) -> User:
     return user
 
 
-def invite(desk: Desk, body: InviteIn) -> InviteOut:
+def invite(desk: Desk, body: InviteIn, organisation: str | None = None) -> InviteOut:
     """A new user with a generated first password, returned this once."""
     password = secrets.token_urlsafe(15)  # 20 characters, 120 random bits
-    user = create_user(desk, UserIn(**body.model_dump(), password=password))
+    user = create_user(desk, UserIn(**body.model_dump(), password=password), organisation)
     return InviteOut(user=user_out(user), password=password)
 
 
@@ -66,7 +70,7 @@ def grant(desk: Desk, user_id: int, resident_id: str) -> None:
     if desk.session.get(Resident, resident_id) is None:
         raise NotFound("not found", "resident_id")
     if user.role == Role.ADMIN:
-        raise Invalid("admins see every resident already", "user_id")
+        raise Invalid("admins see every resident of their organisation already", "user_id")
     try:
         desk.session.merge(Grant(user_id=user_id, resident_id=resident_id))
         desk.session.flush()

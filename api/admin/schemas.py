@@ -109,3 +109,27 @@ class ConsentOut(BaseModel):
     valid_until: float | None
     evidence: str | None
     supersedes: int | None
+
+
+class OrganisationIn(_In):
+    """A care agency to add: its id (as pseudonymous ids are written) and its name."""
+
+    id: PseudoId
+    name: Name
+
+
+class OrganisationOut(BaseModel):
+    """An organisation sharing the server."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    name: str
+
+
+class AdminIn(_In):
+    """An organisation's admin to invite; the password is generated."""
+
+    username: Username
+    display_name: Name
+    notify_url: NotifyUrl = None

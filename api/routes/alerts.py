@@ -58,9 +58,8 @@ def visible_alerts(
 ) -> list[AlertRow]:
     """The alerts ``user`` may see, with optional filters."""
     query = select(AlertRow).order_by(AlertRow.detected_at.desc()).limit(limit)
-    where = alert_filter(session, user)
     conditions = [
-        where,
+        alert_filter(session, user),
         AlertRow.resident_id == resident_id if resident_id else None,
         AlertRow.state == state if state else None,
         AlertRow.kind == kind if kind else None,

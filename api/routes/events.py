@@ -10,9 +10,10 @@ from sqlalchemy import select
 from api.access import visible_resident_ids
 from api.deps import ServicesDep, UserDep
 from api.events import Change
-from api.models import Resident, User
+from api.models import Home, Resident, Role, User
 from api.responses import SIGNED_IN
 from api.services import Services
+from api.tenancy import organisation_of
 
 router = APIRouter(prefix="/api/v1", tags=["alerts"], responses=SIGNED_IN)
 
@@ -48,16 +49,16 @@ async def change_stream(services: Services, user: User) -> AsyncIterable[ServerS
 def _visibility(services: Services, user: User) -> "Visibility":
     with services.sessions() as session:
         residents = visible_resident_ids(session, user)
-        homes = (
-            set(session.scalars(select(Resident.home_id).where(Resident.id.in_(residents))))
-            if residents is not None
-            else set()
-        )
+        homes = set(session.scalars(select(Resident.home_id).where(Resident.id.in_(residents))))
+        if user.role == Role.ADMIN:  # every alert of their organisation's homes
+            ours = Home.organisation_id == organisation_of(user)
+            return Visibility(None, set(session.scalars(select(Home.id).where(ours))))
     return Visibility(residents, homes)
 
 
 class Visibility:
-    """Whether a change concerns someone the user is granted (checked per event)."""
+    """Whether a change concerns someone the user is granted (checked per event);
+    ``residents`` ``None``: anything in ``homes`` (an admin's organisation)."""
 
     def __init__(self, residents: set[str] | None, homes: set[str]) -> None:
         self._residents = residents
@@ -65,7 +66,7 @@ class Visibility:
 
     def __call__(self, change: Change) -> bool:
         if self._residents is None:
-            return True
+            return change.home_id in self._homes
         if change.resident_id is None:
             return change.home_id in self._homes
         return change.resident_id in self._residents

@@ -6,6 +6,7 @@ from fastapi import APIRouter, HTTPException, Query, status
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from api.access import visible_resident_ids
 from api.admin import people as people_ops
 from api.admin.desk import answer
 from api.deps import AdminDep, DbDep, ServicesDep
@@ -125,7 +126,9 @@ def delete_grant(
     admin: AdminDep,
     services: ServicesDep,
 ) -> None:
-    """Withdraw a grant (admin)."""
+    """Withdraw a grant (admin) of one of the organisation's residents."""
+    if resident_id not in visible_resident_ids(session, admin):  # a bulk DELETE is unconfined
+        return  # nothing of theirs to withdraw, as for a resident that does not exist
     session.execute(delete(Grant).where(Grant.user_id == user_id, Grant.resident_id == resident_id))
     services.audit.record(session, admin, "revoke", "resident", resident_id, f"user {user_id}")
 

@@ -62,8 +62,7 @@ def list_homes(session: DbDep, _admin: AdminDep) -> list[HomeOut]:
 @router.delete("/homes/{home_id}", status_code=status.HTTP_204_NO_CONTENT, responses=CONFLICT)
 def delete_home(home_id: PseudoId, session: DbDep, admin: AdminDep, services: ServicesDep) -> None:
     """Remove a home and its sensors (admin); refused while residents still live there."""
-    if session.get(Home, home_id) is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no home {home_id!r}")
+    _home_or_404(session, home_id)
     if session.scalars(select(Resident.id).where(Resident.home_id == home_id)).first():
         raise HTTPException(status.HTTP_409_CONFLICT, "move or remove its residents first")
     if session.scalars(select(Gateway.id).where(Gateway.home_id == home_id)).first():
@@ -81,7 +80,8 @@ def delete_sensor(
     admin: AdminDep,
     services: ServicesDep,
 ) -> None:
-    """Forget a sensor (admin)."""
+    """Forget a sensor of one of the organisation's homes (admin)."""
+    _home_or_404(session, home_id)
     session.execute(delete(Sensor).where(Sensor.home_id == home_id, Sensor.id == sensor_id))
     services.audit.record(session, admin, "delete", "sensor", detail=f"{home_id}/{sensor_id}")
 
@@ -106,6 +106,7 @@ def put_sensor(
 @router.get("/homes/{home_id}/sensors")
 def list_sensors(home_id: PseudoId, session: DbDep, _admin: AdminDep) -> list[SensorOut]:
     """A home's registered sensors (admin)."""
+    _home_or_404(session, home_id)
     query = select(Sensor).where(Sensor.home_id == home_id).order_by(Sensor.id)
     return [SensorOut.model_validate(sensor) for sensor in session.scalars(query)]
 
@@ -123,9 +124,7 @@ def create_resident(
 def list_residents(session: DbDep, user: UserDep, services: ServicesDep) -> list[ResidentOut]:
     """The residents the user is granted (all of them for admins)."""
     visible = visible_resident_ids(session, user)
-    query = select(Resident).order_by(Resident.id)
-    if visible is not None:
-        query = query.where(Resident.id.in_(visible))
+    query = select(Resident).where(Resident.id.in_(visible)).order_by(Resident.id)
     residents = list(session.scalars(query))
     services.audit.record(session, user, "read", "residents", detail=f"{len(residents)} listed")
     return [resident_out(session, resident) for resident in residents]
@@ -229,6 +228,13 @@ def read_summaries(
     resident = resident_or_404(session, user, resident_id)
     services.audit.record(session, user, "read", "summaries", resident_id)
     return scoped.summaries(session, scope_of(session, resident, user.role, services.clock()), days)
+
+
+def _home_or_404(session: Session, home_id: str) -> Home:
+    home = session.get(Home, home_id)  # the session sees the user's organisation only
+    if home is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no home {home_id!r}")
+    return home
 
 
 def resident_out(session: Session, resident: Resident) -> ResidentOut:

@@ -46,13 +46,14 @@ class World:
     tokens: dict[str, str] = field(default_factory=dict)
     user_ids: dict[str, int] = field(default_factory=dict)
     alert_ids: dict[str, int] = field(default_factory=dict)
+    team_ids: dict[str, int] = field(default_factory=dict)
 
     def auth(self, who: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[who]}"}
 
-    def login(self, username: str) -> str:
+    def login(self, username: str, password: str = PASSWORD) -> str:
         response = self.client.post(
-            "/api/v1/auth/token", data={"username": username, "password": PASSWORD}
+            "/api/v1/auth/token", data={"username": username, "password": password}
         )
         assert response.status_code == 200, response.text
         token: str = response.json()["access_token"]
@@ -92,7 +93,7 @@ def build_world(
     """Create the app and populate it through the API itself (as an admin would)."""
     from sqlalchemy import select
 
-    from api.models import Role, User
+    from api.models import DEFAULT_ORGANISATION, Role, User
     from api.security import hash_password
 
     world = open_world(tmp_path, rules=rules, **settings)
@@ -105,6 +106,7 @@ def build_world(
                 display_name="Ada Admin",
                 role=Role.ADMIN,
                 password_hash=hash_password(PASSWORD),
+                organisation_id=DEFAULT_ORGANISATION,
             )
         )
     world.tokens["admin"] = world.login("admin")
@@ -156,11 +158,75 @@ def build_world(
     for username in ("carer-b", "lead-b"):
         client.put(f"/api/v1/teams/{team['id']}/members/{world.user_ids[username]}", headers=admin)
     client.put(f"/api/v1/teams/{team['id']}/residents/r-2", headers=admin)
+    world.team_ids["default"] = team["id"]
     for username, _ in people:
         world.tokens[username] = world.login(username)
     with services.sessions() as session:
         assert session.scalars(select(User)).all()
     return world
+
+
+def add_other_organisation(world: World) -> None:
+    """A second agency on the server, set up through the API: a platform admin ``root``
+    adds organisation ``other`` and its admin ``admin-o``, who adds home h-o1 (gateway
+    gw-o1), Olive (r-o1), ``carer-o`` (in their own team "north") and ``family-o``."""
+    from api.models import Role, User
+    from api.security import hash_password
+
+    with world.app.state.services.sessions.begin() as session:  # as create-admin --platform
+        root = User(username="root", display_name="Rita Root", role=Role.PLATFORM)
+        root.password_hash, root.organisation_id = hash_password(PASSWORD), None
+        session.add(root)
+    world.tokens["root"] = world.login("root")
+    client, root_auth = world.client, world.auth("root")
+    made = client.post("/api/v1/organisations", json=OTHER_ORG, headers=root_auth)
+    assert made.status_code == 201, made.text
+    invited = client.post(
+        "/api/v1/organisations/other/admins",
+        json={"username": "admin-o", "display_name": "Oona Other"},
+        headers=root_auth,
+    )
+    assert invited.status_code == 201, invited.text
+    world.user_ids["admin-o"] = invited.json()["user"]["id"]
+    world.tokens["admin-o"] = world.login("admin-o", invited.json()["password"])
+    admin = world.auth("admin-o")
+    olive = {"id": "r-o1", "home_id": "h-o1", "display_name": "Olive Other"}
+    consent = {"agreed_by": "Olive", "basis": "self", "monitoring": True}
+    calls: list[tuple[str, dict[str, Any]]] = [
+        ("/api/v1/homes", OTHER_HOME),
+        ("/api/v1/residents", olive),
+        ("/api/v1/homes/h-o1/gateways", {"id": "gw-o1"}),
+        ("/api/v1/residents/r-o1/consents", consent),
+    ]
+    others = (("carer-o", "carer", "Carla Other"), ("family-o", "family", "Fred Other"))
+    for username, role, name in others:
+        body = {"username": username, "display_name": name, "role": role, "password": PASSWORD}
+        calls.append(("/api/v1/users", body))
+    for url, body in calls:
+        response = client.post(url, json=body, headers=admin)
+        assert response.status_code == 201, f"{url}: {response.text}"
+        if url == "/api/v1/users":
+            world.user_ids[body["username"]] = response.json()["id"]
+    grant = {"user_id": world.user_ids["family-o"], "resident_id": "r-o1"}
+    assert client.post("/api/v1/grants", json=grant, headers=admin).status_code == 201
+    lead = world.user_ids["carer-o"]
+    team = client.post("/api/v1/teams", json={"name": "north", "lead_id": lead}, headers=admin)
+    assert team.status_code == 201, team.text  # the same name as the first agency's team
+    world.team_ids["other"] = team.json()["id"]
+    client.put(f"/api/v1/teams/{team.json()['id']}/members/{lead}", headers=admin)
+    client.put(f"/api/v1/teams/{team.json()['id']}/residents/r-o1", headers=admin)
+    for username in ("carer-o", "family-o"):
+        world.tokens[username] = world.login(username)
+    ingestor = world.app.state.services.ingestor
+    from carewatch.protocol import alerts_topic, encode
+
+    assert ingestor.handle(alerts_topic("h-o1"), encode(alert_for("h-o1", "r-o1"))) == "stored"
+    listed = client.get("/api/v1/alerts", headers=admin).json()
+    world.alert_ids["o"] = int(listed[0]["id"])
+
+
+OTHER_ORG = {"id": "other", "name": "Other Care"}
+OTHER_HOME = {"id": "h-o1", "label": "OTHER-HOUSE", "tz": "UTC", "sensors": {"hr-o1": "heart_rate"}}
 
 
 def open_world(path: Path, template: World | None = None, **kwargs: Any) -> World:
@@ -182,6 +248,7 @@ def open_world(path: Path, template: World | None = None, **kwargs: Any) -> Worl
         world.tokens = dict(template.tokens)
         world.user_ids = dict(template.user_ids)
         world.alert_ids = dict(template.alert_ids)
+        world.team_ids = dict(template.team_ids)
     return world
 
 
@@ -198,6 +265,7 @@ def world_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[P
     template = build_world(path)
     template.alert_ids["a"] = template.ingest(alert_for("h-1", "r-1"))
     template.alert_ids["b"] = template.ingest(alert_for("h-2", "r-2", kind="night_wandering"))
+    add_other_organisation(template)
     close_world(template)
     yield path, template
 

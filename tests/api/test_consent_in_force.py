@@ -115,7 +115,7 @@ def test_ingest_learns_the_policy_from_the_api_through_the_broker(
         publisher = PolicyPublisher(shared_home.clock, consumer.publish_retained)
         ticker = PolicyTicker(services.sessions, shared_home.clock, publisher)
         consent(shared_home, withheld=["heart_rate"], roles={})
-        assert ticker.tick() == 2  # both homes: h-1 withholds heart rate, h-2 nothing
+        assert ticker.tick() == 3  # every organisation's homes: h-1 withholds heart rate
         assert ticker.tick() == 0  # nothing changed
         with running(settings_for(mosquitto.url, tmp_path), store) as ingest:
             wait_until(lambda: _withholds(ingest, "h-1"), what="ingest applied the policy")
