@@ -15,7 +15,7 @@ from api import carer_pages, pages
 from api.admin import pages as admin_pages
 from api.deps import ServicesDep
 from api.notify import Notifier
-from api.routes import alerts, auth, events, onboarding, people, residents
+from api.routes import alerts, auth, events, fhir, onboarding, people, residents
 from api.routing import RoutingRules
 from api.schemas import Health
 from api.services import Services, build_services
@@ -63,6 +63,7 @@ def create_app(
     for router in (auth.router, people.router, residents.router, alerts.router, events.router):
         app.include_router(router)
     app.include_router(onboarding.router)
+    app.include_router(fhir.router)
     app.include_router(pages.router)
     app.include_router(carer_pages.router)
     app.include_router(admin_pages.router)
