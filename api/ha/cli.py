@@ -26,6 +26,7 @@ def ha_bridge(
     Configured by CAREWATCH_HA_* environment variables (docs/home-assistant.md).
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per request and poll
     settings = load_settings(HaBridgeSettings)
     broker = BrokerAddress.parse(settings.broker_url)
     api = ApiClient(settings.api_url, settings.username, settings.password.get_secret_value())
