@@ -19,6 +19,7 @@ from carewatch.errors import RetryLater
 log = logging.getLogger(__name__)
 PUBLISH_TIMEOUT = 10.0
 ONLINE, OFFLINE = "online", "offline"
+STALE = "\0unsure"  # no payload is this: the topic is sent again (or retracted) next sync
 
 
 class HaBridge:
@@ -35,6 +36,7 @@ class HaBridge:
         self._connected = threading.Event()
         client.will_set(self._availability, OFFLINE, qos=1, retain=True)
         client.on_connect = self._on_connect
+        client.on_disconnect = self._on_disconnect
 
     def sync(self) -> int:
         """Read the API and publish what changed; the number of messages sent."""
@@ -46,24 +48,28 @@ class HaBridge:
             return 1
         if self._reconnected.is_set():  # the broker may have lost what it held
             self._reconnected.clear()
-            self._published = {}
+            self._forget()
         gone = {topic: "" for topic in self._published if topic not in wanted}
         changed = {t: p for t, p in wanted.items() if self._published.get(t) != p}
-        sent = self._send({**gone, **changed, self._availability: ONLINE})
-        self._published = wanted if sent else {}
+        self._published = {**self._published, **wanted}
+        if self._send({**gone, **changed, self._availability: ONLINE}):
+            self._published = wanted
+        else:
+            self._forget()
         return len(gone) + len(changed) + 1
 
     def offline(self) -> None:
         """Say the bridge has stopped (a clean disconnect does not send the will)."""
         self._send({self._availability: OFFLINE})
-        self._published = {}
+        self._forget()
+
+    def _forget(self) -> None:
+        """Publish everything again next time, retracting what is no longer wanted."""
+        self._published = dict.fromkeys(self._published, STALE)
 
     def _send(self, messages: dict[str, str]) -> bool:
         infos = [self._client.publish(t, p, qos=1, retain=True) for t, p in messages.items()]
-        for info in infos:
-            if info.rc == paho.MQTT_ERR_SUCCESS:  # else not connected: queued, not waited for
-                info.wait_for_publish(PUBLISH_TIMEOUT)
-        if all(info.is_published() for info in infos):
+        if all([_taken(info) for info in infos]):  # a list: wait for every one
             return True
         log.warning("the broker did not take every message; all are sent again next time")
         return False
@@ -75,3 +81,17 @@ class HaBridge:
     def _on_connect(self, *_args: object) -> None:
         self._connected.set()
         self._reconnected.set()
+
+    def _on_disconnect(self, *_args: object) -> None:
+        self._connected.clear()
+
+
+def _taken(info: paho.MQTTMessageInfo) -> bool:
+    """Whether the broker took the message (waiting a while); not connected: no."""
+    if info.rc != paho.MQTT_ERR_SUCCESS:  # queued while disconnected: not waited for
+        return False
+    try:
+        info.wait_for_publish(PUBLISH_TIMEOUT)
+        return info.is_published()
+    except (RuntimeError, ValueError):  # the connection dropped meanwhile
+        return False

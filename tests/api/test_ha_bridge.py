@@ -177,6 +177,36 @@ def test_an_unreachable_api_shows_the_entities_unavailable(
     assert f"{ROSE}/open_alerts/config" in held  # kept: HA shows them unavailable
 
 
+def test_what_changed_while_the_broker_was_down_reaches_it_after(
+    mosquitto: Mosquitto, served: tuple[World, str], make_bridge: Factory
+) -> None:
+    world, url = served
+    bridge = make_bridge(url)
+    bridge.sync()
+    mosquitto.stop()
+    r = world.client.post(
+        f"/api/v1/alerts/{world.alert_ids['a']}/acknowledge",
+        json={"note": ""},
+        headers=world.auth("carer-a"),
+    )
+    assert r.status_code == 200, r.text
+    bridge.sync()  # the broker is down: nothing is taken, nothing raises
+    mosquitto.start()
+    assert bridge.wait_connected(60)
+    bridge.sync()
+    assert alert_state(retained(mosquitto))["state"] == "OFF"
+
+    mosquitto.stop()  # and a grant removed while the broker is down is retracted after
+    user = world.user_ids["family-a"]
+    r = world.client.delete(f"/api/v1/grants/{user}/r-1", headers=world.auth("admin"))
+    assert r.status_code == 204
+    bridge.sync()
+    mosquitto.start()
+    assert bridge.wait_connected(60)
+    bridge.sync()
+    assert [t for t in retained(mosquitto) if "r-1" in t] == []
+
+
 def test_the_command_publishes_once_from_its_settings(
     mosquitto: Mosquitto, served: tuple[World, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
