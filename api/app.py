@@ -15,7 +15,7 @@ from api import carer_pages, pages
 from api.admin import pages as admin_pages
 from api.deps import ServicesDep
 from api.notify import Notifier
-from api.routes import alerts, auth, events, onboarding, organisations, people, residents
+from api.routes import alerts, auth, events, fhir, onboarding, organisations, people, residents
 from api.routing import RoutingRules
 from api.schemas import Health
 from api.services import Services, build_services
@@ -64,6 +64,7 @@ def create_app(
         app.include_router(router)
     app.include_router(onboarding.router)
     app.include_router(organisations.router)
+    app.include_router(fhir.router)
     app.include_router(pages.router)
     app.include_router(carer_pages.router)
     app.include_router(admin_pages.router)

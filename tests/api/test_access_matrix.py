@@ -69,6 +69,7 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/residents/{resident_id}/readings"): Case("bearer", query={"kind": "tap"}),
     ("GET", "/api/v1/residents/{resident_id}/aggregates"): Case("bearer", query={"kind": "tap"}),
     ("GET", "/api/v1/residents/{resident_id}/summaries"): Case("bearer"),
+    ("GET", "/api/v1/residents/{resident_id}/fhir"): Case("bearer", query={"include_name": "true"}),
     ("GET", "/api/v1/alerts"): Case("bearer", query={"resident_id": "{resident_id}"}),
     ("GET", "/api/v1/alerts/{alert_id}"): Case("bearer"),
     ("GET", "/api/v1/feedback"): Case("bearer", admin_only=True),

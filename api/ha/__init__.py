@@ -1,0 +1,1 @@
+"""Home Assistant bridge: CareWatch residents as MQTT-discovered entities (decision D115)."""
