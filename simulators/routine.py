@@ -208,7 +208,11 @@ class Life(Outings):
             start = asleep + float(rng.uniform(0.0, 15.0)) * MINUTE
             minutes = rng.uniform(18.0, 25.0) if size == "small" else rng.uniform(45.0, 100.0)
             wanders = [(start, min(start + float(minutes) * MINUTE, last))]
-        trips = rng.uniform(first, last, self.count(self.p.toilet_night * plan.toilet))
+        trips = rng.uniform(
+            first, last, self.count(self.p.toilet_night * plan.toilet + plan.night_extra)
+        )
+        if plan.night_why:
+            self.night_label(plan.night_why, asleep, until, plan.night_extra)
         outings = sorted(
             [(a, "wander", b) for a, b in wanders]
             + [
@@ -236,6 +240,17 @@ class Life(Outings):
                 detail = f"{detail} where=chair" if sleepless else detail
                 self.label("night_wandering", start, t, detail)
         return t
+
+    def night_label(self, kind: str, asleep: float, until: float, extra: float) -> None:
+        """Label a night of ``kind``: nights of it in a row are one episode, at its peak."""
+        labels = self.tl.labels
+        for i in range(len(labels) - 1, -1, -1):
+            was, start, end, detail = labels[i]
+            if was == kind and asleep - end < 20 * HOUR:
+                peak = max(extra, float((detail or "peak=+0").split("+")[1].split()[0]))
+                labels[i] = (kind, start, until, f"peak=+{peak:.2f}")
+                return
+        self.label(kind, asleep, until, f"peak=+{extra:.2f}")
 
     def wander_spells(
         self, first: float, last: float, asleep: float, small: bool = False
