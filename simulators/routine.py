@@ -63,6 +63,7 @@ class Life(Outings):
                 wander=plan.wander_night,
                 size=plan.size,
                 sleepless=plan.sleepless,
+                extra=(plan.night_extra, plan.night_why),
             )
             wake = max(wake, back + float(self.rng.uniform(5.0, 20.0)) * MINUTE)
             if plan.away == "leave":
@@ -189,10 +190,12 @@ class Life(Outings):
         wander: bool,
         size: str | None = None,
         sleepless: bool = False,
+        extra: tuple[float, str | None] = (0.0, None),
     ) -> float:
         """Toilet trips (and wandering spells) before ``until``; returns the last return.
 
         A ``sleepless`` spell begins soon after they fall asleep and is spent in the chair.
+        ``extra``: toilet trips added to the usual, and why (the label), else ``None``.
         """
         rng = self.rng
         first, last = asleep + 30 * MINUTE, until - 30 * MINUTE
@@ -208,11 +211,9 @@ class Life(Outings):
             start = asleep + float(rng.uniform(0.0, 15.0)) * MINUTE
             minutes = rng.uniform(18.0, 25.0) if size == "small" else rng.uniform(45.0, 100.0)
             wanders = [(start, min(start + float(minutes) * MINUTE, last))]
-        trips = rng.uniform(
-            first, last, self.count(self.p.toilet_night * plan.toilet + plan.night_extra)
-        )
-        if plan.night_why:
-            self.night_label(plan.night_why, asleep, until, plan.night_extra)
+        trips = rng.uniform(first, last, self.count(self.p.toilet_night * plan.toilet + extra[0]))
+        if extra[1]:
+            self.night_label(extra[1], asleep, until, extra[0])
         outings = sorted(
             [(a, "wander", b) for a, b in wanders]
             + [

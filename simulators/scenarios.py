@@ -9,7 +9,7 @@ Three families of labelled episode:
 - confounders, normal life that fools naive detectors: ``hot_day``, ``day_out``,
   ``visitor``, ``cold``, ``away`` (days away), ``visitor_overnight``, ``bad_night`` (one
   night of extra toilet trips). They also happen on their own at everyday rates (bad
-  nights only when asked for).
+  nights only when asked for, then at least one).
 
 In a realistic home (``realistic=True``) half the alert episodes are small (a rise of
 8-15 bpm, a spell of about 20 minutes, drinking down to about 75 %).
@@ -110,7 +110,7 @@ class DayPlan:
     sleepless: bool = False  # the night's spell is spent in the chair, soon after bedtime
     away: str | None = None  # "leave", "gone" (all day) or "back"
     guest: str | None = None  # an overnight visitor: "arrive" (this day), "leave" (this day)
-    night_extra: float = 0.0  # night toilet visits added, the night after this day
+    night_extra: float = 0.0  # night toilet visits added, the night before this day
     night_why: str | None = None  # … and why: "night_toileting" or "bad_night" (its label)
     day_labels: list[tuple[str, str | None]] = field(default_factory=list)  # whole-day labels
 
@@ -196,10 +196,12 @@ def _late(
         for plan, extra in zip(days[day : day + span], rising_nights(span, rng), strict=False):
             plan.night_extra, plan.toilet = extra.night, extra.day
             plan.night_why = "night_toileting"
-    if "bad_night" in kinds:
-        for d in np.flatnonzero(~life & (rng.random(len(days)) < BAD_NIGHT_RATE)).tolist():
-            if d >= earliest:
-                days[d].night_extra, days[d].night_why = bad_night(rng), "bad_night"
+    if "bad_night" in kinds:  # at everyday rates, and at least one when asked for
+        free = ~life
+        free[:earliest] = False
+        chosen = np.flatnonzero(free & (rng.random(len(days)) < BAD_NIGHT_RATE)).tolist()
+        for d in chosen or [_free_start(life, 1, earliest, rng, fallback=None)]:
+            days[d].night_extra, days[d].night_why = bad_night(rng), "bad_night"
 
 
 def _reach(faults: np.ndarray) -> np.ndarray:
