@@ -18,6 +18,7 @@ TITLES = {
     "stress": "heart rate raised at rest",
     "inactivity": "no movement at home",
     "sensor_health": "a sensor or the gateway needs checking",
+    "night_toileting": "more toilet visits at night than usual",
 }
 SEVERITY_WORDS = {"high": "urgent", "medium": "soon", "low": "when you can"}
 
@@ -46,6 +47,17 @@ WORDED: dict[str, tuple[str, Format, str]] = {
     "tap_uses": ("Tap uses", _number(""), "tap_uses_usual"),
     "toilet_visits": ("Toilet visits", _number(""), "toilet_visits_usual"),
     "hours_at_home": ("Hours at home counted", _number("hours"), ""),
+    "night_toilet_visits": (
+        "Toilet visits last night",
+        _number("a night", 1),
+        "night_toilet_visits_usual",
+    ),
+    "night_toilet_visits_nights": (
+        "Toilet visits at night, nights judged together",
+        _number(""),
+        "night_toilet_visits_nights_usual",
+    ),
+    "nights_judged": ("Nights judged together", _number("nights"), ""),
     "out_of_bed_since": ("Out of bed since", _time, ""),
     "door_opened": ("Front door opened", _time, ""),
     "minutes_out": ("Out of bed for", _number("minutes"), ""),

@@ -43,6 +43,10 @@ REQUIRED: dict[AlertKind, tuple[Need, ...]] = {
     ),
     AlertKind.INACTIVITY: ((frozenset({Kind.MOTION, Kind.BED}), "no motion or bed sensor"),),
     AlertKind.SENSOR_HEALTH: (),  # the gateway and every sensor present are always watched
+    AlertKind.NIGHT_TOILETING: (  # decision D116
+        (frozenset({Kind.TOILET}), "no toilet sensor (a flush sensor) in this home"),
+        (frozenset({Kind.BED}), "no bed sensor to tell the night from the day"),
+    ),
 }
 
 # Parts of an armed alert kind that need one more kind.

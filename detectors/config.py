@@ -38,6 +38,9 @@ class EngineConfig:
     wander_toilet_after: float = 20 * MINUTE  # … its ceiling, and the floor with a flush
     wander_wake_margin: float = 60 * MINUTE  # night ends at usual wake - max(this, 3 sd)
 
+    # night toileting: the last 3-5 nights' visits against their usual (a count test)
+    toileting_chance: float = 0.02  # alert when a persistent rise is this unlikely or less
+
     # stress (heart rate at rest)
     stress_fading: float = 0.01  # per learnt value (each 5 minutes at rest, once past 2 hours)
     stress_learning: float = 8 * MINUTE  # resting minutes before any stress alert

@@ -21,6 +21,7 @@ from detectors.sensors import LONG_GAP, SensorState
 from detectors.stress import StressWatch
 from detectors.summary import DayTally
 from detectors.timing import DEDUP, JUMP, MAX_HELD, REORDER, ReadingTiming
+from detectors.toileting import NightToileting
 from detectors.view import Output
 from detectors.whereabouts import Whereabouts
 
@@ -77,7 +78,8 @@ class Home(ReadingTiming, Whereabouts):
         self.presence = Presence()
         self.health = SensorHealth()
         self.hearts: dict[str, StressWatch] = {}
-        self.listen(self.night, self.inactivity, self.dehydration)
+        self.toileting = NightToileting()
+        self.listen(self.night, self.inactivity, self.dehydration, self.toileting)
         self._rest_span()
 
     def __getstate__(self) -> dict[str, object]:

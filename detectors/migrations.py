@@ -23,6 +23,7 @@ from detectors.config import HOUR, EngineConfig
 from detectors.presence import Presence
 from detectors.recent import RecentEvents
 from detectors.sensors import SensorState
+from detectors.toileting import NightToileting
 
 # (module, name) in an old pickle -> where the class lives now
 MOVED: dict[tuple[str, str], type] = {("detectors.health", "SensorState"): SensorState}
@@ -105,3 +106,6 @@ def upgrade_home(home: Any, state: dict[str, object], dedup: int) -> None:
         home.kinds = frozenset(sensor.kind for sensor in home.sensors.values())
     if "detectors" not in state:  # from before the detector contract (decision D87)
         home.listen(home.night, home.inactivity, home.dehydration)
+    if "toileting" not in state:  # from before the night toileting alert (decision D116)
+        home.toileting = NightToileting()
+        home.listen(home.night, home.inactivity, home.dehydration, home.toileting)

@@ -63,6 +63,7 @@ class Life(Outings):
                 wander=plan.wander_night,
                 size=plan.size,
                 sleepless=plan.sleepless,
+                extra=(plan.night_extra, plan.night_why),
             )
             wake = max(wake, back + float(self.rng.uniform(5.0, 20.0)) * MINUTE)
             if plan.away == "leave":
@@ -189,10 +190,12 @@ class Life(Outings):
         wander: bool,
         size: str | None = None,
         sleepless: bool = False,
+        extra: tuple[float, str | None] = (0.0, None),
     ) -> float:
         """Toilet trips (and wandering spells) before ``until``; returns the last return.
 
         A ``sleepless`` spell begins soon after they fall asleep and is spent in the chair.
+        ``extra``: toilet trips added to the usual, and why (the label), else ``None``.
         """
         rng = self.rng
         first, last = asleep + 30 * MINUTE, until - 30 * MINUTE
@@ -208,7 +211,9 @@ class Life(Outings):
             start = asleep + float(rng.uniform(0.0, 15.0)) * MINUTE
             minutes = rng.uniform(18.0, 25.0) if size == "small" else rng.uniform(45.0, 100.0)
             wanders = [(start, min(start + float(minutes) * MINUTE, last))]
-        trips = rng.uniform(first, last, self.count(self.p.toilet_night * plan.toilet))
+        trips = rng.uniform(first, last, self.count(self.p.toilet_night * plan.toilet + extra[0]))
+        if extra[1]:
+            self.night_label(extra[1], asleep, until, extra[0])
         outings = sorted(
             [(a, "wander", b) for a, b in wanders]
             + [
@@ -236,6 +241,17 @@ class Life(Outings):
                 detail = f"{detail} where=chair" if sleepless else detail
                 self.label("night_wandering", start, t, detail)
         return t
+
+    def night_label(self, kind: str, asleep: float, until: float, extra: float) -> None:
+        """Label a night of ``kind``: nights of it in a row are one episode, at its peak."""
+        labels = self.tl.labels
+        for i in range(len(labels) - 1, -1, -1):
+            was, start, end, detail = labels[i]
+            if was == kind and asleep - end < 20 * HOUR:
+                peak = max(extra, float((detail or "peak=+0").split("+")[1].split()[0]))
+                labels[i] = (kind, start, until, f"peak=+{peak:.2f}")
+                return
+        self.label(kind, asleep, until, f"peak=+{extra:.2f}")
 
     def wander_spells(
         self, first: float, last: float, asleep: float, small: bool = False

@@ -3,12 +3,13 @@
 Three families of labelled episode:
 
 - alert kinds, what the detectors should raise: ``dehydration``, ``night_wandering``,
-  ``stress``, ``inactivity``;
+  ``stress``, ``inactivity``, ``night_toileting`` (night visits rising over nights);
 - faults of the data path: ``sensor_dead``, ``sensor_misses`` and ``sensor_stuck`` (a
   bed or chair mat), ``gateway_offline``, ``clock_drift``, ``duplicate``, ``malformed``;
 - confounders, normal life that fools naive detectors: ``hot_day``, ``day_out``,
-  ``visitor``, ``cold``, ``away`` (days away), ``visitor_overnight``. They also happen
-  on their own at everyday rates.
+  ``visitor``, ``cold``, ``away`` (days away), ``visitor_overnight``, ``bad_night`` (one
+  night of extra toilet trips). They also happen on their own at everyday rates (bad
+  nights only when asked for, then at least one).
 
 In a realistic home (``realistic=True``) half the alert episodes are small (a rise of
 8-15 bpm, a spell of about 20 minutes, drinking down to about 75 %).
@@ -22,7 +23,15 @@ from typing import Final
 
 import numpy as np
 
-ALERT_KINDS: Final = ("dehydration", "night_wandering", "stress", "inactivity")
+from simulators.toileting import BAD_NIGHT_RATE, NIGHTS, bad_night, rising_nights
+
+ALERT_KINDS: Final = (
+    "dehydration",
+    "night_wandering",
+    "stress",
+    "inactivity",
+    "night_toileting",
+)
 FAULT_KINDS: Final = (
     "sensor_dead",
     "sensor_misses",
@@ -32,7 +41,15 @@ FAULT_KINDS: Final = (
     "duplicate",
     "malformed",
 )
-CONFOUNDER_KINDS: Final = ("hot_day", "day_out", "visitor", "cold", "away", "visitor_overnight")
+CONFOUNDER_KINDS: Final = (
+    "hot_day",
+    "day_out",
+    "visitor",
+    "cold",
+    "away",
+    "visitor_overnight",
+    "bad_night",
+)
 SCENARIO_KINDS: Final = ALERT_KINDS + FAULT_KINDS + CONFOUNDER_KINDS
 
 # Days an episode spans (low, high inclusive); dehydration keeps one spare day after
@@ -55,7 +72,11 @@ _SPANS: Final[dict[str, tuple[int, int]]] = {
     "cold": (3, 5),
     "away": (2, 3),  # a weekend; WEEK_AWAY of absences last a week instead
     "visitor_overnight": (2, 2),  # arrives one afternoon, leaves the next morning
+    "night_toileting": NIGHTS,
+    "bad_night": (1, 1),
 }
+# Placed after everything else, so adding them left every other plan as it was (D117).
+LATE_KINDS: Final = ("night_toileting", "bad_night")
 WEEK_AWAY: Final = 0.3
 ROOMY: Final = ("away", "visitor_overnight")  # left out when no free days remain
 SMALL_SHARE: Final = 0.5  # of alert episodes that are small, in a realistic home
@@ -89,6 +110,8 @@ class DayPlan:
     sleepless: bool = False  # the night's spell is spent in the chair, soon after bedtime
     away: str | None = None  # "leave", "gone" (all day) or "back"
     guest: str | None = None  # an overnight visitor: "arrive" (this day), "leave" (this day)
+    night_extra: float = 0.0  # night toilet visits added, the night before this day
+    night_why: str | None = None  # … and why: "night_toileting" or "bad_night" (its label)
     day_labels: list[tuple[str, str | None]] = field(default_factory=list)  # whole-day labels
 
 
@@ -133,7 +156,7 @@ def plan_home(
     faults = np.zeros(days, dtype=bool)
     earliest = min(BASELINE_DAYS, days // 2)
     for kind in SCENARIO_KINDS:  # a fixed order keeps plans reproducible
-        if kind not in kinds:
+        if kind not in kinds or kind in LATE_KINDS:
             continue
         span = min(_span(kind, rng), days - earliest)
         if kind in FAULT_KINDS:
@@ -154,7 +177,31 @@ def plan_home(
                 _size(kind, plan.days[day : day + span], size, rng)
     rates = REALISTIC_RATES if realistic else EVERYDAY_RATES
     _everyday_confounders(plan.days, life, _reach(faults), rng, rates)
+    _late(plan.days, kinds, life, earliest, rng)
     return plan
+
+
+def _late(
+    days: list[DayPlan],
+    kinds: tuple[str, ...],
+    life: np.ndarray,
+    earliest: int,
+    rng: np.random.Generator,
+) -> None:
+    """Night toileting episodes and bad nights, on days still free, drawn last."""
+    if "night_toileting" in kinds:
+        span = min(_span("night_toileting", rng), len(days) - earliest)
+        day = _free_start(life, span, earliest, rng, fallback=None)
+        life[day : day + span] = True
+        for plan, extra in zip(days[day : day + span], rising_nights(span, rng), strict=False):
+            plan.night_extra, plan.toilet = extra.night, extra.day
+            plan.night_why = "night_toileting"
+    if "bad_night" in kinds:  # at everyday rates, and at least one when asked for
+        free = ~life
+        free[:earliest] = False
+        chosen = np.flatnonzero(free & (rng.random(len(days)) < BAD_NIGHT_RATE)).tolist()
+        for d in chosen or [_free_start(life, 1, earliest, rng, fallback=None)]:
+            days[d].night_extra, days[d].night_why = bad_night(rng), "bad_night"
 
 
 def _reach(faults: np.ndarray) -> np.ndarray:

@@ -39,6 +39,7 @@ class AlertKind(StrEnum):
     STRESS = "stress"
     INACTIVITY = "inactivity"
     SENSOR_HEALTH = "sensor_health"
+    NIGHT_TOILETING = "night_toileting"
 
 
 class Severity(StrEnum):

@@ -19,6 +19,7 @@ TARGETS: dict[AlertKind, frozenset[str]] = {
     AlertKind.SENSOR_HEALTH: frozenset(
         {"sensor_dead", "gateway_offline", "sensor_stuck", "sensor_misses"}
     ),
+    AlertKind.NIGHT_TOILETING: frozenset({"night_toileting"}),
 }
 # How long after an episode's end an alert still counts as finding it.
 GRACE: dict[AlertKind, float] = {
@@ -27,6 +28,7 @@ GRACE: dict[AlertKind, float] = {
     AlertKind.STRESS: 10 * MINUTE,
     AlertKind.INACTIVITY: 2 * HOUR,
     AlertKind.SENSOR_HEALTH: 6 * HOUR,
+    AlertKind.NIGHT_TOILETING: 1 * DAY,  # judged once the last night is over
 }
 
 

@@ -19,11 +19,11 @@ FULL = frozenset(Kind)
 # What dropping one kind takes away: unarmed alert kinds, and armed ones left with a gap.
 EXPECTED: dict[Kind, tuple[set[AlertKind], set[AlertKind]]] = {
     Kind.TAP: ({AlertKind.DEHYDRATION}, set()),
-    Kind.BED: ({AlertKind.NIGHT_WANDERING}, {AlertKind.INACTIVITY}),
+    Kind.BED: ({AlertKind.NIGHT_WANDERING, AlertKind.NIGHT_TOILETING}, {AlertKind.INACTIVITY}),
     Kind.HEART_RATE: ({AlertKind.STRESS}, set()),
     Kind.CHAIR: (set(), set()),  # motion confirms rest instead
     Kind.MOTION: (set(), {AlertKind.INACTIVITY}),  # a chair confirms rest instead
-    Kind.TOILET: (set(), {AlertKind.NIGHT_WANDERING, AlertKind.DEHYDRATION}),
+    Kind.TOILET: ({AlertKind.NIGHT_TOILETING}, {AlertKind.NIGHT_WANDERING, AlertKind.DEHYDRATION}),
     Kind.DOOR: (set(), {AlertKind.NIGHT_WANDERING, AlertKind.INACTIVITY}),
 }
 SENSOR_WORD = {Kind.HEART_RATE: "wearable"}
@@ -48,7 +48,12 @@ def test_each_missing_kind_disarms_exactly_what_needs_it_and_says_why(missing: K
 def test_stress_needs_a_room_sensor_to_confirm_rest_and_inactivity_motion_or_bed() -> None:
     off = unarmed({Kind.HEART_RATE, Kind.TAP})
     assert "confirm they are at rest" in off[AlertKind.STRESS]
-    assert set(off) == {AlertKind.STRESS, AlertKind.NIGHT_WANDERING, AlertKind.INACTIVITY}
+    assert set(off) == {
+        AlertKind.STRESS,
+        AlertKind.NIGHT_WANDERING,
+        AlertKind.INACTIVITY,
+        AlertKind.NIGHT_TOILETING,
+    }
     assert AlertKind.SENSOR_HEALTH in armed(set())  # the gateway is always watched
 
 

@@ -130,7 +130,7 @@ def test_a_cohort_is_simulated_replayed_and_scored_with_and_without_wearables(
     assert result.exit_code == 0, result.output
     assert "### Simulated cohorts: seeds 41 (tuned on), with wearables" in result.output
     assert "### Simulated cohorts: seeds 41 (tuned on), without wearables" in result.output
-    assert "Judged: 2 residents x 3.0 days after learning" in result.output
+    assert "Judged: 2 residents x 2.9 days after learning" in result.output
     assert result.output.count("Judged: 2 residents x ") == 2
     assert "random: recall" in result.output
     assert result.output.count("simulating seed 41") == 1  # one simulation for both

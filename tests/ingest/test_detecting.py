@@ -54,9 +54,11 @@ class WatchedSink(DetectorSink):
         self.store = store
         self.written_while_storing: list[bool] = []
         self.snapshot_taken = threading.Event()
+        self.checked = threading.Event()  # a tick has asked whether a checkpoint is due
 
     def due_snapshot(self, now: float) -> bytes | None:
         data = super().due_snapshot(now)
+        self.checked.set()
         if data is not None:
             self.snapshot_taken.set()
         return data
@@ -114,6 +116,7 @@ def test_the_alert_is_published_while_its_readings_wait_for_the_store(
 
         clock.advance(31)  # the batch seals; its write waits at the gate; the first tick
         wait_until(store.writing.is_set, what="the store write")
+        wait_until(sink.checked.is_set, what="the first tick (it starts the checkpoint clock)")
         clock.advance(11)  # a checkpoint is due, but the store does not hold its readings
         wait_until(sink.snapshot_taken.is_set, what="the checkpoint's snapshot")
         store.gate.set()
