@@ -26,8 +26,8 @@ def partition_subject(partition: int) -> str:
 
 
 def stream_subjects() -> list[str]:
-    """What the stream keeps: every partition's readings and statuses."""
-    return [f"cw.*.*.*.{channel}" for channel in CHANNELS]
+    """What the stream keeps: every partition (each consumer filters one, ``cw.<n>.>``)."""
+    return ["cw.>"]
 
 
 def mappings(partitions: int) -> dict[str, str]:

@@ -68,8 +68,18 @@ class Worker:
                 with suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), period)
         finally:
-            for number in list(self.owned):
-                await self._give_up(number)
+            await self._give_up_all()
+
+    async def _give_up_all(self) -> None:
+        owned = list(self.owned.items())
+        for _, held in owned:
+            held.release.set()
+        tasks = [held.task for _, held in owned if held.task is not None]
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for number, held in owned:
+            with suppress(NatsError):
+                await self.leases.release(number, held.revision)
+        self.owned.clear()
 
     async def balance(self) -> None:
         """One round: heartbeat, renew, then take or give up partitions to a fair share."""
@@ -140,6 +150,9 @@ class Worker:
                 await self._save(part, revision)
         except Fenced as error:
             log.warning("%s", error)
+        except Exception:
+            log.exception("partition %d: stopped", number)
+            raise
         finally:
             await reader.close()
 
