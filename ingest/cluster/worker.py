@@ -128,7 +128,7 @@ class Worker:
         log.info("partition %d given up by %s", number, self.settings.worker_id)
 
     async def _consume(self, number: int, owned: Owned) -> None:
-        part, revision = await self.checkpoints.load(number)
+        part, revision = await self._load(number)
         reader = PartitionReader(self.js, number, self.settings.fetch_batch)
         since = 0
         try:
@@ -163,6 +163,14 @@ class Worker:
                 return
             except RetryLater as error:
                 log.warning("alerts not acknowledged, publishing again: %s", error)
+                await asyncio.sleep(RETRY_S)
+
+    async def _load(self, number: int) -> tuple[Partition, int]:
+        while True:
+            try:
+                return await self.checkpoints.load(number)
+            except NatsError as error:
+                log.warning("partition %d: checkpoint not read, again: %s", number, error)
                 await asyncio.sleep(RETRY_S)
 
     async def _save(self, part: Partition, revision: int) -> int:
