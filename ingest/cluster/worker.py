@@ -75,10 +75,14 @@ class Worker:
         for _, held in owned:
             held.release.set()
         tasks = [held.task for _, held in owned if held.task is not None]
-        await asyncio.gather(*tasks, return_exceptions=True)
+        if tasks:  # a cluster that is gone cannot take the last checkpoints: do not wait forever
+            _, late = await asyncio.wait(tasks, timeout=2 * self.settings.lease_ttl_s)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
         for number, held in owned:
-            with suppress(NatsError):
-                await self.leases.release(number, held.revision)
+            with suppress(NatsError, TimeoutError):
+                await asyncio.wait_for(self.leases.release(number, held.revision), RETRY_S)
         self.owned.clear()
 
     async def balance(self) -> None:
