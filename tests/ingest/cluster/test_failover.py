@@ -225,7 +225,8 @@ def check_state_and_alerts(cluster: NatsCluster, received: list[Alert]) -> None:
     taken: Counter[str] = Counter()
     for part in saved.values():
         taken.update(part.tally.readings)
-        assert part.tally.verdicts.get("duplicate", 0) == 0
+        # a "duplicate" is a gateway message the broker stored twice (MQTT QoS 1 is at
+        # least once): allowed, and dropped, which ``taken == published`` checks
         assert part.tally.verdicts.get("late", 0) == 0  # each home's order kept
     assert taken == published  # every reading taken exactly once by the surviving state
     assert expected, "the scenarios raised no alert: the test would prove nothing"
