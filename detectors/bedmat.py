@@ -72,6 +72,8 @@ class BedTrust:
         """
         if not self.heard or now - home.first_ts < home.cfg.health_learning:
             return
+        if Kind.BED in home.withheld:
+            return  # not collected (no consent): its last word stands, and says nothing now
         if not home.in_bed:
             since = home.quiet_since()
             still = now - since >= ASLEEP_UNSEEN and not (home.away or home.in_chair)

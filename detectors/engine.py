@@ -159,6 +159,10 @@ class Engine:
         state = self._home(home)
         return [a for a in state.health.status(state, status, received_at) if isinstance(a, Alert)]
 
+    def withhold(self, home: str, kinds: frozenset[Kind]) -> None:
+        """No consent to collect ``kinds`` in ``home`` (from now on): their silence is not news."""
+        self._home(home).withheld = kinds
+
     def to_bytes(self) -> bytes:
         """A checkpoint of every home's state (compressed; detectors/checkpoint.py)."""
         return zlib.compress(checkpoint.write(self.config, self._tz, self._homes), 6)

@@ -141,7 +141,7 @@ class SensorHealth:
             self.next_sensors = due
             return False  # out: no sensor is expected to say anything, the wearable neither
         for sensor, state in home.sensors.items():
-            if state.alerted or state.gaps.count < MIN_GAPS:
+            if state.alerted or state.gaps.count < MIN_GAPS or state.kind in home.withheld:
                 continue
             limit = state.limit(cfg.sensor_silence_factor)
             if now - state.heard - home.presence.out_during(state.heard) >= limit:

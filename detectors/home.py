@@ -38,6 +38,7 @@ class Home(ReadingTiming, Whereabouts):
 
     bed_at = 0.0  # when the bed sensor last said in or out (live or backfilled)
     kinds: frozenset[Kind] = frozenset()  # the kinds of sensor heard from (its kit)
+    withheld: frozenset[Kind] = frozenset()  # kinds ingest drops: no consent to collect them
 
     def __init__(self, home: str, tz: str, config: EngineConfig) -> None:
         self.id = home

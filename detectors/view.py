@@ -105,6 +105,10 @@ class HomeView(Protocol):
         """The kinds of sensor heard from (its kit)."""
 
     @property
+    def withheld(self) -> frozenset[Kind]:
+        """The kinds not collected here (no consent): their sensors fall silent by design."""
+
+    @property
     def ring(self) -> HourRing:
         """The last days' hourly counts."""
 

@@ -107,6 +107,14 @@ class ConsentGate:
             self._count(home, [r.kind for r in readings if r.kind in withheld])
         return kept
 
+    def withheld(self, home: str) -> frozenset[Kind]:
+        """The kinds not collected in ``home`` now."""
+        return self._withheld.get(home, self._default)
+
+    def policies(self) -> dict[str, frozenset[Kind]]:
+        """The kinds not collected in each home whose policy ingest holds."""
+        return dict(self._withheld)
+
     def withheld_by_home(self) -> dict[str, int]:
         """Readings dropped per home since ingest started."""
         with self._lock:

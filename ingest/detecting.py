@@ -20,13 +20,14 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 from carewatch.clock import Clock
-from carewatch.protocol import Reading
+from carewatch.protocol import Kind, Reading
 from carewatch.records import ReadingRecord
 from ingest.batcher import StatusEvent
 from ingest.metrics import IngestMetrics
-from ingest.sink import Checkpointed, Output, Sink
+from ingest.sink import Checkpointed, ConsentAware, Output, Sink
 from ingest.writer import OutputSender
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,15 @@ POLL_S = 0.05  # how often an idle detector thread checks its tick and a waiting
 FREEZE_EVERY_S = 10.0  # long-lived state leaves the collector's sight this often
 QUEUE_MESSAGES = 4_000  # messages ahead of the sink before paho's thread waits (backpressure)
 
-Item = tuple[int, str, Sequence[Reading]] | tuple[int, StatusEvent]
+
+class Withholding(NamedTuple):
+    """Ingest stops collecting ``kinds`` in ``home`` (the consent policy changed)."""
+
+    home: str
+    kinds: frozenset[Kind]
+
+
+Item = tuple[int, str, Sequence[Reading]] | tuple[int, StatusEvent | Withholding]
 
 
 class DetectorThread:
@@ -72,6 +81,10 @@ class DetectorThread:
     def status(self, index: int, event: StatusEvent) -> None:
         """Message ``index`` was a gateway's status."""
         self._put((index, event))
+
+    def withhold(self, home: str, kinds: frozenset[Kind]) -> None:
+        """Ingest collects no more ``kinds`` in ``home`` (not a message: no index)."""
+        self._put((0, Withholding(home, kinds)))
 
     def stored(self, index: int) -> None:
         """Every message up to ``index`` is durable (called from the writer thread)."""
@@ -116,6 +129,10 @@ class DetectorThread:
             self._emit(lambda: self._sink.readings(records))
         else:
             index, event = item
+            if isinstance(event, Withholding):
+                if isinstance(self._sink, ConsentAware):
+                    self._sink.withhold(*event)
+                return  # not a message: what has been heard is unchanged
             self._emit(lambda: self._sink.status(*event))
         self._heard = index
 

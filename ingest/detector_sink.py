@@ -12,7 +12,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from carewatch.protocol import GatewayStatus
+from carewatch.protocol import GatewayStatus, Kind
 from carewatch.records import ReadingRecord
 from detectors import Engine, EngineConfig
 from detectors.watermark import LIVE_STACK
@@ -72,6 +72,9 @@ class DetectorSink:
 
     def status(self, home: str, status: GatewayStatus, received_at: float) -> Sequence[Output]:
         return self.engine.status(home, status, received_at)
+
+    def withhold(self, home: str, kinds: frozenset[Kind]) -> None:
+        self.engine.withhold(home, kinds)
 
     def tick(self, now: float) -> Sequence[Output]:
         watermark = self.engine.watermark(LIVE_STACK) if self.event_time else now

@@ -167,6 +167,9 @@ class IngestService:
             self._endpoint.start()
         self._writer_thread.start()
         self._detector_thread.start()
+        if self._detectors is not None:  # its checkpoint may predate a policy change
+            for home, kinds in self.consent.policies().items():
+                self._detectors.withhold(home, kinds)
         if self.retention is not None:
             self._retention_thread.start()
         self._client.connect_async(self._address.host, self._address.port, KEEPALIVE_S)
@@ -333,10 +336,13 @@ class IngestService:
     def _policy(self, client: paho.Client, message: paho.MQTTMessage) -> None:
         self.metrics.messages_received.labels("policy").inc()
         try:
-            self.consent.apply(parse_topic(message.topic).home, bytes(message.payload))
+            home = parse_topic(message.topic).home
+            changed = self.consent.apply(home, bytes(message.payload))
         except OSError:  # the file could not be written: the broker sends it again next session
             log.exception("could not keep the consent policy of %s", message.topic)
             return
+        if changed and self._detectors is not None:  # its silence is by design now
+            self._detectors.withhold(home, self.consent.withheld(home))
         client.ack(message.mid, message.qos)
 
     def _keep_retention(self) -> None:

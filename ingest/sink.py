@@ -11,7 +11,7 @@ home's ``alerts`` or ``summaries`` topic.
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
-from carewatch.protocol import Alert, DailySummary, GatewayStatus
+from carewatch.protocol import Alert, DailySummary, GatewayStatus, Kind
 from carewatch.records import ReadingRecord
 
 Output = Alert | DailySummary
@@ -47,6 +47,14 @@ class Checkpointed(Protocol):
 
     def write_snapshot(self, data: bytes) -> None:
         """Persist a snapshot taken earlier (atomically)."""
+
+
+@runtime_checkable
+class ConsentAware(Protocol):
+    """A sink told which kinds ingest stops collecting in a home (consent withheld)."""
+
+    def withhold(self, home: str, kinds: frozenset[Kind]) -> None:
+        """From now on no reading of ``kinds`` reaches the sink from ``home``."""
 
 
 class NullSink:

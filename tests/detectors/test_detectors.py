@@ -1,8 +1,13 @@
 """Each detector on hand-built days: it fires on its pattern and stays silent on look-alikes."""
 
 import msgspec
+import pytest
 
-from tests.detectors.helpers import replay
+from carewatch.protocol import Kind
+from detectors import Engine, EngineConfig
+from detectors.cli import run
+from detectors.config import DAY
+from tests.detectors.helpers import Outcome, replay
 from tests.detectors.life import HOUR, MINUTE, Day, Life
 
 NORMAL = 9  # routine days before anything happens (the tests' learning period is 7 days)
@@ -132,3 +137,18 @@ def test_a_dead_bed_sensor_makes_no_night_look_like_inactivity() -> None:
     outcome = replay(readings)
     [alert] = outcome.of("inactivity")  # the daytime silence, not the nights
     assert life.at(NORMAL + 2, 13.0) <= alert.detected_at <= life.at(NORMAL + 2, 14.0)
+
+
+@pytest.mark.parametrize("kind", [Kind.TAP, Kind.BED, Kind.MOTION])
+def test_a_sensor_whose_stream_is_withheld_is_not_reported_silent(kind: Kind) -> None:
+    life = Life()
+    readings = life.live([Day() for _ in range(16)])
+    refused = life.at(12, 8.0)  # consent to collect this kind withdrawn: ingest drops it
+    readings = [r for r in readings if not (r.kind is kind and r.ts >= refused)]
+    told, untold = (Engine(EngineConfig(learning_period=7 * DAY)) for _ in range(2))
+    for engine in (told, untold):
+        engine.set_home_tz("h-1", "Europe/London")
+    told.withhold("h-1", frozenset({kind}))
+    silent = Outcome(run(untold, readings)).of("sensor_health")
+    assert silent and all(str(a.evidence["subject"]).startswith(kind.value) for a in silent)
+    assert Outcome(run(told, readings)).alerts == []
