@@ -159,6 +159,11 @@ class Engine:
         state = self._home(home)
         return [a for a in state.health.status(state, status, received_at) if isinstance(a, Alert)]
 
+    def withheld(self, home: str) -> frozenset[Kind]:
+        """The kinds ingest does not collect in ``home`` (as :meth:`withhold` said)."""
+        state = self._homes.get(home)
+        return state.withheld if state is not None else frozenset()
+
     def withhold(self, home: str, kinds: frozenset[Kind]) -> None:
         """No consent to collect ``kinds`` in ``home`` (from now on): their silence is not news."""
         self._home(home).withheld = kinds

@@ -77,6 +77,8 @@ def test_a_withheld_stream_is_absent_from_the_store_and_the_detectors(
     assert Kind.HEART_RATE not in sink.engine.kinds("home-1")  # the detectors never saw it
     assert sink.engine.kinds("home-1") == {Kind.TAP, Kind.BED}
     assert Kind.HEART_RATE in sink.engine.kinds("home-2")
+    assert sink.engine.withheld("home-1") == {Kind.HEART_RATE}  # its silence is not news
+    assert sink.engine.withheld("home-2") == frozenset()
     assert health["readings_withheld"] == {"home-1": 10}
     assert withheld_metric == 10
 
