@@ -113,9 +113,14 @@ class SensorHealth:
             return cfg.gateway_silence  # the gateway's own word: no guessing from habits
         if self.online_since and self.online_since <= home.last_seen:
             return NEVER  # connected all through the silence: the quiet is the home's
-        usual = self._quiet(home, home.last_seen).usual
-        floor = cfg.gateway_silence if _wearable_on(home, home.last_seen) else QUIET_FLOOR
-        limit = max(floor, cfg.sensor_silence_factor * usual)
+        quiet = self._quiet(home, home.last_seen)
+        wearable = _wearable_on(home, home.last_seen)
+        if not wearable and not quiet.gaps.count:
+            # Never this quiet before: a wearable's stream hid the home's own silences (it
+            # stopped, or consent to collect it was withdrawn). Learn one before judging it.
+            return max(cfg.gateway_silence, PROBABLY_OUT_SILENCE)
+        floor = cfg.gateway_silence if wearable else QUIET_FLOOR
+        limit = max(floor, cfg.sensor_silence_factor * quiet.usual)
         if not home.away:
             return limit  # they are at home
         if home.presence.left(home):

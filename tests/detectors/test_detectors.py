@@ -152,3 +152,11 @@ def test_a_sensor_whose_stream_is_withheld_is_not_reported_silent(kind: Kind) ->
     silent = Outcome(run(untold, readings)).of("sensor_health")
     assert silent and all(str(a.evidence["subject"]).startswith(kind.value) for a in silent)
     assert Outcome(run(told, readings)).alerts == []
+
+
+def test_a_wearable_taken_off_for_good_does_not_make_its_quiet_nights_an_outage() -> None:
+    life = Life()
+    readings = life.live(days_with(Day(), Day(), Day(), Day()))
+    off = life.at(NORMAL, 8.0)  # worn day and night until now: no silence of the home learnt
+    readings = [r for r in readings if not (r.kind is Kind.HEART_RATE and r.ts >= off)]
+    assert replay(readings).alerts == []  # it was "the gateway is down", every night
