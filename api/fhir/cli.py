@@ -28,7 +28,9 @@ def _group() -> None:
 def fhir(
     resident: Annotated[str, typer.Option(help="the resident's pseudonymous id, e.g. r-0001")],
     username: Annotated[str, typer.Option(help="the API user to export as")],
-    api: Annotated[str, typer.Option(help="the API's base URL")] = "http://127.0.0.1:8000",
+    api: Annotated[
+        str, typer.Option(help="the API's base URL", envvar="CAREWATCH_API_URL")
+    ] = "http://127.0.0.1:8000",
     password_file: Annotated[
         Path | None, typer.Option(help=f"file holding the password (else ${PASSWORD_ENV})")
     ] = None,

@@ -4,12 +4,14 @@ Every code span of that section that starts with ``scripts/carewatch`` is run as
 written, in a temporary directory, in the README's order; only placeholders (FILE,
 ZONE, DIR, COMMAND, the Pi's config path) are filled in, from the table below, and
 the services get free ports through their documented settings. Servers (``gateway
-run``, ``ingest run``, ``api serve``) are started and stopped once up: the gateway
+run``, ``ingest run``, ``api serve``) are started and stopped once up, the API again
+around the commands that talk to it (with the admin's password in ``pw.txt``): the gateway
 sends a simulated home through a real Mosquitto to ingest, which stores it, so the
 ``store`` commands that follow have readings to show. A README command that fails, or
 a placeholder the table does not know, fails this test.
 """
 
+import json
 import os
 import re
 import shlex
@@ -32,6 +34,8 @@ pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests/simulators/recordings/fixtures"
 SERVERS = {("gateway", "run"), ("ingest", "run"), ("api", "serve")}
+CLIENTS = {"export", "ha-bridge"}  # commands that talk to a serving API: it is started for them
+PASSWORD = "secret-pw-123"  # every admin the README creates, typed at the prompt
 
 
 def section(title: str = "## Using the parts") -> str:
@@ -79,6 +83,7 @@ def gateway_config(work: Path, broker: str) -> None:
 @pytest.fixture
 def environment(mosquitto: Mosquitto, tmp_path: Path) -> Iterator[dict[str, str]]:
     (export,) = re.findall(r"`(export CAREWATCH_API_JWT_SECRET=[^`]+)`", section())
+    api_port = free_port()
     secret = subprocess.run(
         ["bash", "-c", f"{export} && printenv CAREWATCH_API_JWT_SECRET"],
         capture_output=True, text=True, check=True,
@@ -88,8 +93,13 @@ def environment(mosquitto: Mosquitto, tmp_path: Path) -> Iterator[dict[str, str]
         **os.environ,
         "CAREWATCH_API_JWT_SECRET": secret,
         "CAREWATCH_API_HOST": "127.0.0.1",
-        "CAREWATCH_API_PORT": str(free_port()),
+        "CAREWATCH_API_PORT": str(api_port),
+        "CAREWATCH_API_URL": f"http://127.0.0.1:{api_port}",
         "CAREWATCH_INGEST_BROKER_URL": mosquitto.url,
+        "CAREWATCH_HA_API_URL": f"http://127.0.0.1:{api_port}",
+        "CAREWATCH_HA_USERNAME": "north-admin",
+        "CAREWATCH_HA_PASSWORD": PASSWORD,
+        "CAREWATCH_HA_BROKER_URL": mosquitto.url,
         "CAREWATCH_INGEST_HTTP_PORT": str(free_port()),
     }
 
@@ -100,6 +110,7 @@ def test_every_using_the_parts_command_runs_as_written(
     commands = readme_commands()
     assert len(commands) >= 12, commands  # the section still lists the parts
     gateway_config(tmp_path, mosquitto.url)
+    (tmp_path / "pw.txt").write_text(PASSWORD + "\n")
     running: list[subprocess.Popen[bytes]] = []
     try:
         for step, command in enumerate(commands):
@@ -110,13 +121,19 @@ def test_every_using_the_parts_command_runs_as_written(
                 if argv[1] != "gateway":  # the gateway feeds ingest: both go once it stored
                     stop_all(running)
                 continue
-            answer = "secret-pw-123\nsecret-pw-123\n" if "create-admin" in argv else None
+            if argv[1] in CLIENTS:
+                api = [str(ROOT / "scripts/carewatch"), "api", "serve"]
+                running.append(start(api, tmp_path, environment))
+                up("api", running[-1], tmp_path, environment)
+            answer = f"{PASSWORD}\n{PASSWORD}\n" if "create-admin" in argv else None
             done = subprocess.run(
                 argv, cwd=tmp_path, env=environment, input=answer, capture_output=True,
                 text=True, timeout=120, start_new_session=True,  # no tty: the prompt reads stdin
             )  # fmt: skip
             assert done.returncode == 0, f"{command}\n{done.stdout}\n{done.stderr}"
-            check(argv, done.stdout)
+            check(argv, done.stdout + done.stderr, tmp_path)
+            if argv[1] in CLIENTS:
+                stop_all(running)
     finally:
         stop_all(running)
 
@@ -142,10 +159,19 @@ def up(name: str, process: subprocess.Popen[bytes], work: Path, env: dict[str, s
         eventually(lambda: alive() or _ok(url), "the API healthy", 60)
 
 
-def check(argv: list[str], output: str) -> None:
+def check(argv: list[str], output: str, work: Path) -> None:
     """What a command's output must show beyond succeeding."""
     if argv[1:3] == ["store", "query"]:
         assert '"home":"home-001"' in output, output  # the readings the gateway sent
+    elif argv[1:3] == ["export", "fhir"]:
+        bundle = json.loads((work / "r-0001.json").read_text())
+        assert bundle["resourceType"] == "Bundle", bundle
+        patients = [
+            e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"
+        ]
+        assert [p["identifier"][0]["value"] for p in patients] == ["r-0001"], patients
+    elif argv[1] == "ha-bridge":
+        assert "messages published" in output, output
 
 
 def stop_all(running: list[subprocess.Popen[bytes]]) -> None:
