@@ -39,7 +39,7 @@ class EngineConfig:
     wander_wake_margin: float = 60 * MINUTE  # night ends at usual wake - max(this, 3 sd)
 
     # night toileting: the last 3-5 nights' visits against their usual (a count test)
-    toileting_chance: float = 0.02  # alert when a persistent rise is this unlikely or less
+    toileting_chance: float = 0.05  # alert when a persistent rise is this unlikely or less
 
     # stress (heart rate at rest)
     stress_fading: float = 0.01  # per learnt value (each 5 minutes at rest, once past 2 hours)

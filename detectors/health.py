@@ -115,7 +115,7 @@ class SensorHealth:
             return NEVER  # connected all through the silence: the quiet is the home's
         quiet = self._quiet(home, home.last_seen)
         wearable = _wearable_on(home, home.last_seen)
-        if not wearable and not quiet.gaps.count:
+        if not wearable and not quiet.gaps.count and Kind.HEART_RATE in home.kinds:
             # Never this quiet before: a wearable's stream hid the home's own silences (it
             # stopped, or consent to collect it was withdrawn). Learn one before judging it.
             return max(cfg.gateway_silence, PROBABLY_OUT_SILENCE)

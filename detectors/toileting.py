@@ -100,7 +100,9 @@ class NightToileting(Detector):
             "chance_one_in": 1.0 / max(chance, 1e-9),
             "chance_one_in_alert_above": 1.0 / home.cfg.toileting_chance,
         }
-        start = self.nights[-k][0] if len(self.nights) >= k else now
+        # from the first raised night of the span (a span may open on an ordinary one)
+        raised = [began for began, count in self.nights[-k:] if count >= usual + 1.0]
+        start = raised[0] if raised else now
         return make_alert(
             home.id, AlertKind.NIGHT_TOILETING, now, start, Severity.MEDIUM, explanation, evidence
         )
