@@ -6,7 +6,7 @@ that :class:`FakeHome` has them all, with the right types.
 
 from dataclasses import dataclass, field
 
-from carewatch.protocol import Kind
+from carewatch.protocol import AlertKind, Kind
 from detectors.baselines import Normal
 from detectors.calendar import LocalCalendar
 from detectors.config import EngineConfig
@@ -14,6 +14,7 @@ from detectors.hours import HourRing
 from detectors.presence import Presence
 from detectors.sensors import SensorState
 from detectors.summary import DayTally
+from detectors.tuning import factor
 from detectors.view import HomeView
 
 T0 = 1_767_571_200.0  # 2026-01-05 00:00 UTC, a Monday
@@ -56,6 +57,10 @@ class FakeHome:
     away: bool = False
     night: FakeNight = field(default_factory=FakeNight)
     presence: Presence = field(default_factory=Presence)
+    tuning: dict[AlertKind, int] = field(default_factory=dict)
+
+    def strictness(self, kind: AlertKind) -> float:
+        return factor(self.tuning.get(kind, 0))
 
     def quiet_since(self) -> float:
         return self.last_activity
