@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from carewatch.protocol import AlertKind, Kind
+from carewatch.tuning import factor
 from detectors.calendar import LocalCalendar
 from detectors.config import HOUR, MINUTE, EngineConfig
 from detectors.contract import Detector, overrides
@@ -25,7 +26,6 @@ from detectors.stress import StressWatch
 from detectors.summary import DayTally
 from detectors.timing import DEDUP, JUMP, MAX_HELD, REORDER, ReadingTiming
 from detectors.toileting import NightToileting
-from detectors.tuning import factor
 from detectors.view import Output
 from detectors.whereabouts import Whereabouts
 
@@ -43,7 +43,7 @@ class Home(ReadingTiming, Whereabouts):
     bed_at = 0.0  # when the bed sensor last said in or out (live or backfilled)
     kinds: frozenset[Kind] = frozenset()  # the kinds of sensor heard from (its kit)
     withheld: frozenset[Kind] = frozenset()  # kinds ingest drops: no consent to collect them
-    # steps stricter per alert kind, from carers' feedback (detectors/tuning.py)
+    # steps stricter per alert kind, from carers' feedback (carewatch/tuning.py)
     tuning: Mapping[AlertKind, int] = MappingProxyType({})
 
     def __init__(self, home: str, tz: str, config: EngineConfig) -> None:

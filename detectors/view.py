@@ -106,7 +106,7 @@ class HomeView(Protocol):
 
     def strictness(self, kind: AlertKind) -> float:
         """How many times the documented rule's distance from usual ``kind`` asks for
-        (carers' feedback, detectors/tuning.py)."""
+        (carers' feedback, carewatch/tuning.py)."""
 
     @property
     def withheld(self) -> frozenset[Kind]:

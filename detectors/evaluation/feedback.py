@@ -3,7 +3,7 @@
 The cohort is replayed twice in-process: once as shipped, once with a carer who marks
 each alert "useful" when it is about a labelled episode (the same test the scorer uses:
 kind, window with grace, subject) and "not useful" otherwise, in event time: each word
-moves that home's steps for the alert kind (detectors/tuning.py) before the next reading
+moves that home's steps for the alert kind (carewatch/tuning.py) before the next reading
 is taken, as the API's policy would reach the engine (decision D122). Both replays are
 scored by :func:`~detectors.evaluation.evaluate`.
 
@@ -22,6 +22,7 @@ import typer
 
 from carewatch.protocol import Alert, AlertKind
 from carewatch.records import LabelRecord, ReadingRecord, read_readings, read_records
+from carewatch.tuning import after_feedback
 from detectors.cli import TICK_EVERY, find_time_zones, load_statuses, parse_duration
 from detectors.config import EngineConfig
 from detectors.engine import Engine
@@ -29,7 +30,6 @@ from detectors.evaluation.figures import Report, evaluate
 from detectors.evaluation.scoring import by_home
 from detectors.evaluation.span import judged, scan
 from detectors.evaluation.targets import GRACE, TARGETS, in_window, names_subject
-from detectors.tuning import after_feedback
 
 
 class Carer:

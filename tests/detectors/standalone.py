@@ -7,6 +7,7 @@ that :class:`FakeHome` has them all, with the right types.
 from dataclasses import dataclass, field
 
 from carewatch.protocol import AlertKind, Kind
+from carewatch.tuning import factor
 from detectors.baselines import Normal
 from detectors.calendar import LocalCalendar
 from detectors.config import EngineConfig
@@ -14,7 +15,6 @@ from detectors.hours import HourRing
 from detectors.presence import Presence
 from detectors.sensors import SensorState
 from detectors.summary import DayTally
-from detectors.tuning import factor
 from detectors.view import HomeView
 
 T0 = 1_767_571_200.0  # 2026-01-05 00:00 UTC, a Monday

@@ -5,11 +5,11 @@ import sys
 from pathlib import Path
 
 from carewatch.protocol import Alert, AlertKind, DailySummary, Kind
+from carewatch.tuning import MAX_STEPS, after_feedback
 from detectors import Engine
 from detectors.config import DAY, HOUR
 from detectors.evaluation.feedback import compare
 from detectors.inactivity import Inactivity
-from detectors.tuning import MAX_STEPS, after_feedback
 from tests.detectors.standalone import T0, FakeHome, as_view
 from tests.detectors.test_checkpoint_compat import restored
 from tests.detectors.test_standalone import learnt_wake

@@ -1,5 +1,8 @@
 """Carers' feedback that tunes: how much stricter a home's detectors are, per alert kind.
 
+Shared by the API (which counts the steps), the policy that carries them and the
+detectors (which apply them).
+
 Decision D122. Each "not useful" on an alert takes that home's alert kind one step
 stricter, each "useful" one step back, between 0 (the documented rules) and
 :data:`MAX_STEPS`. A step multiplies how far from usual something must be before the
