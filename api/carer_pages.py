@@ -17,6 +17,7 @@ from api.models import Role
 from api.pages import SessionCookie, check_form, page_user, templates
 from api.resident_view import history, resident_context
 from api.schemas import PseudoId
+from api.tuning import reset
 
 router = APIRouter(include_in_schema=False)
 
@@ -42,6 +43,24 @@ def resident_page(
     context |= resident_context(session, services.store, resident, days, now, user.role)
     context["alerts"] = history(session, resident, visible, days, now)
     return templates.TemplateResponse(request, "resident.html", context)
+
+
+@router.post("/carer/residents/{resident_id}/tuning/reset")
+def reset_tuning(
+    resident_id: PseudoId,
+    services: ServicesDep,
+    session: DbDep,
+    csrf: Annotated[str, Form(max_length=128)],
+    token: SessionCookie = None,
+) -> RedirectResponse:
+    """Put the resident's home's alerts back to the usual rules (carers and admins; D122)."""
+    user = page_user(services, session, token)
+    check_form(services, token, csrf)
+    resident = resident_or_404(session, user, resident_id)
+    require_role(user, Role.CARER, Role.ADMIN)
+    if reset(session, services.audit, services.clock(), user, resident.home_id, resident.id):
+        session.info.setdefault("after_commit", []).append(services.consent_changed)
+    return RedirectResponse(f"/carer/residents/{resident.id}#tuning-h", status.HTTP_303_SEE_OTHER)
 
 
 @router.get("/carer/handover", response_class=HTMLResponse)

@@ -175,6 +175,19 @@ class Feedback(Base):
     at: Mapped[float] = mapped_column(Float)
 
 
+class AlertTuning(Base):
+    """How many steps stricter carers' feedback made one home's detectors for one alert
+    kind (decision D122); no row: the documented rules."""
+
+    __tablename__ = "alert_tuning"
+    __table_args__ = (UniqueConstraint("home_id", "kind"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    home_id: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    steps: Mapped[int] = mapped_column(Integer)
+    changed_at: Mapped[float] = mapped_column(Float)
+
+
 class Delivery(Base):
     """One attempt to send one alert to one person."""
 

@@ -19,6 +19,7 @@ from api.glance import glances
 from api.models import AlertRow, Feedback, Home, Resident, Sensor, User
 from api.scope import ResidentScope, readings, scope_of, summaries
 from api.sleep import hours_after_evening, in_bed_spells, sleep_window
+from api.tuning import shown, tuning_in_home
 from api.when import DAY, date_words, day_label
 from carewatch.errors import CareWatchError
 from carewatch.kit import limited, unarmed
@@ -43,6 +44,7 @@ def resident_context(
         "glances": glances(days_shown, scope.withheld),
         "sleep": _sleep(store, scope, [s.date for s in days_shown], now),
         "kit": kit(session, store, resident.home_id, now),
+        "tuning": shown(tuning_in_home(session, resident.home_id)),
     }
 
 

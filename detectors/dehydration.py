@@ -329,7 +329,8 @@ class Dehydration(Detector):
                 self.open_since = 0.0
                 self.closed_at = now
             return
-        low = self.score >= cfg.dehydration_z and self.value < cfg.dehydration_ratio
+        z = cfg.dehydration_z * home.strictness(AlertKind.DEHYDRATION)
+        low = self.score >= z and self.value < cfg.dehydration_ratio
         if not low or now - self.closed_at < COOL_DOWN:
             self.low_hours = 0
             return

@@ -7,9 +7,9 @@ it a file. Time only moves with the readings' own timestamps (per home) and with
 
 import zlib
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
-from carewatch.protocol import Alert, DailySummary, GatewayStatus, Kind
+from carewatch.protocol import Alert, AlertKind, DailySummary, GatewayStatus, Kind
 from carewatch.records import ReadingRecord, StatusRecord
 from detectors import checkpoint
 from detectors.config import EngineConfig
@@ -167,6 +167,15 @@ class Engine:
     def withhold(self, home: str, kinds: frozenset[Kind]) -> None:
         """No consent to collect ``kinds`` in ``home`` (from now on): their silence is not news."""
         self._home(home).withheld = kinds
+
+    def tuning(self, home: str) -> dict[AlertKind, int]:
+        """The steps stricter per alert kind in ``home`` (as :meth:`tune` said; D122)."""
+        state = self._homes.get(home)
+        return dict(state.tuning) if state is not None else {}
+
+    def tune(self, home: str, steps: Mapping[AlertKind, int]) -> None:
+        """Carers' feedback for ``home``: each alert kind's steps stricter (from now on)."""
+        self._home(home).tune(steps)
 
     def to_bytes(self) -> bytes:
         """A checkpoint of every home's state (compressed; detectors/checkpoint.py)."""

@@ -142,13 +142,14 @@ class SensorHealth:
         # No sensor can be overdue before the earliest deadline (readings only push them
         # later), so look again then; at least every SENSOR_CHECK for new or changed limits.
         due = now + SENSOR_CHECK
+        strict = home.strictness(AlertKind.SENSOR_HEALTH)  # a sensor's, never the gateway's
         if home.away:
             self.next_sensors = due
             return False  # out: no sensor is expected to say anything, the wearable neither
         for sensor, state in home.sensors.items():
             if state.alerted or state.gaps.count < MIN_GAPS or state.kind in home.withheld:
                 continue
-            limit = state.limit(cfg.sensor_silence_factor)
+            limit = state.limit(cfg.sensor_silence_factor * strict)
             if now - state.heard - home.presence.out_during(state.heard) >= limit:
                 state.alerted = True
                 self._sensor(home, now, sensor, state, limit, out)

@@ -5,7 +5,11 @@ of the resident (detectors/whereabouts.py), then the detectors that want it, whi
 the home through detectors/view.py. Hours and days are closed here, as time moves.
 """
 
-from carewatch.protocol import Kind
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from carewatch.protocol import AlertKind, Kind
+from carewatch.tuning import factor
 from detectors.calendar import LocalCalendar
 from detectors.config import HOUR, MINUTE, EngineConfig
 from detectors.contract import Detector, overrides
@@ -39,6 +43,8 @@ class Home(ReadingTiming, Whereabouts):
     bed_at = 0.0  # when the bed sensor last said in or out (live or backfilled)
     kinds: frozenset[Kind] = frozenset()  # the kinds of sensor heard from (its kit)
     withheld: frozenset[Kind] = frozenset()  # kinds ingest drops: no consent to collect them
+    # steps stricter per alert kind, from carers' feedback (carewatch/tuning.py)
+    tuning: Mapping[AlertKind, int] = MappingProxyType({})
 
     def __init__(self, home: str, tz: str, config: EngineConfig) -> None:
         self.id = home
@@ -93,6 +99,16 @@ class Home(ReadingTiming, Whereabouts):
         """Restore from a checkpoint, brought up to date (detectors/migrations.py)."""
         self.__dict__.update(state)
         upgrade_home(self, state, DEDUP)
+
+    def strictness(self, kind: AlertKind) -> float:
+        """How many times the documented rule's distance from usual ``kind`` asks for."""
+        return factor(self.tuning.get(kind, 0))
+
+    def tune(self, steps: Mapping[AlertKind, int]) -> None:
+        """Take carers' feedback as steps per alert kind (from now on; D122)."""
+        self.tuning = {kind: n for kind, n in steps.items() if n}
+        for watch in self.hearts.values():
+            watch.limit_hour = -1  # its raised-heart-rate limit is read again at once
 
     # -- time ---------------------------------------------------------------------------
 

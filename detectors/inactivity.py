@@ -86,7 +86,8 @@ class Inactivity(Detector):
         """How long a daytime silence that began at ``since`` may last before it alerts."""
         cfg = home.cfg
         learnt = cfg.silence_factor * self.usual_quiet(home, since)
-        return min(max(cfg.silence_min, learnt), cfg.silence_max)
+        limit = min(max(cfg.silence_min, learnt), cfg.silence_max)
+        return limit * home.strictness(AlertKind.INACTIVITY)
 
     def check(self, home: HomeView, now: float, out: Output) -> None:
         """Alert when they are not up by now, or silent too long."""
@@ -111,7 +112,8 @@ class Inactivity(Detector):
             return  # someone is moving about: the bed sensor may be wrong, they are up
         minutes = home.cal.minutes(now)
         margin = max(cfg.wake_late_margin, 2.5 * wake.sd() * MINUTE)
-        due = wake.get() + min(margin, cfg.wake_late_max) / MINUTE
+        margin = min(margin, cfg.wake_late_max) * home.strictness(AlertKind.INACTIVITY)
+        due = wake.get() + margin / MINUTE
         if not due <= minutes < 14 * 60:
             return
         today = home.cal.date(now)

@@ -194,6 +194,7 @@ class NightWatch(Detector):
             return  # nothing stirs: asleep, whatever the bed says
         has_toilet = any(s.kind is Kind.TOILET for s in home.sensors.values())
         limit = self.trips.limit(self.toilet, has_toilet, home.cfg)
+        limit *= home.strictness(AlertKind.NIGHT_WANDERING)
         if now - self.up_since >= limit:
             self._alert(home, now, limit, has_toilet, out)
 

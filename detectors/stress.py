@@ -38,11 +38,13 @@ RECENT = 5 * MINUTE  # memory of the recent resting level
 RECENT_RAISED = 30 * MINUTE  # … while raised: a lasting new level is taken in within the hour
 SETTLE = 5 * MINUTE  # of a rest before its own level counts (the heart slows after walking)
 RECENT_RISE = 6.0  # bpm over the recent rest (≈ 3.7 sd of simulated settled sitting)
+STRESS = AlertKind.STRESS
 
 
 class StressWatch:
     """One resident's smoothed heart rate, resting normals and open episodes."""
 
+    recent_rise = RECENT_RISE  # carers' tuning makes it more (class default: checkpoints)
     # the recent rest (class defaults: a checkpoint from before it starts a new rest)
     quick = 0.0
     recent = 0.0
@@ -105,7 +107,7 @@ class StressWatch:
             self.raised_since = 0.0
             return
         if home.local_hour != self.limit_hour:
-            self._set_limit(cfg, home.local_hour)
+            self._set_limit(cfg, home.local_hour, home.strictness(STRESS))
         if home.rest_from == self.rest_start:
             quick = self.quick
             quick += dt / (QUICK + dt) * (bpm - quick)
@@ -115,7 +117,7 @@ class StressWatch:
             self.rest_start = home.rest_from
             quick = self.quick = recent = self.recent = hr
             self.settled_at = ts + SETTLE
-        if hr > self.limit or (quick > recent + RECENT_RISE and ts >= self.settled_at):
+        if hr > self.limit or (quick > recent + self.recent_rise and ts >= self.settled_at):
             self.calm_since = 0.0
             if not self.raised_since:
                 self.raised_since = ts
@@ -141,13 +143,15 @@ class StressWatch:
             self.blocks[home.local_hour * BLOCKS // 24].learn_one(hr)
             home.tally.resting_hr(hr)
             if step == MINUTE:  # a young normal moves fast; a grown one is re-read hourly
-                self._set_limit(cfg, home.local_hour)
+                self._set_limit(cfg, home.local_hour, home.strictness(STRESS))
 
-    def _set_limit(self, cfg: "EngineConfig", local_hour: int) -> None:
-        """Recompute the raised-heart-rate limit (when the normal or the hour changes)."""
+    def _set_limit(self, cfg: "EngineConfig", local_hour: int, strict: float) -> None:
+        """Recompute the raised-heart-rate limits (when the normal, the hour or the
+        carers' tuning changes): the rises tolerated, ``strict`` times the rule's."""
         base = self.baseline(local_hour)
         rise = max(cfg.stress_rise_bpm, cfg.stress_rise_sd * base.sd())
-        self.limit = base.get() + min(rise, cfg.stress_rise_max)
+        self.limit = base.get() + min(rise, cfg.stress_rise_max) * strict
+        self.recent_rise = RECENT_RISE * strict
         self.limit_hour = local_hour
 
     def _alert(self, home: HomeView, ts: float, hr: float, base: Normal, out: Output) -> None:

@@ -74,7 +74,9 @@ class NightToileting(Detector):
         if home.learning or self.cool or self.counts.learnt < MIN_LEARNT:
             return
         nights, chance = self.counts.rise()
-        if nights and chance < home.cfg.toileting_chance:
+        # stricter: the surprise (minus log chance) must be that many times the rule's
+        limit = home.cfg.toileting_chance ** home.strictness(AlertKind.NIGHT_TOILETING)
+        if nights and chance < limit:
             self.open_nights = 1
             out.append(self._alert(home, now, nights, chance))
 

@@ -16,7 +16,7 @@ summary being filled) and a sensor's ``alerted`` mark, which the health check ow
 from collections.abc import Mapping
 from typing import Protocol
 
-from carewatch.protocol import Alert, DailySummary, Kind
+from carewatch.protocol import Alert, AlertKind, DailySummary, Kind
 from detectors.baselines import Normal
 from detectors.calendar import LocalCalendar
 from detectors.config import EngineConfig
@@ -103,6 +103,10 @@ class HomeView(Protocol):
     @property
     def kinds(self) -> frozenset[Kind]:
         """The kinds of sensor heard from (its kit)."""
+
+    def strictness(self, kind: AlertKind) -> float:
+        """How many times the documented rule's distance from usual ``kind`` asks for
+        (carers' feedback, carewatch/tuning.py)."""
 
     @property
     def withheld(self) -> frozenset[Kind]:

@@ -7,6 +7,8 @@ policies before the broker sends them again) and drops the withheld kinds' readi
 they are decoded: they are counted by kind (metric) and by home (``/health``), never
 stored and never shown to the detectors. The message carrying them is still
 acknowledged and confirmed to its gateway, so the gateway's outbox lets them go too.
+The same policy carries how much stricter carers' feedback made the home's detectors
+(decision D122): the gate keeps it for the detector thread.
 
 A home whose policy ingest has not heard follows ``default``: ``collect`` (what ingest
 did before consent existed; simulators, replays and single-machine demos publish no
@@ -41,7 +43,7 @@ import msgspec
 from prometheus_client import CollectorRegistry, Counter
 
 from carewatch.errors import ConfigError
-from carewatch.protocol import ConsentPolicy, Kind, ProtocolError, Reading, decode
+from carewatch.protocol import AlertKind, ConsentPolicy, Kind, ProtocolError, Reading, decode
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +75,8 @@ class ConsentGate:
         )
 
     def apply(self, home: str, payload: bytes) -> bool:
-        """Take a policy message for ``home``; whether it changed what is collected.
+        """Take a policy message for ``home``; whether it changed what is collected or
+        the detectors' tuning.
 
         An empty payload (the retained policy cleared: the home was removed) forgets the
         home's policy; an older version than the one held is ignored; a malformed one is
@@ -111,6 +114,15 @@ class ConsentGate:
         """The kinds not collected in ``home`` now."""
         return self._withheld.get(home, self._default)
 
+    def stricter(self, home: str) -> dict[AlertKind, int]:
+        """The detectors' steps stricter per alert kind in ``home`` (none without a policy)."""
+        policy = self._policies.get(home)
+        return dict(policy.stricter) if policy is not None else {}
+
+    def tunings(self) -> dict[str, dict[AlertKind, int]]:
+        """:meth:`stricter` of each home whose policy ingest holds."""
+        return {home: dict(policy.stricter) for home, policy in self._policies.items()}
+
     def policies(self) -> dict[str, frozenset[Kind]]:
         """The kinds not collected in each home whose policy ingest holds."""
         return dict(self._withheld)
@@ -128,6 +140,7 @@ class ConsentGate:
 
     def _store(self, home: str, policy: ConsentPolicy | None) -> bool:
         before = self._withheld.get(home, self._default)
+        tuned = self.stricter(home)
         if policy is None:
             self._policies.pop(home, None)
             self._withheld.pop(home, None)
@@ -138,7 +151,7 @@ class ConsentGate:
         after = self._withheld.get(home, self._default)
         if after != before:
             log.info("home %s: withheld streams now %s", home, sorted(after) or "none")
-        return after != before
+        return after != before or self.stricter(home) != tuned
 
 
 def _load(path: Path) -> dict[str, ConsentPolicy]:

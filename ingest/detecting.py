@@ -19,15 +19,15 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 from carewatch.clock import Clock
-from carewatch.protocol import Kind, Reading
+from carewatch.protocol import AlertKind, Kind, Reading
 from carewatch.records import ReadingRecord
 from ingest.batcher import StatusEvent
 from ingest.metrics import IngestMetrics
-from ingest.sink import Checkpointed, ConsentAware, Output, Sink
+from ingest.sink import Checkpointed, ConsentAware, Output, Sink, Tunable
 from ingest.writer import OutputSender
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,14 @@ class Withholding(NamedTuple):
     kinds: frozenset[Kind]
 
 
-Item = tuple[int, str, Sequence[Reading]] | tuple[int, StatusEvent | Withholding]
+class Tuning(NamedTuple):
+    """Carers' feedback made ``home``'s detectors ``steps`` stricter (the policy changed)."""
+
+    home: str
+    steps: Mapping[AlertKind, int]
+
+
+Item = tuple[int, str, Sequence[Reading]] | tuple[int, StatusEvent | Withholding | Tuning]
 
 
 class DetectorThread:
@@ -85,6 +92,10 @@ class DetectorThread:
     def withhold(self, home: str, kinds: frozenset[Kind]) -> None:
         """Ingest collects no more ``kinds`` in ``home`` (not a message: no index)."""
         self._put((0, Withholding(home, kinds)))
+
+    def tune(self, home: str, steps: Mapping[AlertKind, int]) -> None:
+        """``home``'s detectors are ``steps`` stricter from now (not a message: no index)."""
+        self._put((0, Tuning(home, steps)))
 
     def stored(self, index: int) -> None:
         """Every message up to ``index`` is durable (called from the writer thread)."""
@@ -133,6 +144,10 @@ class DetectorThread:
                 if isinstance(self._sink, ConsentAware):
                     self._sink.withhold(*event)
                 return  # not a message: what has been heard is unchanged
+            if isinstance(event, Tuning):
+                if isinstance(self._sink, Tunable):
+                    self._sink.tune(*event)
+                return
             self._emit(lambda: self._sink.status(*event))
         self._heard = index
 

@@ -9,10 +9,10 @@ to the store): at most ``checkpoint_every_s`` of learning, which the baselines a
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from carewatch.protocol import GatewayStatus, Kind
+from carewatch.protocol import AlertKind, GatewayStatus, Kind
 from carewatch.records import ReadingRecord
 from detectors import Engine, EngineConfig
 from detectors.watermark import LIVE_STACK
@@ -75,6 +75,9 @@ class DetectorSink:
 
     def withhold(self, home: str, kinds: frozenset[Kind]) -> None:
         self.engine.withhold(home, kinds)
+
+    def tune(self, home: str, steps: Mapping[AlertKind, int]) -> None:
+        self.engine.tune(home, steps)
 
     def tick(self, now: float) -> Sequence[Output]:
         watermark = self.engine.watermark(LIVE_STACK) if self.event_time else now

@@ -170,6 +170,8 @@ class IngestService:
         if self._detectors is not None:  # its checkpoint may predate a policy change
             for home, kinds in self.consent.policies().items():
                 self._detectors.withhold(home, kinds)
+            for home, steps in self.consent.tunings().items():
+                self._detectors.tune(home, steps)
         if self.retention is not None:
             self._retention_thread.start()
         self._client.connect_async(self._address.host, self._address.port, KEEPALIVE_S)
@@ -343,6 +345,7 @@ class IngestService:
             return
         if changed and self._detectors is not None:  # its silence is by design now
             self._detectors.withhold(home, self.consent.withheld(home))
+            self._detectors.tune(home, self.consent.stricter(home))  # carers' feedback
         client.ack(message.mid, message.qos)
 
     def _keep_retention(self) -> None:

@@ -8,10 +8,10 @@ that keeps state across restarts must only persist what the store already holds:
 home's ``alerts`` or ``summaries`` topic.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
-from carewatch.protocol import Alert, DailySummary, GatewayStatus, Kind
+from carewatch.protocol import Alert, AlertKind, DailySummary, GatewayStatus, Kind
 from carewatch.records import ReadingRecord
 
 Output = Alert | DailySummary
@@ -55,6 +55,14 @@ class ConsentAware(Protocol):
 
     def withhold(self, home: str, kinds: frozenset[Kind]) -> None:
         """From now on no reading of ``kinds`` reaches the sink from ``home``."""
+
+
+@runtime_checkable
+class Tunable(Protocol):
+    """A sink told how much stricter carers' feedback made a home's detectors (D122)."""
+
+    def tune(self, home: str, steps: Mapping[AlertKind, int]) -> None:
+        """From now on ``home``'s detectors are ``steps`` stricter per alert kind."""
 
 
 class NullSink:

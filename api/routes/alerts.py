@@ -23,6 +23,7 @@ from api.schemas import (
     RowId,
 )
 from api.services import Services
+from api.tuning import take_feedback
 from carewatch.protocol import AlertKind
 
 router = APIRouter(prefix="/api/v1", tags=["alerts"], responses=SIGNED_IN | FOUND)
@@ -196,6 +197,9 @@ def feedback(
     services.audit.record(
         session, user, "feedback", "alert", alert.resident_id, f"alert {alert.id}"
     )
+    if take_feedback(session, services.audit, row.at, user, alert, body.useful):
+        # the home's policy carries the new steps to the detectors (api/policy.py)
+        session.info.setdefault("after_commit", []).append(services.consent_changed)
     return row
 
 

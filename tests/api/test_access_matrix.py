@@ -93,6 +93,7 @@ CASES: dict[tuple[str, str], Case] = {
     ),
     ("GET", "/family"): Case("cookie", query={"resident_id": "{resident_id}"}),
     ("GET", "/carer/residents/{resident_id}"): Case("cookie"),
+    ("POST", "/carer/residents/{resident_id}/tuning/reset"): Case("cookie", staff_only=True),
     ("GET", "/carer/handover"): Case("cookie"),
     ("POST", "/carer/handover/send"): Case("cookie", staff_only=True),
     # onboarding (tests/api/test_onboarding*.py)

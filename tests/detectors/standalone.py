@@ -6,7 +6,8 @@ that :class:`FakeHome` has them all, with the right types.
 
 from dataclasses import dataclass, field
 
-from carewatch.protocol import Kind
+from carewatch.protocol import AlertKind, Kind
+from carewatch.tuning import factor
 from detectors.baselines import Normal
 from detectors.calendar import LocalCalendar
 from detectors.config import EngineConfig
@@ -56,6 +57,10 @@ class FakeHome:
     away: bool = False
     night: FakeNight = field(default_factory=FakeNight)
     presence: Presence = field(default_factory=Presence)
+    tuning: dict[AlertKind, int] = field(default_factory=dict)
+
+    def strictness(self, kind: AlertKind) -> float:
+        return factor(self.tuning.get(kind, 0))
 
     def quiet_since(self) -> float:
         return self.last_activity

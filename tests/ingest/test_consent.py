@@ -8,6 +8,7 @@ from prometheus_client import CollectorRegistry
 
 from carewatch.errors import ConfigError
 from carewatch.protocol import (
+    AlertKind,
     ConsentPolicy,
     Kind,
     Reading,
@@ -53,7 +54,7 @@ def test_a_withheld_stream_is_absent_from_the_store_and_the_detectors(
     mosquitto: Mosquitto, store: Store, tmp_path: Path
 ) -> None:
     publisher = Publisher(mosquitto.port)
-    policy = ConsentPolicy("home-1", 1, T0, [Kind.HEART_RATE])
+    policy = ConsentPolicy("home-1", 1, T0, [Kind.HEART_RATE], {AlertKind.STRESS: 2})
     publisher.publish(policy_topic("home-1"), encode(policy), retain=True)  # before ingest runs
     publisher.flush()
     sink = DetectorSink(Engine())
@@ -79,6 +80,8 @@ def test_a_withheld_stream_is_absent_from_the_store_and_the_detectors(
     assert Kind.HEART_RATE in sink.engine.kinds("home-2")
     assert sink.engine.withheld("home-1") == {Kind.HEART_RATE}  # its silence is not news
     assert sink.engine.withheld("home-2") == frozenset()
+    assert sink.engine.tuning("home-1") == {AlertKind.STRESS: 2}  # carers' feedback (D122)
+    assert sink.engine.tuning("home-2") == {}
     assert health["readings_withheld"] == {"home-1": 10}
     assert withheld_metric == 10
 
@@ -98,6 +101,21 @@ def test_policies_survive_a_restart_and_older_versions_are_ignored(tmp_path: Pat
     assert list(restarted.keep("h-1", [tap])) == []
     assert restarted.apply("h-1", b"")  # cleared: the home was removed
     assert list(restarted.keep("h-1", [tap])) == [tap]
+
+
+def test_a_policy_that_changes_only_the_tuning_is_news_and_survives_a_restart(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "consent.json"
+    gate = ConsentGate(path, "collect", CollectorRegistry())
+    assert gate.apply("h-1", encode(ConsentPolicy("h-1", 1, T0, [Kind.TAP])))
+    assert gate.apply("h-1", encode(ConsentPolicy("h-1", 2, T0, [Kind.TAP], {AlertKind.STRESS: 1})))
+    assert not gate.apply(
+        "h-1", encode(ConsentPolicy("h-1", 3, T0, [Kind.TAP], {AlertKind.STRESS: 1}))
+    )
+    restarted = ConsentGate(path, "collect", CollectorRegistry())
+    assert restarted.tunings() == {"h-1": {AlertKind.STRESS: 1}}
+    assert restarted.stricter("h-2") == {}
 
 
 def test_withhold_by_default_drops_homes_without_a_policy(tmp_path: Path) -> None:
