@@ -13,8 +13,9 @@ from api.access import require_role, resident_or_404, visible_resident_ids
 from api.deps import DbDep, ServicesDep
 from api.digest import digest
 from api.handover import handover
+from api.i18n import page
 from api.models import Role
-from api.pages import SessionCookie, check_form, page_user, templates
+from api.pages import SessionCookie, check_form, page_user
 from api.resident_view import history, resident_context
 from api.schemas import PseudoId
 
@@ -41,7 +42,7 @@ def resident_page(
     context = {"user": user, "csrf": services.tokens.form_token(token or "")}
     context |= resident_context(session, services.store, resident, days, now, user.role)
     context["alerts"] = history(session, resident, visible, days, now)
-    return templates.TemplateResponse(request, "resident.html", context)
+    return page(request, user.language, "resident.html", context)
 
 
 @router.get("/carer/handover", response_class=HTMLResponse)
@@ -66,7 +67,7 @@ def handover_page(
         "sent": sent,
         "can_send": bool(user.notify_url),
     }
-    return templates.TemplateResponse(request, "handover.html", context)
+    return page(request, user.language, "handover.html", context)
 
 
 @router.post("/carer/handover/send")
