@@ -16,7 +16,7 @@ from gettext import NullTranslations
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from babel.core import negotiate_locale
+from babel.core import Locale, negotiate_locale
 from babel.dates import format_datetime
 from babel.numbers import format_decimal
 from babel.support import Translations
@@ -132,9 +132,16 @@ def templates(language: str) -> Jinja2Templates:
     )
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.globals["language"] = language
+    env.globals["languages"] = [(code, _own_name(code)) for code in LANGUAGES]
     env.filters["number"] = Words(language).number
     env.filters["figures"] = Words(language).figures
     return Jinja2Templates(env=env)
+
+
+def _own_name(language: str) -> str:
+    """A language's name in itself, as a menu offers it: ``'Español'``."""
+    name = Locale.parse(language).get_display_name(language) or language
+    return name[:1].upper() + name[1:]
 
 
 def page(

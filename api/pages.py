@@ -21,7 +21,7 @@ from api.caseload import alert_view, by_urgency, caseload, concerns
 from api.charts import bar_chart
 from api.deps import COOKIE, DbDep, ServicesDep, user_for
 from api.family import MEASURES, compare, measure
-from api.i18n import Words, from_header, page
+from api.i18n import Language, Words, from_header, page
 from api.models import AlertState, Resident, Role, User
 from api.routes.alerts import acknowledge, feedback, resolve, visible_alerts
 from api.routes.auth import authenticate
@@ -94,9 +94,7 @@ def login_submit(
     if user is None:
         context = {"error": Words(language).gettext("Wrong username or password.")}
         return page(request, language, "login.html", context, status_code=401)
-    admins = {Role.ADMIN: "/admin", Role.PLATFORM: "/admin"}  # a platform admin learns where
-    target = {Role.FAMILY: "/family", **admins}.get(Role(user.role), "/carer")
-    response = RedirectResponse(target, status.HTTP_303_SEE_OTHER)
+    response = RedirectResponse(_dashboard(user), status.HTTP_303_SEE_OTHER)
     response.set_cookie(
         COOKIE,
         services.tokens.issue(user.id),
@@ -106,6 +104,27 @@ def login_submit(
         secure=services.settings.secure_cookies,
     )
     return response
+
+
+def _dashboard(user: User) -> str:
+    admins = {Role.ADMIN: "/admin", Role.PLATFORM: "/admin"}  # a platform admin learns where
+    return {Role.FAMILY: "/family", **admins}.get(Role(user.role), "/carer")
+
+
+@router.post("/language")
+def choose_language(
+    services: ServicesDep,
+    session: DbDep,
+    csrf: Annotated[str, Form(max_length=128)],
+    language: Annotated[Language, Form()],
+    token: SessionCookie = None,
+) -> RedirectResponse:
+    """Choose the language of one's own pages and alerts, from the menu of any page."""
+    user = page_user(services, session, token)
+    check_form(services, token, csrf)
+    user.language = language
+    services.audit.record(session, user, "update", "user", detail=f"language {language}")
+    return RedirectResponse(_dashboard(user), status.HTTP_303_SEE_OTHER)
 
 
 @router.post("/logout")

@@ -87,6 +87,7 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", "/login"): Case("public"),
     ("POST", "/login"): Case("public"),
     ("POST", "/logout"): Case("cookie"),
+    ("POST", "/language"): Case("cookie", form={"language": "en"}),
     ("GET", "/carer"): Case("cookie"),
     ("GET", "/carer/events"): Case("stream"),
     ("POST", "/carer/alerts/{alert_id}/{action}"): Case(

@@ -13,7 +13,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from api.i18n import LOCALE_DIR, Words
+from api.i18n import LOCALE_DIR, Words, templates
 from api.when import full
 from tests.api.carer_world import populate
 from tests.api.conftest import NOW, World
@@ -26,6 +26,11 @@ SPANISH_PO = LOCALE_DIR / "es" / "LC_MESSAGES" / "messages.po"
 def _spanish() -> Catalog:
     with SPANISH_PO.open("rb") as po:
         return read_po(po)
+
+
+def _filled(string: str | tuple[str, ...]) -> bool:
+    """Whether a translation, or every plural form of one, is there."""
+    return all(string) if isinstance(string, tuple) else bool(string)
 
 
 def _text(world: World, user: str, path: str) -> str:
@@ -60,6 +65,33 @@ def test_a_spanish_carer_reads_the_caseload_and_its_alerts_in_spanish(world: Wor
     assert spanish_date in text and spanish_date != full(NOW - 3600, "Europe/London")
     # the detector's own explanation stays as it wrote it
     assert "Less water drawn from the tap than usual since yesterday." in text
+
+
+def test_the_resident_page_and_handover_read_in_spanish(world: World) -> None:
+    populate(world)
+    _choose(world, "carer-a", "es")
+    text = _text(world, "carer-a", "/carer/residents/r-1")
+    assert "Rose Able: los últimos 30 días" in text and "De un vistazo" in text
+    assert "Agua sacada del grifo 0,8 litros (normalmente 2,4 litros)" in text
+    assert "A Carer-A le resultó útil: Spot on" in text
+    assert "Ningún cuidador ha registrado haberla visto (se generó hace 10 días)" in text
+    assert "Relevo de la mañana" in _text(world, "carer-a", "/carer/handover")
+
+
+def test_a_person_changes_language_from_the_page_menu(world: World) -> None:
+    token = world.tokens["family-a"]
+    cookie = {"Cookie": f"carewatch_session={token}"}
+    csrf = world.app.state.services.tokens.form_token(token)
+    assert 'lang="es"' in world.client.get("/family", headers=cookie).text  # on offer
+    chosen = world.client.post(
+        "/language", data={"csrf": csrf, "language": "es"}, headers=cookie, follow_redirects=False
+    )
+    assert chosen.status_code == 303 and chosen.headers["location"] == "/family"
+    assert "Cómo está Rose Able" in _text(world, "family-a", "/family")
+    wrong = world.client.post("/language", data={"csrf": csrf, "language": "fr"}, headers=cookie)
+    assert wrong.status_code == 422 and "'en' or 'es'" in wrong.text
+    forged = world.client.post("/language", data={"csrf": "x", "language": "en"}, headers=cookie)
+    assert forged.status_code == 403 and "Cómo está" in _text(world, "family-a", "/family")
 
 
 def test_an_english_carer_still_reads_english(world: World) -> None:
@@ -121,11 +153,16 @@ def test_every_text_marked_in_the_code_has_a_spanish_translation(tmp_path: Path)
     with pot.open("rb") as template:
         wanted = {m.id for m in read_po(template) if m.id}
     spanish = _spanish()
-    translated = {m.id for m in spanish if m.id and m.string and not m.fuzzy}
+    translated = {m.id for m in spanish if m.id and _filled(m.string) and not m.fuzzy}
     assert len(wanted) > 80
     assert wanted <= translated, f"translate in {SPANISH_PO}: {sorted(wanted - translated)}"
     assert not wanted ^ {m.id for m in spanish if m.id}, "stale or missing: pybabel update"
     assert not [(m.id, errors) for m, errors in spanish.check()], "placeholders must match"
+
+
+def test_counts_take_the_spanish_plural() -> None:
+    count = templates("es").env.from_string('{{ ngettext("%(num)s new", "%(num)s new", n) }}')
+    assert [count.render(n=n) for n in (1, 3)] == ["1 nueva", "3 nuevas"]
 
 
 def test_the_committed_mo_is_compiled_from_the_po() -> None:
