@@ -102,13 +102,17 @@ class Words:
         pattern = "#,##0" + ("." + "0" * digits if digits else "")
         return format_decimal(value, pattern, locale=self.language)
 
-    def figures(self, value: float) -> str:
-        """``value`` to two significant figures, as ``'%.2g'`` would: ``'0,75'`` in Spanish.
+    def figures(self, value: float, digits: int = 2) -> str:
+        """``value`` to ``digits`` significant figures, as ``'%.2g'`` would (small values).
 
         >>> Words("en").figures(12.3), Words("en").figures(0.5), Words("es").figures(0.75)
         ('12', '0.5', '0,75')
+        >>> Words("es").figures(1.625, 3), Words("es").figures(0.0, 3)
+        ('1,62', '0')
         """
-        return format_decimal(value, "@#", locale=self.language)
+        if value == 0:  # CLDR significant-digit patterns write zero as "0.0"
+            return format_decimal(0, locale=self.language)
+        return format_decimal(value, "@" + "#" * (digits - 1), locale=self.language)
 
     def amount(self, value: int, unit: str) -> str:
         """A count of a CLDR unit in words: ``'2 hours'``, ``'2 horas'``."""

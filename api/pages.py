@@ -247,13 +247,21 @@ def family_context(
         band = usual_band(values[:-1])
         points = [(day_label(s.date, words), v) for s, v in zip(summaries, values, strict=True)]
         charts.append(
-            (label, bar_chart(points, label, unit, (band.low, band.high) if band else None))
+            (
+                words.gettext(label),
+                bar_chart(
+                    points,
+                    words.gettext(label),
+                    words.gettext(unit),
+                    (band.low, band.high) if band else None,
+                ),
+            )
         )
     return {
         "today": _today(services, scope, resident),
         "resident": resident,
         "latest_date": date_words(summaries[-1].date, words) if summaries else None,
-        "comparisons": compare(summaries),
+        "comparisons": compare(summaries, words),
         "charts": charts,
         "alerts": [
             {

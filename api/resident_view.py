@@ -47,7 +47,7 @@ def resident_context(
         "days": days,
         "first_date": date_words(days_shown[0].date, words) if days_shown else None,
         "last_date": date_words(days_shown[-1].date, words) if days_shown else None,
-        "glances": glances(days_shown, scope.withheld),
+        "glances": glances(days_shown, scope.withheld, words),
         "sleep": _sleep(store, scope, [s.date for s in days_shown], now),
         "kit": kit(session, store, resident.home_id, now),
     }

@@ -72,6 +72,9 @@ def test_the_resident_page_and_handover_read_in_spanish(world: World) -> None:
     _choose(world, "carer-a", "es")
     text = _text(world, "carer-a", "/carer/residents/r-1")
     assert "Rose Able: los últimos 30 días" in text and "De un vistazo" in text
+    assert (
+        "Agua sacada del grifo 0,6 litros (por debajo de lo habitual) de 1,4 a 1,6 litros" in text
+    )
     assert "Agua sacada del grifo 0,8 litros (normalmente 2,4 litros)" in text
     assert "A Carer-A le resultó útil: Spot on" in text
     assert "Ningún cuidador ha registrado haberla visto (se generó hace 10 días)" in text
@@ -107,6 +110,8 @@ def test_a_spanish_relative_reads_the_family_page_in_spanish(world: World) -> No
     _choose(world, "family-a", "es")
     text = _text(world, "family-a", "/family")
     assert "Cómo está Rose Able" in text and "Avisos a los cuidadores" in text
+    assert "Frecuencia cardiaca en reposo" in text and "normalmente" in text
+    assert "usually" not in text and "Resting heart rate" not in text
 
 
 def test_the_login_page_follows_the_browser(world: World) -> None:
