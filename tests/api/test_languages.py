@@ -13,6 +13,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from api.digest import digest
+from api.handover import Handover, Line
 from api.i18n import LOCALE_DIR, Words, templates
 from api.when import full
 from tests.api.carer_world import populate
@@ -20,6 +22,7 @@ from tests.api.conftest import NOW, World
 from tests.api.test_onboarding_cli import env, ok, refused  # noqa: F401 (the env fixture)
 
 ROOT = Path(__file__).parents[2]
+SPANISH = Words("es")
 SPANISH_PO = LOCALE_DIR / "es" / "LC_MESSAGES" / "messages.po"
 
 
@@ -78,7 +81,19 @@ def test_the_resident_page_and_handover_read_in_spanish(world: World) -> None:
     assert "Agua sacada del grifo 0,8 litros (normalmente 2,4 litros)" in text
     assert "A Carer-A le resultó útil: Spot on" in text
     assert "Ningún cuidador ha registrado haberla visto (se generó hace 10 días)" in text
-    assert "Relevo de la mañana" in _text(world, "carer-a", "/carer/handover")
+    handover = _text(world, "carer-a", "/carer/handover")
+    assert "Relevo de la mañana" in handover
+    assert (
+        "Visitar: ningún movimiento en casa, hace 30 minutos, nadie se ha hecho cargo" in handover
+    )
+
+
+def test_the_handover_message_is_in_the_carers_language() -> None:
+    made = Handover("sáb 15 nov 2025, 07:30", [Line("r-1", "Rose Able", "Llamar.")], words=SPANISH)
+    title, body = digest(made)
+    assert title == "Relevo de CareWatch, sáb 15 nov 2025, 07:30"
+    assert body.splitlines()[0] == "Necesita una visita o una llamada hoy:"
+    assert digest(Handover("x", words=SPANISH))[1] == "No hay residentes en sus casos."
 
 
 def test_a_person_changes_language_from_the_page_menu(world: World) -> None:
