@@ -4,92 +4,101 @@ The detectors' evidence is a flat map of numbers kept for the record (``index``,
 ``shortfall_sd`` …). The pages show only what a person can check: amounts against
 their usual, clock times in the home's time zone, durations. Statistical working is
 left in the API's JSON, not on the page.
+
+Titles, labels and states are in the reader's language (D121); the detectors' own
+``explanation`` stays in English, the record as the detector wrote it.
 """
 
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from api.i18n import ENGLISH, N_, Words
 from api.models import AlertRow, AlertState
 from api.when import DAY, ago, clock_time
 
 TITLES = {
-    "dehydration": "less water drawn from the tap than usual",
-    "night_wandering": "up in the night",
-    "stress": "heart rate raised at rest",
-    "inactivity": "no movement at home",
-    "sensor_health": "a sensor or the gateway needs checking",
-    "night_toileting": "more toilet visits at night than usual",
+    "dehydration": N_("less water drawn from the tap than usual"),
+    "night_wandering": N_("up in the night"),
+    "stress": N_("heart rate raised at rest"),
+    "inactivity": N_("no movement at home"),
+    "sensor_health": N_("a sensor or the gateway needs checking"),
+    "night_toileting": N_("more toilet visits at night than usual"),
 }
-SEVERITY_WORDS = {"high": "urgent", "medium": "soon", "low": "when you can"}
+SEVERITY_WORDS = {"high": N_("urgent"), "medium": N_("soon"), "low": N_("when you can")}
 
-Format = Callable[[Any, str], str]
+Format = Callable[[Any, str, Words], str]
 
 
 def _number(unit: str, digits: int = 0) -> Format:
-    return lambda value, _tz: f"{float(value):.{digits}f} {unit}".rstrip()
+    def shown(value: Any, _tz: str, words: Words) -> str:
+        amount = words.number(float(value), digits)
+        return f"{amount} {words.gettext(unit)}" if unit else amount
+
+    return shown
 
 
-def _time(value: Any, tz: str) -> str:
+def _time(value: Any, tz: str, _words: Words) -> str:
     return clock_time(float(value), tz)
 
 
-def _yes_no(value: Any, _tz: str) -> str:
-    return "yes" if value else "no"
+def _yes_no(value: Any, _tz: str, words: Words) -> str:
+    return words.gettext("yes") if value else words.gettext("no")
 
 
-def _text(value: Any, _tz: str) -> str:
+def _text(value: Any, _tz: str, _words: Words) -> str:
     return str(value)
 
 
 # key: (label, format, key of the usual value shown beside it or "")
 WORDED: dict[str, tuple[str, Format, str]] = {
-    "tap_litres": ("Water drawn from the tap", _number("litres", 1), "tap_litres_usual"),
-    "tap_uses": ("Tap uses", _number(""), "tap_uses_usual"),
-    "toilet_visits": ("Toilet visits", _number(""), "toilet_visits_usual"),
-    "hours_at_home": ("Hours at home counted", _number("hours"), ""),
+    "tap_litres": (N_("Water drawn from the tap"), _number(N_("litres"), 1), "tap_litres_usual"),
+    "tap_uses": (N_("Tap uses"), _number(""), "tap_uses_usual"),
+    "toilet_visits": (N_("Toilet visits"), _number(""), "toilet_visits_usual"),
+    "hours_at_home": (N_("Hours at home counted"), _number(N_("hours")), ""),
     "night_toilet_visits": (
-        "Toilet visits last night",
-        _number("a night", 1),
+        N_("Toilet visits last night"),
+        _number(N_("a night"), 1),
         "night_toilet_visits_usual",
     ),
     "night_toilet_visits_nights": (
-        "Toilet visits at night, nights judged together",
+        N_("Toilet visits at night, nights judged together"),
         _number(""),
         "night_toilet_visits_nights_usual",
     ),
-    "nights_judged": ("Nights judged together", _number("nights"), ""),
-    "out_of_bed_since": ("Out of bed since", _time, ""),
-    "door_opened": ("Front door opened", _time, ""),
-    "minutes_out": ("Out of bed for", _number("minutes"), ""),
-    "usual_limit_minutes": ("Usually back in bed within", _number("minutes"), ""),
-    "toilet_visit": ("Went to the toilet", _yes_no, ""),
-    "motion_triggers": ("Movements seen", _number(""), ""),
-    "heart_rate": ("Heart rate", _number("bpm"), ""),
-    "resting_usual": ("Usual resting rate at this time of day", _number("bpm"), ""),
-    "resting_recent": ("Earlier in this rest", _number("bpm"), ""),
-    "minutes_raised": ("Raised for", _number("minutes"), ""),
-    "safe_low": ("Safe range from", _number("bpm"), ""),
-    "safe_high": ("Safe range up to", _number("bpm"), ""),
-    "usual_wake": ("Usually up by", _time, ""),
-    "last_activity": ("Last movement", _time, ""),
-    "silent_hours": ("Quiet for", _number("hours", 1), ""),
-    "usual_longest_quiet_hours": ("Longest usual quiet spell", _number("hours", 1), ""),
-    "probably_out": ("Probably out", _yes_no, ""),
-    "subject": ("Which", _text, ""),
-    "silent_minutes": ("Nothing heard for", _number("minutes"), ""),
-    "battery_percent": ("Battery", _number("%"), ""),
-    "problem": ("Problem", _text, ""),
-    "bad_nights": ("Nights it missed them, of the last 4", _number(""), ""),
+    "nights_judged": (N_("Nights judged together"), _number(N_("nights")), ""),
+    "out_of_bed_since": (N_("Out of bed since"), _time, ""),
+    "door_opened": (N_("Front door opened"), _time, ""),
+    "minutes_out": (N_("Out of bed for"), _number(N_("minutes")), ""),
+    "usual_limit_minutes": (N_("Usually back in bed within"), _number(N_("minutes")), ""),
+    "toilet_visit": (N_("Went to the toilet"), _yes_no, ""),
+    "motion_triggers": (N_("Movements seen"), _number(""), ""),
+    "heart_rate": (N_("Heart rate"), _number(N_("bpm")), ""),
+    "resting_usual": (N_("Usual resting rate at this time of day"), _number(N_("bpm")), ""),
+    "resting_recent": (N_("Earlier in this rest"), _number(N_("bpm")), ""),
+    "minutes_raised": (N_("Raised for"), _number(N_("minutes")), ""),
+    "safe_low": (N_("Safe range from"), _number(N_("bpm")), ""),
+    "safe_high": (N_("Safe range up to"), _number(N_("bpm")), ""),
+    "usual_wake": (N_("Usually up by"), _time, ""),
+    "last_activity": (N_("Last movement"), _time, ""),
+    "silent_hours": (N_("Quiet for"), _number(N_("hours"), 1), ""),
+    "usual_longest_quiet_hours": (N_("Longest usual quiet spell"), _number(N_("hours"), 1), ""),
+    "probably_out": (N_("Probably out"), _yes_no, ""),
+    "subject": (N_("Which"), _text, ""),
+    "silent_minutes": (N_("Nothing heard for"), _number(N_("minutes")), ""),
+    "battery_percent": (N_("Battery"), _number("%"), ""),
+    "problem": (N_("Problem"), _text, ""),
+    "bad_nights": (N_("Nights it missed them, of the last 4"), _number(""), ""),
 }
 
 
-def title(kind: str, who: str) -> str:
+def title(kind: str, who: str, words: Words = ENGLISH) -> str:
     """An alert's heading: who it is about and what happened.
 
-    >>> title("inactivity", "Stanley Moore")
-    'Stanley Moore: no movement at home'
+    >>> title("inactivity", "Stanley Moore"), title("inactivity", "Stanley Moore", Words("es"))
+    ('Stanley Moore: no movement at home', 'Stanley Moore: ningún movimiento en casa')
     """
-    return f"{who}: {TITLES.get(kind, kind.replace('_', ' '))}"
+    what = words.gettext(TITLES[kind]) if kind in TITLES else kind.replace("_", " ")
+    return f"{who}: {what}"
 
 
 def who(resident_name: str | None, housemates: Sequence[str], home_label: str) -> str:
@@ -109,38 +118,48 @@ def who(resident_name: str | None, housemates: Sequence[str], home_label: str) -
     return home_label
 
 
-def evidence_lines(evidence: Mapping[str, Any], tz: str) -> list[tuple[str, str]]:
+def evidence_lines(
+    evidence: Mapping[str, Any], tz: str, words: Words = ENGLISH
+) -> list[tuple[str, str]]:
     """The evidence a person can check, as ``(label, words)``; working figures left out.
 
     >>> evidence_lines({"tap_litres": 0.8, "tap_litres_usual": 2.4, "index": 0.33}, "UTC")
     [('Water drawn from the tap', '0.8 litres (usually 2.4 litres)')]
     >>> evidence_lines({"out_of_bed_since": 1_763_170_000.0}, "Europe/London")
     [('Out of bed since', '01:26')]
+    >>> evidence_lines({"tap_litres": 0.8, "tap_litres_usual": 2.4}, "UTC", Words("es"))
+    [('Agua sacada del grifo', '0,8 litros (normalmente 2,4 litros)')]
     """
     lines = []
     for key, (label, shown, usual_key) in WORDED.items():
         value = evidence.get(key)
         if value is None or isinstance(value, (list, dict)):
             continue
-        words = shown(value, tz)
+        said = shown(value, tz, words)
         usual = evidence.get(usual_key) if usual_key else None
         if isinstance(usual, (int, float)) and not isinstance(usual, bool):
-            words += f" (usually {shown(usual, tz)})"
-        lines.append((label, words))
+            said += " " + words.gettext("(usually %(usual)s)") % {"usual": shown(usual, tz, words)}
+        lines.append((words.gettext(label), said))
     return lines
 
 
-def state_words(alert: AlertRow, now: float) -> str:
+def state_words(alert: AlertRow, now: float, words: Words = ENGLISH) -> str:
     """Where an alert stands, saying how old a state is once it is no longer fresh.
 
     A day-old alert nobody acknowledged is not "new": it is one nobody recorded seeing.
     """
     if alert.state == AlertState.RESOLVED:
-        return f"Dealt with {ago(alert.resolved_at or alert.detected_at, now)}"
+        when = ago(alert.resolved_at or alert.detected_at, now, words)
+        return words.gettext("Dealt with %(when)s") % {"when": when}
     if alert.state == AlertState.ACKNOWLEDGED:
         since = alert.acknowledged_at or alert.detected_at
-        words = f"A carer picked this up {ago(since, now)}"
-        return words + ("; not yet marked as dealt with" if now - since >= DAY else "")
+        when = ago(since, now, words)
+        if now - since >= DAY:
+            return words.gettext(
+                "A carer picked this up %(when)s; not yet marked as dealt with"
+            ) % {"when": when}
+        return words.gettext("A carer picked this up %(when)s") % {"when": when}
     if now - alert.detected_at < DAY:
-        return "New: no one has picked this up yet"
-    return f"No carer has recorded seeing this (raised {ago(alert.detected_at, now)})"
+        return words.gettext("New: no one has picked this up yet")
+    when = ago(alert.detected_at, now, words)
+    return words.gettext("No carer has recorded seeing this (raised %(when)s)") % {"when": when}

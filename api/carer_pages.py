@@ -13,8 +13,9 @@ from api.access import require_role, resident_or_404, visible_resident_ids
 from api.deps import DbDep, ServicesDep
 from api.digest import digest
 from api.handover import handover
+from api.i18n import Words, page
 from api.models import Role
-from api.pages import SessionCookie, check_form, page_user, templates
+from api.pages import SessionCookie, check_form, page_user
 from api.resident_view import history, resident_context
 from api.schemas import PseudoId
 from api.tuning import reset
@@ -40,9 +41,10 @@ def resident_page(
     now = services.clock()
     visible = visible_resident_ids(session, user)
     context = {"user": user, "csrf": services.tokens.form_token(token or "")}
-    context |= resident_context(session, services.store, resident, days, now, user.role)
-    context["alerts"] = history(session, resident, visible, days, now)
-    return templates.TemplateResponse(request, "resident.html", context)
+    words = Words(user.language)
+    context |= resident_context(session, services.store, resident, days, now, user.role, words)
+    context["alerts"] = history(session, resident, visible, days, now, words)
+    return page(request, user.language, "resident.html", context)
 
 
 @router.post("/carer/residents/{resident_id}/tuning/reset")
@@ -85,7 +87,7 @@ def handover_page(
         "sent": sent,
         "can_send": bool(user.notify_url),
     }
-    return templates.TemplateResponse(request, "handover.html", context)
+    return page(request, user.language, "handover.html", context)
 
 
 @router.post("/carer/handover/send")

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.alert_words import SEVERITY_WORDS, evidence_lines, state_words, title, who
+from api.i18n import ENGLISH, Words
 from api.models import AlertRow, AlertState, Home, Resident
 from api.when import ago, full
 
@@ -67,12 +68,17 @@ def by_urgency(alerts: list[AlertRow]) -> list[AlertRow]:
 
 
 def alert_view(
-    session: Session, alert: AlertRow, visible: set[str] | None, now: float
+    session: Session,
+    alert: AlertRow,
+    visible: set[str] | None,
+    now: float,
+    words: Words = ENGLISH,
 ) -> dict[str, Any]:
     """What a page shows of one alert: a proper title, times, evidence in words, who to see.
 
     ``visible`` limits the housemates a home-level alert names to those the viewer is
     granted (``None``: all), so an alert never names someone the viewer may not see.
+    The words are in ``words``' language.
     """
     home = session.get(Home, alert.home_id)
     tz = home.tz if home else "UTC"
@@ -93,11 +99,11 @@ def alert_view(
     links = [named] if named else mine
     return {
         "alert": alert,
-        "title": title(alert.kind, subject),
-        "ago": ago(alert.detected_at, now),
-        "when": full(alert.detected_at, tz),
-        "state_words": state_words(alert, now),
-        "urgency": SEVERITY_WORDS.get(alert.severity, alert.severity),
-        "evidence": evidence_lines(alert.evidence, tz),
+        "title": title(alert.kind, subject, words),
+        "ago": ago(alert.detected_at, now, words),
+        "when": full(alert.detected_at, tz, words),
+        "state_words": state_words(alert, now, words),
+        "urgency": words.gettext(SEVERITY_WORDS.get(alert.severity, alert.severity)),
+        "evidence": evidence_lines(alert.evidence, tz, words),
         "links": [(p.id, p.display_name) for p in links],
     }

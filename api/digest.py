@@ -31,16 +31,17 @@ def digest(made: Handover) -> tuple[str, str]:
     >>> body.splitlines()[:2]
     ['Needs a visit or a call today:', '- Rose: Call.']
     """
+    words = made.words
     parts = []
     for heading, lines in (
-        ("Needs a visit or a call today", made.visit),
-        ("Overnight", made.overnight),
-        ("Fine", made.fine),
+        (words.gettext("Needs a visit or a call today"), made.visit),
+        (words.gettext("Overnight"), made.overnight),
+        (words.gettext("Fine"), made.fine),
     ):
         if lines:
             parts.append(f"{heading}:\n" + "\n".join(f"- {ln.name}: {ln.text}" for ln in lines))
-    body = "\n\n".join(parts) or "No residents on your caseload."
-    return f"CareWatch handover, {made.made}", body
+    body = "\n\n".join(parts) or words.gettext("No residents on your caseload.")
+    return words.gettext("CareWatch handover, %(made)s") % {"made": made.made}, body
 
 
 class HandoverSender:

@@ -68,6 +68,8 @@ class User(OrganisationOwned, Base):
     notify_url: Mapped[str | None] = mapped_column(Text, default=None)
     """Any Apprise URL (mailto://, ntfy://, json://, …); a secret, never returned."""
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    """The language their pages and alerts are worded in (one of ``api.i18n.LANGUAGES``)."""
 
 
 class Team(OrganisationOwned, Base):

@@ -6,13 +6,11 @@ that session, so a form posted from another site is refused twice over.
 """
 
 from collections.abc import AsyncIterable
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Cookie, Depends, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.sse import EventSourceResponse, ServerSentEvent
-from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,6 +21,7 @@ from api.caseload import alert_view, by_urgency, caseload, concerns
 from api.charts import bar_chart
 from api.deps import COOKIE, DbDep, ServicesDep, user_for
 from api.family import MEASURES, compare, measure
+from api.i18n import Language, Words, from_header, page
 from api.models import AlertState, Resident, Role, User
 from api.routes.alerts import acknowledge, feedback, resolve, visible_alerts
 from api.routes.auth import authenticate
@@ -36,7 +35,6 @@ from api.when import ago, date_words, day_label, full
 from carewatch.protocol import Kind
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 
 class LoginRequired(HTTPException):
@@ -70,8 +68,12 @@ def home_page() -> RedirectResponse:
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request) -> Response:
-    """The login form."""
-    return templates.TemplateResponse(request, "login.html", {"error": None})
+    """The login form, in the browser's language (nobody is known yet)."""
+    return page(request, _browser_language(request), "login.html", {"error": None})
+
+
+def _browser_language(request: Request) -> str:
+    return from_header(request.headers.get("accept-language"))
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -83,19 +85,16 @@ def login_submit(
     password: Annotated[str, Form(max_length=256)],
 ) -> Response:
     """Check the password, set the session cookie, and go to the right dashboard."""
+    language = _browser_language(request)
     try:
         user = authenticate(services, session, request, username, password)
     except HTTPException as refused:  # held back: say so on the page, with how long to wait
         context = {"error": f"{refused.detail[0].upper()}{refused.detail[1:]}."}
-        return templates.TemplateResponse(
-            request, "login.html", context, refused.status_code, refused.headers
-        )
+        return page(request, language, "login.html", context, refused.status_code, refused.headers)
     if user is None:
-        context = {"error": "Wrong username or password."}
-        return templates.TemplateResponse(request, "login.html", context, status_code=401)
-    admins = {Role.ADMIN: "/admin", Role.PLATFORM: "/admin"}  # a platform admin learns where
-    target = {Role.FAMILY: "/family", **admins}.get(Role(user.role), "/carer")
-    response = RedirectResponse(target, status.HTTP_303_SEE_OTHER)
+        context = {"error": Words(language).gettext("Wrong username or password.")}
+        return page(request, language, "login.html", context, status_code=401)
+    response = RedirectResponse(_dashboard(user), status.HTTP_303_SEE_OTHER)
     response.set_cookie(
         COOKIE,
         services.tokens.issue(user.id),
@@ -105,6 +104,27 @@ def login_submit(
         secure=services.settings.secure_cookies,
     )
     return response
+
+
+def _dashboard(user: User) -> str:
+    admins = {Role.ADMIN: "/admin", Role.PLATFORM: "/admin"}  # a platform admin learns where
+    return {Role.FAMILY: "/family", **admins}.get(Role(user.role), "/carer")
+
+
+@router.post("/language")
+def choose_language(
+    services: ServicesDep,
+    session: DbDep,
+    csrf: Annotated[str, Form(max_length=128)],
+    language: Annotated[Language, Form()],
+    token: SessionCookie = None,
+) -> RedirectResponse:
+    """Choose the language of one's own pages and alerts, from the menu of any page."""
+    user = page_user(services, session, token)
+    check_form(services, token, csrf)
+    user.language = language
+    services.audit.record(session, user, "update", "user", detail=f"language {language}")
+    return RedirectResponse(_dashboard(user), status.HTTP_303_SEE_OTHER)
 
 
 @router.post("/logout")
@@ -133,13 +153,14 @@ def carer_page(
     services.audit.record(session, user, "read", "caseload", detail=f"{len(residents)} residents")
     visible = visible_resident_ids(session, user)
     now = services.clock()
+    words = Words(user.language)
     context = {
         "user": user,
         "csrf": services.tokens.form_token(token or ""),
         "caseload": caseload(residents, active),
-        "alerts": [alert_view(session, alert, visible, now) for alert in by_urgency(active)],
+        "alerts": [alert_view(session, a, visible, now, words) for a in by_urgency(active)],
     }
-    return templates.TemplateResponse(request, "carer.html", context)
+    return page(request, user.language, "carer.html", context)
 
 
 def cookie_user(services: ServicesDep, session: DbDep, token: SessionCookie = None) -> User:
@@ -195,20 +216,21 @@ def family_page(
         granted = _residents(session, user)
         if not granted:
             context = {"user": user, "csrf": services.tokens.form_token(token or "")}
-            return templates.TemplateResponse(request, "family_none.html", context)
+            return page(request, user.language, "family_none.html", context)
         resident_id = granted[0].id
     resident = resident_or_404(session, user, resident_id)
     services.audit.record(session, user, "read", "family-dashboard", resident.id)
     context = {"user": user, "csrf": services.tokens.form_token(token or "")}
     context |= family_context(session, services, user, resident)
-    return templates.TemplateResponse(request, "family.html", context)
+    return page(request, user.language, "family.html", context)
 
 
 def family_context(
     session: Session, services: Services, user: User, resident: Resident
 ) -> dict[str, Any]:
-    """Everything the family page shows about ``resident``."""
+    """Everything the family page shows about ``resident``, in ``user``'s language."""
     now = services.clock()
+    words = Words(user.language)
     scope = scope_of(session, resident, user.role, now)
     summaries = resident_summaries(session, scope, 28)
     tz = scope.tz
@@ -223,22 +245,30 @@ def family_context(
     for name, label, unit in MEASURES:
         values = [measure(s, name) for s in summaries]
         band = usual_band(values[:-1])
-        points = [(day_label(s.date), v) for s, v in zip(summaries, values, strict=True)]
+        points = [(day_label(s.date, words), v) for s, v in zip(summaries, values, strict=True)]
         charts.append(
-            (label, bar_chart(points, label, unit, (band.low, band.high) if band else None))
+            (
+                words.gettext(label),
+                bar_chart(
+                    points,
+                    words.gettext(label),
+                    words.gettext(unit),
+                    (band.low, band.high) if band else None,
+                ),
+            )
         )
     return {
         "today": _today(services, scope, resident),
         "resident": resident,
-        "latest_date": date_words(summaries[-1].date) if summaries else None,
-        "comparisons": compare(summaries),
+        "latest_date": date_words(summaries[-1].date, words) if summaries else None,
+        "comparisons": compare(summaries, words),
         "charts": charts,
         "alerts": [
             {
-                "when": full(a.detected_at, tz),
-                "ago": ago(a.detected_at, now),
+                "when": full(a.detected_at, tz, words),
+                "ago": ago(a.detected_at, now, words),
                 "text": a.explanation,
-                "state": state_words(a, now),
+                "state": state_words(a, now, words),
             }
             for a in sorted(alerts, key=lambda a: a.detected_at, reverse=True)
         ],

@@ -16,6 +16,7 @@ from api.caseload import alert_view
 from api.charts import clock_label, range_chart
 from api.consent import withheld_in_home
 from api.glance import glances
+from api.i18n import ENGLISH, Words
 from api.models import AlertRow, Feedback, Home, Resident, Sensor, User
 from api.scope import ResidentScope, readings, scope_of, summaries
 from api.sleep import hours_after_evening, in_bed_spells, sleep_window
@@ -28,10 +29,16 @@ from carewatch.store import Store
 
 
 def resident_context(
-    session: Session, store: Store | None, resident: Resident, days: int, now: float, role: str
+    session: Session,
+    store: Store | None,
+    resident: Resident,
+    days: int,
+    now: float,
+    role: str,
+    words: Words = ENGLISH,
 ) -> dict[str, Any]:
     """The page's figures, charts, alert history and unarmed alerts for ``resident``,
-    as a reader of ``role`` may see them."""
+    as a reader of ``role`` may see them, dates in ``words``' language."""
     scope = scope_of(session, resident, role, now)
     days_shown = summaries(session, scope, days)
     home = session.get(Home, resident.home_id)
@@ -39,9 +46,9 @@ def resident_context(
         "resident": resident,
         "home": home,
         "days": days,
-        "first_date": date_words(days_shown[0].date) if days_shown else None,
-        "last_date": date_words(days_shown[-1].date) if days_shown else None,
-        "glances": glances(days_shown, scope.withheld),
+        "first_date": date_words(days_shown[0].date, words) if days_shown else None,
+        "last_date": date_words(days_shown[-1].date, words) if days_shown else None,
+        "glances": glances(days_shown, scope.withheld, words),
         "sleep": _sleep(store, scope, [s.date for s in days_shown], now),
         "kit": kit(session, store, resident.home_id, now),
         "tuning": shown(tuning_in_home(session, resident.home_id)),
@@ -49,7 +56,12 @@ def resident_context(
 
 
 def history(
-    session: Session, resident: Resident, visible: set[str] | None, days: int, now: float
+    session: Session,
+    resident: Resident,
+    visible: set[str] | None,
+    days: int,
+    now: float,
+    words: Words = ENGLISH,
 ) -> list[dict[str, Any]]:
     """The resident's alerts (and their home's) of the last ``days``, newest first, with
     what was done: state, notes and feedback."""
@@ -66,7 +78,7 @@ def history(
     )
     views = []
     for alert in session.scalars(query):
-        view = alert_view(session, alert, visible, now)
+        view = alert_view(session, alert, visible, now, words)
         view["feedback"] = [
             (session.get(User, f.user_id), f)
             for f in session.scalars(select(Feedback).where(Feedback.alert_id == alert.id))

@@ -16,6 +16,7 @@ from pydantic import (
     field_validator,
 )
 
+from api.i18n import Language
 from api.models import AlertState, Role
 from carewatch.protocol import ID_SCHEMA_PATTERN, AlertKind, Kind, Severity
 from carewatch.protocol.messages import is_time_zone
@@ -77,6 +78,14 @@ class UserPatch(_In):
     password: Password | None = None
     notify_url: NotifyUrl = None
     active: StrictBool | None = None
+    language: Language | None = None
+
+
+class MePatch(_In):
+    """Changes a person may make to their own account."""
+
+    language: Language
+    """The language of their pages and alerts."""
 
 
 class UserOut(_Out):
@@ -87,6 +96,7 @@ class UserOut(_Out):
     display_name: str
     role: Role
     active: bool
+    language: Language = "en"
     has_notify_url: bool = False
     organisation_id: str | None = None
     """The organisation they belong to (``None``: a platform admin)."""

@@ -1,7 +1,10 @@
-"""Times as people read them: "3 hours ago", with the full date and year alongside."""
+"""Times as people read them: "3 hours ago", with the full date and year alongside,
+in the reader's language (CLDR's day, month and unit names through Babel)."""
 
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
+
+from api.i18n import ENGLISH, Words
 
 MINUTE, HOUR, DAY = 60, 3600, 86_400
 # (from this age on, count in this unit): "10 days ago" says more than "1 week ago"
@@ -12,7 +15,7 @@ _STEPS = (
 )
 
 
-def ago(ts: float, now: float) -> str:
+def ago(ts: float, now: float, words: Words = ENGLISH) -> str:
     """How long before ``now`` the moment ``ts`` was, in words.
 
     Examples
@@ -21,56 +24,52 @@ def ago(ts: float, now: float) -> str:
     >>> [ago(now - s, now) for s in (20, 60, 7_200, 10_799, 86_400, 10 * 86_400, 70 * 86_400)]
     ['just now', '1 minute ago', '2 hours ago', '2 hours ago', 'yesterday', '10 days ago', \
 '2 months ago']
-    >>> ago(now + 600, now)
-    'in 10 minutes'
+    >>> ago(now + 600, now), ago(now - 7_200, now, Words("es"))
+    ('in 10 minutes', 'hace 2 horas')
     """
     seconds = now - ts
-    if seconds < 0:
-        return f"in {_count(-seconds / MINUTE, 'minute')}" if seconds < -MINUTE else "just now"
+    if seconds < -MINUTE:
+        amount = _count(-seconds / MINUTE, "minute", words)
+        return words.gettext("in %(amount)s") % {"amount": amount}
     if seconds < MINUTE:
-        return "just now"
-    if seconds < HOUR:
-        return f"{_count(seconds / MINUTE, 'minute')} ago"
-    if seconds < DAY:
-        return f"{_count(seconds / HOUR, 'hour')} ago"
-    if seconds < 2 * DAY:
-        return "yesterday"
-    for start, size, unit in _STEPS:
-        if seconds >= start:
-            return f"{_count(seconds / size, unit)} ago"
-    return f"{_count(seconds / DAY, 'day')} ago"
+        return words.gettext("just now")
+    if DAY <= seconds < 2 * DAY:
+        return words.gettext("yesterday")
+    size, unit = (MINUTE, "minute") if seconds < HOUR else (HOUR, "hour")
+    if seconds >= DAY:
+        size, unit = next(((s, u) for start, s, u in _STEPS if seconds >= start), (DAY, "day"))
+    return words.gettext("%(amount)s ago") % {"amount": _count(seconds / size, unit, words)}
 
 
-def _count(amount: float, unit: str) -> str:
-    whole = int(amount)
-    return f"{whole} {unit}" if whole == 1 else f"{whole} {unit}s"
+def _count(amount: float, unit: str, words: Words) -> str:
+    return words.amount(int(amount), f"duration-{unit}")
 
 
-def full(ts: float, tz: str) -> str:
+def full(ts: float, tz: str, words: Words = ENGLISH) -> str:
     """The local date and time with the year, e.g. ``'Sat 15 Nov 2025, 09:46'``.
 
-    >>> full(1_763_200_000.0, "Europe/London")
-    'Sat 15 Nov 2025, 09:46'
+    >>> full(1_763_200_000.0, "Europe/London"), full(1_763_200_000.0, "UTC", Words("es"))
+    ('Sat 15 Nov 2025, 09:46', 'sáb 15 nov 2025, 09:46')
     """
-    return local(ts, tz).strftime("%a %d %b %Y, %H:%M")
+    return words.date(local(ts, tz), "EEE dd MMM y, HH:mm")
 
 
-def day_label(date: str) -> str:
+def day_label(date: str, words: Words = ENGLISH) -> str:
     """A ``YYYY-MM-DD`` date as people write it: ``'14 Nov'``.
 
-    >>> day_label("2025-11-04")
-    '4 Nov'
+    >>> day_label("2025-11-04"), day_label("2025-11-04", Words("es"))
+    ('4 Nov', '4 nov')
     """
-    return f"{int(date[8:10])} {datetime.strptime(date, '%Y-%m-%d').strftime('%b')}"
+    return words.date(datetime.strptime(date, "%Y-%m-%d"), "d MMM")
 
 
-def date_words(date: str) -> str:
+def date_words(date: str, words: Words = ENGLISH) -> str:
     """A ``YYYY-MM-DD`` date in full: ``'Fri 14 Nov 2025'``.
 
-    >>> date_words("2025-11-14")
-    'Fri 14 Nov 2025'
+    >>> date_words("2025-11-14"), date_words("2025-11-14", Words("es"))
+    ('Fri 14 Nov 2025', 'vie 14 nov 2025')
     """
-    return datetime.strptime(date, "%Y-%m-%d").strftime("%a %d %b %Y")
+    return words.date(datetime.strptime(date, "%Y-%m-%d"), "EEE dd MMM y")
 
 
 def local(ts: float, tz: str) -> datetime:

@@ -1,6 +1,6 @@
 """``carewatch api add-home | add-sensor | add-gateway | remove-gateway | add-resident |
-invite | grant | consent | add-organisation``: onboarding from the server's command line,
-as on the pages.
+invite | grant | set-language | consent | add-organisation``: onboarding from the
+server's command line, as on the pages.
 
 Each runs in one transaction, recorded in the audit log with no user (the command line),
 inside one organisation: ``--organisation``, or the only one there is (D110); it sees and
@@ -25,6 +25,7 @@ from api.admin.organisations import organisation_for
 from api.admin.schemas import ConsentIn, HomeSetupIn, InviteIn, OrganisationIn
 from api.audit import Audit
 from api.db import make_engine, migrate, session_factory
+from api.i18n import check_language
 from api.models import ConsentBasis, Role, User
 from api.schemas import ResidentIn
 from api.settings import ApiDatabaseSettings
@@ -187,6 +188,24 @@ def grant(username: str, resident_id: str, organisation: Organisation = None) ->
     typer.echo(f"{username} may now see {resident_id}")
 
 
+def set_language(username: str, language: str, organisation: Organisation = None) -> None:
+    """Choose the language of a person's pages and alerts (en or es)."""
+
+    def operation(desk: Desk) -> None:
+        try:
+            chosen = check_language(language)
+        except ValueError as wrong:
+            raise Refused(str(wrong), "language") from None
+        user = desk.session.scalars(select(User).where(User.username == username)).first()
+        if user is None:
+            raise Refused(f"no user {username!r}", "username")
+        user.language = chosen
+        desk.record("update", "user", detail=f"user {user.id} language {chosen}")
+
+    _run(operation, organisation)
+    typer.echo(f"{username} now reads CareWatch in {language}")
+
+
 def consent(
     resident_id: str,
     agreed_by: Annotated[str, typer.Option(help="who agreed")],
@@ -257,6 +276,7 @@ COMMANDS = (
     add_resident,
     invite,
     grant,
+    set_language,
     consent,
     add_organisation,
 )

@@ -6,12 +6,10 @@ and what was typed; a success redirects (so a reload does not repeat it), except
 secret, which is shown this once and never cached.
 """
 
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
 from api.admin.desk import Desk, Refused
@@ -19,13 +17,13 @@ from api.admin.forms import FORMS, Done
 from api.admin.gateways import GatewayAccess, gateway_access
 from api.admin.overview import overview
 from api.deps import DbDep, ServicesDep
+from api.i18n import page
 from api.models import Role, User
 from api.pages import SessionCookie, page_user
 from api.services import Services
 from api.tenancy import confine_to_user
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=Path(__file__).parents[1] / "templates")
 NO_STORE = {"Cache-Control": "no-store"}
 Errors = dict[str, str]
 PLATFORM_ELSEWHERE = (
@@ -72,7 +70,7 @@ def admin_page(
     desk = Desk(session, services.audit, services.clock, user)
     desk.record("read", "onboarding")
     context = _context(services, desk, token) | {"done": done if done in FORMS else None}
-    return templates.TemplateResponse(request, "admin.html", context)
+    return page(request, user.language, "admin.html", context)
 
 
 @router.post("/admin/{action}", response_class=HTMLResponse)
@@ -108,7 +106,7 @@ def admin_submit(
             "errors": {form: _messages(error)},
             "values": {form: fields},
         }
-        return templates.TemplateResponse(request, "admin.html", context, status_code=422)
+        return page(request, user.language, "admin.html", context, status_code=422)
     if isinstance(outcome, Done):
         return RedirectResponse(f"/admin?done={form}#{form}", status.HTTP_303_SEE_OTHER)
     context = {
@@ -117,7 +115,7 @@ def admin_submit(
         "shown": outcome,
         "login_url": f"{request.base_url}login",
     }
-    return templates.TemplateResponse(request, "admin_once.html", context, headers=NO_STORE)
+    return page(request, user.language, "admin_once.html", context, headers=NO_STORE)
 
 
 def _access(services: Services) -> GatewayAccess:

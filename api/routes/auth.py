@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 from api.deps import DbDep, ServicesDep, UserDep
 from api.login import LoginRefused
 from api.models import User
-from api.responses import SIGNED_IN, Problem
-from api.schemas import TokenOut, UserOut
+from api.responses import BODY, SIGNED_IN, Problem
+from api.schemas import MePatch, TokenOut, UserOut
 from api.services import Services
 
 router = APIRouter(prefix="/api/v1", tags=["auth"])
@@ -60,6 +60,14 @@ def login_for_token(
 @router.get("/me", responses=SIGNED_IN)
 def read_me(user: UserDep) -> UserOut:
     """The logged-in user."""
+    return user_out(user)
+
+
+@router.patch("/me", responses=SIGNED_IN | BODY)
+def update_me(body: MePatch, user: UserDep, session: DbDep, services: ServicesDep) -> UserOut:
+    """Choose the language of one's own pages and alerts (``en`` or ``es``)."""
+    user.language = body.language
+    services.audit.record(session, user, "update", "user", detail=f"language {body.language}")
     return user_out(user)
 
 

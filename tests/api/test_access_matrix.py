@@ -29,6 +29,7 @@ NOTE = {"note": "checked"}
 CASES: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/auth/token"): Case("public"),
     ("GET", "/api/v1/me"): Case("bearer"),
+    ("PATCH", "/api/v1/me"): Case("bearer", {"language": "en"}),
     ("POST", "/api/v1/users"): Case(
         "bearer",
         {"username": "new-{role}", "display_name": "N", "role": "carer", "password": PASSWORD},
@@ -86,6 +87,7 @@ CASES: dict[tuple[str, str], Case] = {
     ("GET", "/login"): Case("public"),
     ("POST", "/login"): Case("public"),
     ("POST", "/logout"): Case("cookie"),
+    ("POST", "/language"): Case("cookie", form={"language": "en"}),
     ("GET", "/carer"): Case("cookie"),
     ("GET", "/carer/events"): Case("stream"),
     ("POST", "/carer/alerts/{alert_id}/{action}"): Case(

@@ -1,14 +1,14 @@
 """alert tuning: carers' feedback makes a home's detectors stricter per alert kind (D122)
 
 Revision ID: 0006_alert_tuning
-Revises: 0004_organisations
+Revises: 0005_user_language
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_alert_tuning"
-down_revision = "0004_organisations"
+down_revision = "0005_user_language"
 branch_labels = None
 depends_on = None
 
