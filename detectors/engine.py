@@ -41,6 +41,10 @@ class Engine:
         self.config = config or EngineConfig()
         self._homes: dict[str, Home] = {}
         self._tz: dict[str, str] = {}
+        # consent and tuning told of before a home's first reading (D120, D122): no empty
+        # home is made for them (it would hold event time back); its first reading takes them
+        self._withheld_before: dict[str, frozenset[Kind]] = {}
+        self._tuning_before: dict[str, Mapping[AlertKind, int]] = {}
         self._now = 0.0
 
     def homes(self) -> list[str]:
@@ -63,6 +67,8 @@ class Engine:
         state = self._homes.get(home)
         if state is None:
             state = self._homes[home] = Home(home, self._tz.get(home, DEFAULT_TZ), self.config)
+            state.withheld = self._withheld_before.pop(home, frozenset())
+            state.tune(self._tuning_before.pop(home, {}))
         return state
 
     def process(self, reading: ReadingRecord) -> list[Alert | DailySummary]:
@@ -162,20 +168,32 @@ class Engine:
     def withheld(self, home: str) -> frozenset[Kind]:
         """The kinds ingest does not collect in ``home`` (as :meth:`withhold` said)."""
         state = self._homes.get(home)
-        return state.withheld if state is not None else frozenset()
+        if state is None:
+            return self._withheld_before.get(home, frozenset())
+        return state.withheld
 
     def withhold(self, home: str, kinds: frozenset[Kind]) -> None:
         """No consent to collect ``kinds`` in ``home`` (from now on): their silence is not news."""
-        self._home(home).withheld = kinds
+        state = self._homes.get(home)
+        if state is not None:
+            state.withheld = kinds
+        else:
+            self._withheld_before[home] = kinds
 
     def tuning(self, home: str) -> dict[AlertKind, int]:
         """The steps stricter per alert kind in ``home`` (as :meth:`tune` said; D122)."""
         state = self._homes.get(home)
-        return dict(state.tuning) if state is not None else {}
+        if state is None:
+            return {kind: n for kind, n in self._tuning_before.get(home, {}).items() if n}
+        return dict(state.tuning)
 
     def tune(self, home: str, steps: Mapping[AlertKind, int]) -> None:
         """Carers' feedback for ``home``: each alert kind's steps stricter (from now on)."""
-        self._home(home).tune(steps)
+        state = self._homes.get(home)
+        if state is not None:
+            state.tune(steps)
+        else:
+            self._tuning_before[home] = steps
 
     def to_bytes(self) -> bytes:
         """A checkpoint of every home's state (compressed; detectors/checkpoint.py)."""

@@ -3,7 +3,8 @@
 import msgspec
 import pytest
 
-from carewatch.protocol import Kind
+from carewatch.protocol import AlertKind, Kind
+from carewatch.records import ReadingRecord
 from detectors import Engine, EngineConfig
 from detectors.cli import run
 from detectors.config import DAY
@@ -160,3 +161,14 @@ def test_a_wearable_taken_off_for_good_does_not_make_its_quiet_nights_an_outage(
     off = life.at(NORMAL, 8.0)  # worn day and night until now: no silence of the home learnt
     readings = [r for r in readings if not (r.kind is Kind.HEART_RATE and r.ts >= off)]
     assert replay(readings).alerts == []  # it was "the gateway is down", every night
+
+
+def test_consent_and_tuning_told_before_a_first_reading_wait_for_it() -> None:
+    engine = Engine(EngineConfig(learning_period=7 * DAY))
+    engine.withhold("h-9", frozenset({Kind.TAP}))
+    engine.tune("h-9", {AlertKind.STRESS: 2})
+    assert engine.homes() == []  # an empty home would hold event time back
+    assert engine.withheld("h-9") == {Kind.TAP}
+    engine.process(ReadingRecord("h-9", "motion-1", Kind.MOTION, 1_767_571_200.0, 1.0))
+    assert engine.homes() == ["h-9"] and engine.withheld("h-9") == {Kind.TAP}
+    assert engine.tuning("h-9") == {AlertKind.STRESS: 2}
