@@ -8,7 +8,7 @@ module by name, so the gateway package never imports the simulators)::
     seed = 1
     days = 7
     speed = 600       # simulated seconds per wall-clock second; 0 = as fast as possible
-    # start = 2025-03-03   # default: `days` days before today (UTC)
+    # start = 2025-03-03   # default: `days` days before the home's today (its time zone)
     # scenarios = ["dehydration"]
     # hr_interval = 60
     # population = "classic"   # or "realistic" (varied kit, hours, small episodes)
@@ -24,9 +24,10 @@ resumes after the last reading in the outbox.
 """
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import msgspec
 
@@ -76,9 +77,11 @@ def build(options: Mapping[str, Any], context: SourceContext) -> ThreadedSource:
             f"{context.file}: [source.simulator].scenarios: unknown {unknown}; "
             f"choose from {', '.join(SCENARIO_KINDS)}"
         )
-    today = datetime.fromtimestamp(context.clock(), UTC).date()
-    start = opts.start or today - timedelta(days=opts.days)
     profile = make_cohort(opts.home, seed=opts.seed, population=opts.population)[opts.home - 1]
+    # the home's own today: west of UTC, a history ending at UTC midnight would still be
+    # replaying its last local evening in real time, and the life after it not yet begun
+    today = datetime.fromtimestamp(context.clock(), ZoneInfo(profile.tz)).date()
+    start = opts.start or today - timedelta(days=opts.days)
     simulation = simulate_home(
         profile,
         days=opts.days,

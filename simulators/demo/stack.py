@@ -14,8 +14,9 @@ import socket
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from carewatch.errors import ConfigError
 from carewatch.local_broker import LocalBroker, local_broker
@@ -72,7 +73,7 @@ class DemoStack:
     api_url: str = ""
     ingest_url: str = ""
     broker_url: str = ""
-    start_date: date | None = None  # first simulated day (UTC), the same for every gateway
+    start_date: date | None = None  # first simulated day, the same for every gateway
     _broker: LocalBroker | None = None
     _services: list[Service] = field(default_factory=list)
     _gateways: list[EmulatedGateway] = field(default_factory=list)
@@ -221,8 +222,12 @@ class DemoStack:
         ingest.wait_healthy(f"{self.ingest_url}/health")
 
     def _start_gateways(self) -> None:
-        # One start date for all, so a test can simulate exactly what each gateway sends.
-        self.start_date = datetime.now(UTC).date() - timedelta(days=self.options.days)
+        # One start date for all, so a test can simulate exactly what each gateway sends:
+        # the earliest home's today, so no history still has a local evening to replay in
+        # real time (west of UTC) while incidents wait for the life that follows it.
+        now = time.time()
+        today = min(datetime.fromtimestamp(now, ZoneInfo(home.tz)).date() for home in self.homes)
+        self.start_date = today - timedelta(days=self.options.days)
         for index in range(len(self.homes)):
             gateway = self._new_gateway(index)
             self._gateways.append(gateway)

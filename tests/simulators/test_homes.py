@@ -177,8 +177,9 @@ def test_any_seed_gives_valid_readings_and_labels(
     )
     assert sim.readings  # building each record checks its value against the protocol
     assert all(label.end >= label.start for label in sim.labels)
-    # Days away and guests need free days; a mat fault needs a mat (and a whole night).
-    optional = {"away", "visitor_overnight", "sensor_misses", "sensor_stuck"}
+    # Days away, guests and rising night visits need free days (the last drawn on what is
+    # left); a mat fault needs a mat (and a whole night).
+    optional = {"away", "visitor_overnight", "night_toileting", "sensor_misses", "sensor_stuck"}
     assert set(kinds) - optional <= {label.kind for label in sim.labels}
     assert {r.sensor for r in sim.readings} <= set(profile.sensors)
     assert np.all(np.diff(sim.trace.arrival) >= 0)
