@@ -55,7 +55,7 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     except OperationalError as error:
         raise RetryLater(f"database unavailable: {error.orig}") from None
     finally:
-        engine.dispose()  # a migration may have turned SQLite's foreign keys off on its own
+        engine.dispose()  # its SQLite connection had foreign keys off: no pooled one keeps them so
 
 
 def _check_references(connection: Connection) -> None:

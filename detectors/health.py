@@ -118,9 +118,10 @@ class SensorHealth:
         if not wearable and not quiet.gaps.count and Kind.HEART_RATE in home.kinds:
             # Never this quiet before: a wearable's stream hid the home's own silences (it
             # stopped, or consent to collect it was withdrawn). Learn one before judging it.
-            return max(cfg.gateway_silence, PROBABLY_OUT_SILENCE)
-        floor = cfg.gateway_silence if wearable else QUIET_FLOOR
-        limit = max(floor, cfg.sensor_silence_factor * quiet.usual)
+            limit = max(cfg.gateway_silence, PROBABLY_OUT_SILENCE)
+        else:
+            floor = cfg.gateway_silence if wearable else QUIET_FLOOR
+            limit = max(floor, cfg.sensor_silence_factor * quiet.usual)
         if not home.away:
             return limit  # they are at home
         if home.presence.left(home):
