@@ -66,6 +66,7 @@ WORDED: dict[str, tuple[str, Format, str]] = {
         "night_toilet_visits_nights_usual",
     ),
     "nights_judged": (N_("Nights judged together"), _number(N_("nights")), ""),
+    "days_judged": (N_("Whole days judged together"), _number(N_("days")), ""),
     "out_of_bed_since": (N_("Out of bed since"), _time, ""),
     "door_opened": (N_("Front door opened"), _time, ""),
     "minutes_out": (N_("Out of bed for"), _number(N_("minutes")), ""),

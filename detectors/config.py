@@ -26,6 +26,7 @@ class EngineConfig:
 
     # dehydration: drinking-tap uses and litres since the start of yesterday vs usual
     dehydration_z: float = 2.5  # alert on a shortfall of 2.5 × their day-to-day sd × √days
+    dehydration_days_z: float = 2.2  # … or of 2.2 × sd × √days over 2-3 whole days at home
     dehydration_ratio: float = 0.85  # … and drinking is below 85 % of usual
     dehydration_lag_h: int = 2  # the last 2 hours count as drunk but are not yet expected
     dehydration_recover: float = 0.85  # the episode ends when a whole day is back above 85 %

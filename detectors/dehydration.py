@@ -9,8 +9,11 @@ shortfall. The shortfall, in days of their usual drinking, is compared with how 
 their own full days vary (``Normal``, learnt from each day's observed / usual): when it
 is more than ``dehydration_z`` of those spreads (growing with the square root of the
 days judged) and drinking is below ``dehydration_ratio`` of usual, for two hours
-running, one alert. The episode ends when a whole day is back above
-``dehydration_recover``; a new one cannot start within two days. Hours away (front
+running, one alert. At each local midnight the last two and three whole days at home
+are judged together the same way against ``dehydration_days_z`` (a slow decline whose
+days are each within the ordinary; at once, no second hour). The episode ends when a
+whole day is back above ``dehydration_recover``; a new one cannot start within two
+days. Hours away (front
 door, then silence) and hours with no data (an outage) count on neither side; once
 they have been out today, today waits until tomorrow; a stretch without the drinking
 tap worth ``SILENT_USES`` usual uses is left out (a dead sensor, for sensor health). An
@@ -24,7 +27,7 @@ no meal or drink can fall in or out of it; the resident's own spread lets a stea
 drinker be judged sooner than one whose days vary.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from itertools import compress
 from math import sqrt
 from operator import itemgetter
@@ -47,6 +50,8 @@ from detectors.hours import (
 )
 from detectors.view import HomeView, Output
 
+WHOLE_DAYS = 3  # whole days judged together at midnight (two and three)
+HOME_ALL_DAY = 22  # hours at home (of 23-25) for a whole day to be judged with others
 MIN_USUAL = 2.0  # usual uses / litres in a day for a signal to count
 MIN_DAYS = 0.5  # usual drinking expected in the window (in days) before it is judged
 MIN_DAY_HOURS = 12  # hours at home for a day to teach the day-to-day spread
@@ -57,7 +62,11 @@ SPREAD_PRIOR = 0.15  # a day's drinking varies by about this much (worth two day
 SPREAD_FLOOR = 0.06  # never judged as steadier than this
 SILENT_USES = 8.0  # a drinking tap silent while usually used this often may be dead
 YESTERDAY, TODAY = 0, 1
-UNSAVED = ("kept", "taps")  # Dehydration's attributes that follow from the rest: not saved
+UNSAVED = (
+    "kept",
+    "taps",
+    "days_judged",
+)  # Dehydration's attributes that follow from the rest: not saved
 
 Slot = list[float]
 
@@ -209,10 +218,23 @@ class Window:
         if self.recent_hours:
             self.recent[i] = sum(map(usual.__getitem__, self.recent_hours), 0.0)
 
+    def day(self, day: int) -> tuple[dict[int, tuple[float, float]], int]:
+        """Observed and usual amounts of each signal added up on ``day``, and its hours."""
+        amounts = {i: (self.seen[day][i], self.usual[day][i]) for i in range(len(SIGNALS))}
+        return amounts, self.hours[day]
+
     def total(self, i: int) -> tuple[float, float]:
         """Observed and expected amounts of signal ``i`` over the whole window."""
         seen = self.seen[YESTERDAY][i] + self.seen[TODAY][i]
         return seen, self.usual[YESTERDAY][i] + self.usual[TODAY][i] - self.recent[i]
+
+
+def _added(amounts: Iterable[tuple[float, float]]) -> tuple[float, float]:
+    """Observed and usual amounts added up over days."""
+    seen, usual = 0.0, 0.0
+    for day_seen, day_usual in amounts:
+        seen, usual = seen + day_seen, usual + day_usual
+    return seen, usual
 
 
 class Dehydration(Detector):
@@ -226,6 +248,10 @@ class Dehydration(Detector):
         self.open_since = 0.0
         self.closed_at = 0.0
         self.low_hours = 0
+        # the last whole days' drinking, oldest first: (observed, usual) per signal, hours at
+        # home; a slow decline shows over two or three whole days where each day alone is
+        # still within their ordinary ups and downs
+        self.whole_days: list[tuple[dict[int, tuple[float, float]], int]] = []
         self.kept: Kept | None = None  # the last window's hours, to go on from (not saved)
         self.taps: tuple[int, list[int], list[int]] = (0, [], [])  # taps: drinking, uses
 
@@ -252,8 +278,15 @@ class Dehydration(Detector):
         slot = home.ring.slot(hour)
         new_day = slot is not None and slot[LOCAL_HOUR] == 0
         yesterday = self._yesterday(window, drinking, days) if mature and new_day else None
-        if judged and not home.learning:
-            self._judge(home, hour, window, drinking, yesterday, out)
+        days_low = False
+        if new_day:
+            toilet = TOILETS - SIGNALS[0]  # shown with the whole days, not judged
+            window.fill(toilet, self.profiles[toilet].values)
+            self.whole_days = [*self.whole_days[-(WHOLE_DAYS - 1) :], window.day(YESTERDAY)]
+            z = home.cfg.dehydration_days_z * home.strictness(AlertKind.DEHYDRATION)
+            days_low = mature and self._days_low(z, home.cfg.dehydration_ratio, drinking, days)
+        if (judged or days_low) and not home.learning:
+            self._judge(home, hour, window, drinking, yesterday, out, days_low)
         if yesterday is not None and not self.open_since:
             self.spread.learn_one(yesterday)
         self._learn(home, hour - cfg.dehydration_window_h + 1)
@@ -293,23 +326,47 @@ class Dehydration(Detector):
 
     def _measure(self, window: Window, drinking: list[int], days: list[float]) -> bool:
         """Set ``value`` and ``score``; whether there is enough usual drinking to judge."""
+        found = self._shortfall({i: window.total(i) for i in drinking}, drinking, days)
+        self.value, self.score = found or (1.0, 0.0)
+        self.days_judged = 0
+        return found is not None
+
+    def _days_low(self, z: float, ratio: float, drinking: list[int], days: list[float]) -> bool:
+        """The last two or three whole days at home together fell short by ``z`` spreads
+        (× √days) and below ``ratio`` of usual (judged at midnight)."""
+        for k in range(2, WHOLE_DAYS + 1):
+            last = self.whole_days[-k:]
+            if len(last) < k or any(hours < HOME_ALL_DAY for _, hours in last):
+                continue
+            totals = {
+                i: _added(amounts.get(i, (0.0, 0.0)) for amounts, _ in last) for i in drinking
+            }
+            found = self._shortfall(totals, drinking, days)
+            if found and found[1] >= z and found[0] < ratio:
+                self.value, self.score = found
+                self.days_judged = k
+                return True
+        return False
+
+    def _shortfall(
+        self, totals: dict[int, tuple[float, float]], drinking: list[int], days: list[float]
+    ) -> tuple[float, float] | None:
+        """Drinking observed / usual, and the shortfall in the resident's day-to-day spreads
+        (None: too little usual drinking to judge)."""
         parts: list[float] = []
         short: list[float] = []
         expected: list[float] = []
         for i, day in zip(drinking, days, strict=True):
-            seen, usual = window.total(i)
+            seen, usual = totals[i]
             if day < MIN_USUAL or usual <= 0.0:
                 continue
             parts.append(min(seen / usual, 2.0))
             short.append((usual - seen) / day)
             expected.append(usual / day)
         if not parts or sum(expected) / len(expected) < MIN_DAYS:
-            self.value, self.score = 1.0, 0.0
-            return False
-        self.value = sum(parts) / len(parts)
+            return None
         deficit, span = sum(short) / len(short), sum(expected) / len(expected)
-        self.score = deficit / (self.spread.sd() * sqrt(span))
-        return True
+        return sum(parts) / len(parts), deficit / (self.spread.sd() * sqrt(span))
 
     def _judge(
         self,
@@ -319,6 +376,7 @@ class Dehydration(Detector):
         drinking: list[int],
         yesterday: float | None,
         out: Output,
+        days_low: bool = False,
     ) -> None:
         cfg = home.cfg
         now = (hour + 1) * HOUR
@@ -330,13 +388,13 @@ class Dehydration(Detector):
                 self.closed_at = now
             return
         z = cfg.dehydration_z * home.strictness(AlertKind.DEHYDRATION)
-        low = self.score >= z and self.value < cfg.dehydration_ratio
+        low = days_low or (self.score >= z and self.value < cfg.dehydration_ratio)
         if not low or now - self.closed_at < COOL_DOWN:
             self.low_hours = 0
             return
         self.low_hours += 1
-        if self.low_hours < 2:
-            return  # one low hour can be chance; two in a row is a trend
+        if self.low_hours < 2 and not days_low:
+            return  # one low hour can be chance; two in a row is a trend (whole days: not)
         self.open_since = now
         out.append(self._alert(home, now, window, drinking))
 
@@ -360,6 +418,8 @@ class Dehydration(Detector):
         window.fill(toilet, self.profiles[toilet].values)
         toilets, toilets_usual = window.total(toilet)
         severity = Severity.HIGH if self.value < 0.5 else Severity.MEDIUM
+        if self.days_judged:
+            return self._days_alert(home, now, uses, litres, severity)
         text = [
             "Less water drawn from the tap than usual since yesterday. Yesterday, at home, "
             f"the drinking tap was used {plural(int(y_uses), 'time')} ({y_litres:.1f} L); "
@@ -400,6 +460,62 @@ class Dehydration(Detector):
         start = now - (window.hours[YESTERDAY] + window.hours[TODAY]) * HOUR
         return make_alert(
             home.id, AlertKind.DEHYDRATION, now, start, severity, " ".join(text), evidence
+        )
+
+    def _days_alert(
+        self, home: HomeView, now: float, uses: list[int], litres: list[int], severity: Severity
+    ) -> Alert:
+        """The alert of the last whole days judged together."""
+        k = self.days_judged
+        last = self.whole_days[-k:]
+        each = [
+            (
+                sum(amounts[i][0] for i in uses),
+                sum(amounts[i][1] for i in uses),
+                sum(amounts[i][0] for i in litres),
+                sum(amounts[i][1] for i in litres),
+            )
+            for amounts, _ in last
+        ]
+        seen_uses, usual_uses, seen_litres, usual_litres = (
+            sum(col) for col in zip(*each, strict=True)
+        )
+        by_day = "; ".join(
+            f"{plural(int(used), 'time')} ({drawn:.1f} L; usually {used_usual:.0f} times, "
+            f"{drawn_usual:.1f} L)"
+            for used, used_usual, drawn, drawn_usual in each
+        )
+        toilet = TOILETS - SIGNALS[0]
+        toilets = sum(amounts.get(toilet, (0.0, 0.0))[0] for amounts, _ in last)
+        toilets_usual = sum(amounts.get(toilet, (0.0, 0.0))[1] for amounts, _ in last)
+        explanation = (
+            f"Less water drawn from the tap than usual over the last {k} whole days at "
+            f"home: the drinking tap was used {plural(int(seen_uses), 'time')} "
+            f"({seen_litres:.1f} L) where on usual days it is {usual_uses:.0f} times "
+            f"({usual_litres:.1f} L) in those hours: "
+            f"{round(seen_litres, 1) / max(round(usual_litres, 1), 0.1):.0%} of their usual. "
+            f"Day by day, oldest first: {by_day}. Toilet {plural(int(toilets), 'time')}, "
+            f"usually {toilets_usual:.0f}. Together a bigger drop than their ordinary "
+            "day-to-day ups and downs. Offer drinks and check on them."
+        )
+        evidence: dict[str, float | int] = {
+            "days_judged": k,
+            "hours_at_home": sum(hours for _, hours in last),
+            "index": self.value,
+            "index_alert_below": home.cfg.dehydration_ratio,
+            "shortfall_sd": self.score,
+            "shortfall_sd_alert_above": home.cfg.dehydration_days_z,
+            "usual_day_spread": self.spread.sd(),
+            "tap_uses": seen_uses,
+            "tap_uses_usual": usual_uses,
+            "tap_litres": seen_litres,
+            "tap_litres_usual": usual_litres,
+            "toilet_visits": toilets,
+            "toilet_visits_usual": toilets_usual,
+        }
+        start = now - sum(hours for _, hours in last) * HOUR
+        return make_alert(
+            home.id, AlertKind.DEHYDRATION, now, start, severity, explanation, evidence
         )
 
     @staticmethod

@@ -24,8 +24,9 @@ class Outcome:
         return [a for a in self.alerts if a.kind == kind]
 
 
-def replay(readings: list[ReadingRecord], learning_days: float = 7.0) -> Outcome:
-    """Readings (in arrival order) through a new engine, ticking like ``carewatch replay``."""
-    engine = Engine(EngineConfig(learning_period=learning_days * DAY))
+def replay(readings: list[ReadingRecord], learning_days: float = 7.0, **config: float) -> Outcome:
+    """Readings (in arrival order) through a new engine, ticking like ``carewatch replay``;
+    ``config``: settings other than the defaults."""
+    engine = Engine(EngineConfig(learning_period=learning_days * DAY, **config))  # type: ignore[arg-type]
     engine.set_home_tz("h-1", "Europe/London")
     return Outcome(run(engine, readings))

@@ -2,6 +2,8 @@
 
 import random
 
+import pytest
+
 from carewatch.records import ReadingRecord
 from detectors.dehydration import Dehydration, Kept
 from detectors.hours import ACTIVITY, FIRST_TAP, SEEN, HourRing
@@ -112,3 +114,51 @@ def test_the_window_carried_from_hour_to_hour_is_the_one_walked_afresh() -> None
         assert _fields(carried) == _fields(fresh)
         assert carried.recent(ring, 2) == fresh.recent(ring, 2)
     assert ring.edits > 0 and went_on > 80  # mostly carried on, walked again after edits
+
+
+def _day(share: float, hours: int = 24) -> tuple[dict[int, tuple[float, float]], int]:
+    """A whole day drinking ``share`` of a usual 16 tap uses and 6 L (signals 1 and 2)."""
+    return {1: (16.0 * share, 16.0), 2: (6.0 * share, 6.0)}, hours
+
+
+def test_whole_days_each_within_the_ordinary_add_up_to_a_shortfall() -> None:
+    # A fresh spread of 0.21: a day at 70 % is 1.4 spreads short; two days together are
+    # 2.0 spreads x sqrt(2), three 2.45 x sqrt(3).
+    detector = Dehydration()
+    assert round(detector.spread.sd(), 2) == 0.21
+    detector.whole_days = [_day(0.7), _day(0.7), _day(0.7)]
+    assert not detector._days_low(2.5, 0.85, [1, 2], [16.0, 6.0])
+    assert detector._days_low(2.2, 0.85, [1, 2], [16.0, 6.0])
+    assert detector.days_judged == 3 and round(detector.value, 2) == 0.7
+    assert detector._days_low(1.9, 0.85, [1, 2], [16.0, 6.0])
+    assert detector.days_judged == 2  # the shorter span is tried first
+
+
+def test_whole_days_with_time_out_or_near_usual_are_not_a_shortfall() -> None:
+    detector = Dehydration()
+    detector.whole_days = [_day(0.75), _day(0.75, hours=16), _day(0.75)]  # out 8 hours
+    assert not detector._days_low(2.2, 0.85, [1, 2], [16.0, 6.0])
+    detector.whole_days = [_day(0.9), _day(0.9), _day(0.9)]  # short, but not below 85 %
+    assert not detector._days_low(0.5, 0.85, [1, 2], [16.0, 6.0])
+
+
+def test_a_slow_decline_over_whole_days_is_told_day_by_day() -> None:
+    # About 87 %, 81 % and 78 % of usual: found at a midnight, over the whole days.
+    decline = [
+        Day(drinks=6, drink_litres=0.2),
+        Day(drinks=5, drink_litres=0.2),
+        Day(drinks=5, drink_litres=0.18),
+    ]
+    # the rule since yesterday is switched off: these days are judged whole
+    outcome = replay(Life().live(days_with(*decline, after=1)), dehydration_z=9.0)
+    [alert] = outcome.of("dehydration")
+    evidence = alert.evidence
+    k = int(evidence["days_judged"])  # type: ignore[arg-type]
+    assert k in (2, 3)
+    assert f"over the last {k} whole days at home" in alert.explanation
+    # the words say the evidence's own numbers
+    uses, litres = int(evidence["tap_uses"]), float(evidence["tap_litres"])  # type: ignore[arg-type]
+    assert f"used {uses} times ({litres:.1f} L)" in alert.explanation
+    share = round(litres, 1) / round(float(evidence["tap_litres_usual"]), 1)  # type: ignore[arg-type]
+    assert f"{share:.0%} of their usual" in alert.explanation
+    assert alert.detected_at - alert.start == pytest.approx(k * 86400, abs=3 * 3600)
