@@ -18,6 +18,7 @@ from typing import Any, Literal, get_args
 
 from babel.core import Locale, negotiate_locale
 from babel.dates import format_datetime
+from babel.lists import format_list
 from babel.numbers import format_decimal
 from babel.support import Translations
 from babel.units import format_unit
@@ -117,6 +118,14 @@ class Words:
     def amount(self, value: int, unit: str) -> str:
         """A count of a CLDR unit in words: ``'2 hours'``, ``'2 horas'``."""
         return format_unit(value, unit, length="long", locale=self.language)
+
+    def either(self, items: list[str]) -> str:
+        """Alternatives as this language lists them: ``'chair or motion'``.
+
+        >>> Words("en").either(["chair", "motion"]), Words("es").either(["silla", "movimiento"])
+        ('chair or motion', 'silla o movimiento')
+        """
+        return format_list(items, style="or", locale=self.language)
 
     def date(self, moment: datetime, pattern: str) -> str:
         """``moment`` in a CLDR date ``pattern``, with this language's day and month names."""

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from api.admin.desk import Desk
 from api.admin.homes import home_views
 from api.consent import withheld_by_home
+from api.i18n import ENGLISH, Words
+from api.kit_words import limited_words, unarmed_words
 from api.models import ConsentBasis, ConsentRecord, Grant, Resident, Role, User
-from carewatch.kit import limited, unarmed
 from carewatch.protocol import Kind
 
 BASIS_WORDS = {
@@ -79,9 +80,11 @@ def overview(desk: Desk) -> dict[str, Any]:
     }
 
 
-def cannot_judge(kinds: Iterable[str], withheld: Iterable[Kind] = ()) -> list[str]:
-    """What a home with sensors of these kinds cannot judge, and why (carewatch.kit);
-    a ``withheld`` stream (no consent to collect it) counts as absent.
+def cannot_judge(
+    kinds: Iterable[str], withheld: Iterable[Kind] = (), words: Words = ENGLISH
+) -> list[str]:
+    """What a home with sensors of these kinds cannot judge, and why (carewatch.kit), in
+    ``words``' language; a ``withheld`` stream (no consent to collect it) counts as absent.
 
     >>> cannot_judge(["bed", "motion", "tap", "toilet", "door", "chair", "heart_rate"])
     []
@@ -89,4 +92,4 @@ def cannot_judge(kinds: Iterable[str], withheld: Iterable[Kind] = ()) -> list[st
     'dehydration: no tap sensor in this home'
     """
     have = {Kind(kind) for kind in kinds}
-    return [*unarmed(have, withheld).values(), *limited(have, withheld).values()]
+    return [*unarmed_words(have, withheld, words), *limited_words(have, withheld, words)]

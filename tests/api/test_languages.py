@@ -18,7 +18,7 @@ from api.handover import Handover, Line
 from api.i18n import LOCALE_DIR, Words, templates
 from api.when import full
 from tests.api.carer_world import populate
-from tests.api.conftest import NOW, World
+from tests.api.conftest import NOW, PASSWORD, World
 from tests.api.test_onboarding_cli import env, ok, refused  # noqa: F401 (the env fixture)
 
 ROOT = Path(__file__).parents[2]
@@ -86,6 +86,51 @@ def test_the_resident_page_and_handover_read_in_spanish(world: World) -> None:
     assert (
         "Visitar: ningún movimiento en casa, hace 30 minutos, nadie se ha hecho cargo" in handover
     )
+
+
+def test_the_resident_pages_sleep_kit_and_tuning_read_in_spanish(world: World) -> None:
+    populate(world)
+    _choose(world, "carer-a", "es")
+    feedback = world.client.post(
+        f"/api/v1/alerts/{world.alert_ids['a']}/feedback",
+        json={"useful": False},
+        headers=world.auth("carer-a"),
+    )
+    assert feedback.status_code == 201, feedback.text
+    text = _text(world, "carer-a", "/carer/residents/r-1")
+    # the last night's sleep, and her usual, in words
+    assert "en la cama a las 22:30, en pie a las 07:00" in text
+    assert "a la cama: 22:30; en pie: 07:00" in text and "in bed 22:30" not in text
+    # what the home's sensors cannot watch, with the sensors it has
+    assert "estrés: no hay ninguna pulsera en esta casa" in text
+    assert (
+        "deambulación nocturna: no puede valorar la apertura de la puerta de entrada por la "
+        "noche (no hay sensor de puerta)" in text
+    )
+    assert "no wearable" not in text and "cannot judge" not in text
+    assert "Sensores: cama, grifo" in text
+    # the alert kind feedback tuned
+    assert "deshidratación: 1 paso más exigente (1,25 × la regla habitual)" in text
+    assert "step stricter" not in text and "dehydration" not in text
+
+
+def test_a_held_back_login_is_told_in_the_browsers_language(world: World) -> None:
+    spanish = {"Accept-Language": "es-ES,es;q=0.9"}
+    for _ in range(6):
+        world.client.post(
+            "/login", data={"username": "family-b", "password": "not it at all"}, headers=spanish
+        )
+    held = world.client.post(
+        "/login", data={"username": "family-b", "password": PASSWORD}, headers=spanish
+    )
+    assert held.status_code == 429 and held.headers["Retry-After"] == "30"
+    assert (
+        "Demasiados inicios de sesión fallidos en esta cuenta: vuelva a intentarlo dentro de "
+        "30 segundos o pida a un administrador que restablezca la contraseña." in held.text
+    )
+    assert "too many" not in held.text.lower()
+    api = world.client.post("/api/v1/auth/token", data={"username": "family-b", "password": "x"})
+    assert "try again in 30 seconds" in api.json()["detail"]  # the JSON API stays English
 
 
 def test_the_handover_message_is_in_the_carers_language() -> None:
