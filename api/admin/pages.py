@@ -17,7 +17,7 @@ from api.admin.forms import FORMS, Done
 from api.admin.gateways import GatewayAccess, gateway_access
 from api.admin.overview import overview
 from api.deps import DbDep, ServicesDep
-from api.i18n import page
+from api.i18n import DEFAULT, Words, page
 from api.models import Role, User
 from api.pages import SessionCookie, page_user
 from api.services import Services
@@ -123,7 +123,8 @@ def _access(services: Services) -> GatewayAccess:
 
 
 def _context(services: Services, desk: Desk, token: str | None) -> dict[str, Any]:
-    return overview(desk) | {
+    language = desk.user.language if desk.user else DEFAULT
+    return overview(desk, Words(language)) | {
         "user": desk.user,
         "csrf": services.tokens.form_token(token or ""),
         "errors": {},

@@ -17,9 +17,11 @@ from api.digest import digest
 from api.handover import Handover, Line
 from api.i18n import LOCALE_DIR, Words, templates
 from api.when import full
+from carewatch.protocol import Kind
 from tests.api.carer_world import populate
 from tests.api.conftest import NOW, PASSWORD, World
 from tests.api.test_onboarding_cli import env, ok, refused  # noqa: F401 (the env fixture)
+from tests.api.test_onboarding_pages import post_form
 
 ROOT = Path(__file__).parents[2]
 SPANISH = Words("es")
@@ -131,6 +133,40 @@ def test_a_held_back_login_is_told_in_the_browsers_language(world: World) -> Non
     assert "too many" not in held.text.lower()
     api = world.client.post("/api/v1/auth/token", data={"username": "family-b", "password": "x"})
     assert "try again in 30 seconds" in api.json()["detail"]  # the JSON API stays English
+
+
+def test_a_spanish_admin_sets_up_homes_in_spanish(world: World) -> None:
+    _choose(world, "admin", "es")
+    home = {"id": "h-9", "label": "Calle Mayor 9", "tz": "Europe/Madrid", "sensors_tap": "tap-9"}
+    assert post_form(world, "homes", home).status_code == 303
+    kinds = [kind.value for kind in Kind]
+    consent = {
+        "resident_id": "r-1",
+        "agreed_by": "Rose Able",
+        "basis": "self",
+        "monitoring": "yes",
+        **{f"collect_{kind}": "on" for kind in kinds},
+        **{f"share_{kind}": "on" for kind in kinds if kind != "heart_rate"},
+    }
+    assert post_form(world, "consents", consent).status_code == 303
+    text = _text(world, "admin", "/admin?done=homes")
+    assert "Configurar casas y personas" in text and "Casa añadida." in text
+    assert "Añadir una casa y sus sensores" in text and "pendiente" in text
+    assert "Sensores de frecuencia cardiaca" in text and "Recoger las lecturas de cama" in text
+    assert "No puede valorar deambulación nocturna: no hay sensor de cama en esta casa" in text
+    assert "deshidratación: no puede valorar las visitas al baño (no hay sensor de inodoro)" in text
+    assert (
+        "Rose Able: consintió la vigilancia, por medio de Rose Able (el propio residente); "
+        "no se muestra: frecuencia cardiaca." in text
+    )
+    assert "Set up homes" not in text and "Add the home" not in text
+    assert "Cannot judge" not in text and "agreed to monitoring" not in text
+    invited = post_form(
+        world, "people", {"display_name": "Fay", "username": "fay", "role": "family"}
+    )
+    once = " ".join(unescape(re.sub(r"<[^>]+>", " ", invited.text)).split())
+    assert "Se ha invitado a Fay" in once and "la contraseña solo se muestra esta vez" in once
+    assert "Fay invited" not in once and "shown only this once" not in once
 
 
 def test_the_handover_message_is_in_the_carers_language() -> None:
