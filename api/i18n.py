@@ -9,7 +9,7 @@ requests in different languages never share mutable gettext state.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from gettext import NullTranslations
@@ -133,6 +133,33 @@ class Words:
 
 
 ENGLISH = Words()
+
+
+@dataclass(frozen=True)
+class Said:
+    """A message marked for the catalogue, with its values: the JSON API and the command
+    line answer in English, a page in its reader's language.
+
+    >>> refusal = Said(N_("no home %(home)r"), {"home": "h-9"})
+    >>> refusal(), refusal(Words("es"))
+    ("no home 'h-9'", "no existe la casa 'h-9'")
+    """
+
+    message: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    def __call__(self, words: Words = ENGLISH) -> str:
+        text = words.gettext(self.message)
+        return text % self.values if self.values else text
+
+
+class SaidValueError(ValueError):
+    """A validator's refusal (pydantic keeps it in the error's ``ctx``), so a page can say
+    it in its reader's language."""
+
+    def __init__(self, said: Said) -> None:
+        super().__init__(said())
+        self.said = said
 
 
 @cache

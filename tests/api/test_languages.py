@@ -169,6 +169,26 @@ def test_a_spanish_admin_sets_up_homes_in_spanish(world: World) -> None:
     assert "Fay invited" not in once and "shown only this once" not in once
 
 
+def test_the_onboarding_page_says_why_it_refused_in_spanish(world: World) -> None:
+    _choose(world, "admin", "es")
+    home = {"id": "h-9", "label": "Calle Mayor 9", "tz": "Europe/Madridd", "sensors_bed": "Cama 1"}
+    refused = post_form(world, "homes", home)
+    assert refused.status_code == 422
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", refused.text)).split())
+    assert "No se ha guardado nada:" in text
+    assert (
+        "Zona horaria: 'Europe/Madridd' no es una zona horaria IANA: ¿quería decir "
+        "'Europe/Madrid'?; Sensores: 'Cama': use letras minúsculas, cifras y '-'." in text
+    )
+    assert "not an IANA time zone" not in text and "should match pattern" not in text
+    taken = post_form(world, "homes", {"id": "h-1", "label": "Otra", "tz": "Europe/Madrid"})
+    assert taken.status_code == 422 and "la casa &#39;h-1&#39; ya existe" in taken.text
+    zone = {"id": "h-8", "label": "x", "tz": "Europe/Madridd"}
+    api = world.client.post("/api/v1/homes", json=zone, headers=world.auth("admin"))
+    # the JSON API's answer stays English
+    assert api.status_code == 422 and "is not an IANA time zone: did you mean" in api.text
+
+
 def test_the_handover_message_is_in_the_carers_language() -> None:
     made = Handover("sáb 15 nov 2025, 07:30", [Line("r-1", "Rose Able", "Llamar.")], words=SPANISH)
     title, body = digest(made)
