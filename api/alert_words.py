@@ -24,6 +24,15 @@ TITLES = {
     "sensor_health": N_("a sensor or the gateway needs checking"),
     "night_toileting": N_("more toilet visits at night than usual"),
 }
+# An alert kind's short name, where a page lists kinds (tuning, the kit).
+KIND_NAMES = {
+    "dehydration": N_("dehydration"),
+    "night_wandering": N_("night wandering"),
+    "stress": N_("stress"),
+    "inactivity": N_("inactivity"),
+    "sensor_health": N_("sensor health"),
+    "night_toileting": N_("night toileting"),
+}
 SEVERITY_WORDS = {"high": N_("urgent"), "medium": N_("soon"), "low": N_("when you can")}
 
 Format = Callable[[Any, str, Words], str]
@@ -100,6 +109,15 @@ def title(kind: str, who: str, words: Words = ENGLISH) -> str:
     """
     what = words.gettext(TITLES[kind]) if kind in TITLES else kind.replace("_", " ")
     return f"{who}: {what}"
+
+
+def kind_name(kind: str, words: Words = ENGLISH) -> str:
+    """An alert kind's short name in ``words``' language.
+
+    >>> kind_name("night_wandering"), kind_name("night_wandering", Words("es"))
+    ('night wandering', 'deambulación nocturna')
+    """
+    return words.gettext(KIND_NAMES[kind]) if kind in KIND_NAMES else kind.replace("_", " ")
 
 
 def who(resident_name: str | None, housemates: Sequence[str], home_label: str) -> str:

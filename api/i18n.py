@@ -9,7 +9,7 @@ requests in different languages never share mutable gettext state.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from gettext import NullTranslations
@@ -18,6 +18,7 @@ from typing import Any, Literal, get_args
 
 from babel.core import Locale, negotiate_locale
 from babel.dates import format_datetime
+from babel.lists import format_list
 from babel.numbers import format_decimal
 from babel.support import Translations
 from babel.units import format_unit
@@ -118,12 +119,47 @@ class Words:
         """A count of a CLDR unit in words: ``'2 hours'``, ``'2 horas'``."""
         return format_unit(value, unit, length="long", locale=self.language)
 
+    def either(self, items: list[str]) -> str:
+        """Alternatives as this language lists them: ``'chair or motion'``.
+
+        >>> Words("en").either(["chair", "motion"]), Words("es").either(["silla", "movimiento"])
+        ('chair or motion', 'silla o movimiento')
+        """
+        return format_list(items, style="or", locale=self.language)
+
     def date(self, moment: datetime, pattern: str) -> str:
         """``moment`` in a CLDR date ``pattern``, with this language's day and month names."""
         return format_datetime(moment, pattern, locale=self.language)
 
 
 ENGLISH = Words()
+
+
+@dataclass(frozen=True)
+class Said:
+    """A message marked for the catalogue, with its values: the JSON API and the command
+    line answer in English, a page in its reader's language.
+
+    >>> refusal = Said(N_("no home %(home)r"), {"home": "h-9"})
+    >>> refusal(), refusal(Words("es"))
+    ("no home 'h-9'", "no existe la casa 'h-9'")
+    """
+
+    message: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    def __call__(self, words: Words = ENGLISH) -> str:
+        text = words.gettext(self.message)
+        return text % self.values if self.values else text
+
+
+class SaidValueError(ValueError):
+    """A validator's refusal (pydantic keeps it in the error's ``ctx``), so a page can say
+    it in its reader's language."""
+
+    def __init__(self, said: Said) -> None:
+        super().__init__(said())
+        self.said = said
 
 
 @cache

@@ -5,7 +5,7 @@ import logging
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.audit import Audit
+from api.i18n import ENGLISH, Words
 from api.metrics import ApiMetrics
 from api.models import Organisation, User
 from api.security import verify_password
@@ -23,14 +24,19 @@ log = logging.getLogger(__name__)
 MAX_REMEMBERED = 100_000  # accounts and addresses with recent failures; the oldest go first
 
 
+Wording = Callable[[Words], str]
+"""A sentence in a given language: the API's detail is its English, a page's the reader's."""
+
+
 class LoginRefused(Exception):
     """Not now: ``retry_after`` seconds from now (HTTP 429 or 503 with ``Retry-After``)."""
 
-    def __init__(self, status: int, retry_after: int, detail: str) -> None:
-        super().__init__(detail)
+    def __init__(self, status: int, retry_after: int, wording: Wording) -> None:
+        super().__init__(wording(ENGLISH))
         self.status = status
         self.retry_after = retry_after
-        self.detail = detail
+        self.wording = wording
+        self.detail = wording(ENGLISH)
 
 
 @dataclass
@@ -95,13 +101,7 @@ class LoginGuard:
         if wait > 0:
             self._metrics.logins.labels("locked").inc()
             seconds = math.ceil(wait)
-            whom = "this account" if what == "account" else "your network address"
-            raise LoginRefused(
-                429,
-                seconds,
-                f"too many failed logins for {whom}: try again in {seconds} seconds, "
-                "or ask an administrator to reset the password",
-            )
+            raise LoginRefused(429, seconds, _locked_out(what, seconds))
 
     def _record_lockout(self, session: Session, user: User | None, notice: str) -> None:
         """Audit a lockout: an account's in its organisation; an address's (no account
@@ -146,10 +146,37 @@ class LoginGuard:
         wait = self._settings.login_hash_wait_seconds
         if not self._hashing.acquire(timeout=wait):
             self._metrics.logins.labels("busy").inc()
-            raise LoginRefused(
-                503, math.ceil(wait), "the server is busy checking other logins: try again shortly"
-            )
+            raise LoginRefused(503, math.ceil(wait), _busy)
         try:
             yield
         finally:
             self._hashing.release()
+
+
+def _locked_out(what: str, seconds: int) -> Wording:
+    """Why a login is held back, and for how long, whichever is locked (account or address)."""
+
+    def wording(words: Words) -> str:
+        if what == "account":
+            text = words.ngettext(
+                "too many failed logins for this account: try again in %(num)s second, "
+                "or ask an administrator to reset the password",
+                "too many failed logins for this account: try again in %(num)s seconds, "
+                "or ask an administrator to reset the password",
+                seconds,
+            )
+        else:
+            text = words.ngettext(
+                "too many failed logins for your network address: try again in %(num)s "
+                "second, or ask an administrator to reset the password",
+                "too many failed logins for your network address: try again in %(num)s "
+                "seconds, or ask an administrator to reset the password",
+                seconds,
+            )
+        return text % {"num": seconds}
+
+    return wording
+
+
+def _busy(words: Words) -> str:
+    return words.gettext("the server is busy checking other logins: try again shortly")

@@ -24,7 +24,7 @@ from api.family import MEASURES, compare, measure
 from api.i18n import Language, Words, from_header, page
 from api.models import AlertState, Resident, Role, User
 from api.routes.alerts import acknowledge, feedback, resolve, visible_alerts
-from api.routes.auth import authenticate
+from api.routes.auth import LoginHeldBack, authenticate
 from api.routes.events import change_stream
 from api.schemas import FeedbackIn, Note, PseudoId, RowId
 from api.scope import ResidentScope, scope_of
@@ -86,13 +86,15 @@ def login_submit(
 ) -> Response:
     """Check the password, set the session cookie, and go to the right dashboard."""
     language = _browser_language(request)
+    words = Words(language)
     try:
         user = authenticate(services, session, request, username, password)
-    except HTTPException as refused:  # held back: say so on the page, with how long to wait
-        context = {"error": f"{refused.detail[0].upper()}{refused.detail[1:]}."}
-        return page(request, language, "login.html", context, refused.status_code, refused.headers)
+    except LoginHeldBack as held:  # say so on the page, with how long to wait
+        said = held.wording(words)
+        context = {"error": f"{said[0].upper()}{said[1:]}."}
+        return page(request, language, "login.html", context, held.status_code, held.headers)
     if user is None:
-        context = {"error": Words(language).gettext("Wrong username or password.")}
+        context = {"error": words.gettext("Wrong username or password.")}
         return page(request, language, "login.html", context, status_code=401)
     response = RedirectResponse(_dashboard(user), status.HTTP_303_SEE_OTHER)
     response.set_cookie(

@@ -16,7 +16,7 @@ from pydantic import (
     field_validator,
 )
 
-from api.i18n import Language
+from api.i18n import N_, Language, Said, SaidValueError
 from api.models import AlertState, Role
 from carewatch.protocol import ID_SCHEMA_PATTERN, AlertKind, Kind, Severity
 from carewatch.protocol.messages import is_time_zone
@@ -137,18 +137,24 @@ class HomeIn(_In):
     @classmethod
     def _zone(cls, tz: str) -> str:
         if not is_time_zone(tz):
-            raise ValueError(f"{tz!r} is not an IANA time zone{_closest_zone(tz)}")
+            raise SaidValueError(_unknown_zone(tz))
         return tz
 
 
-def _closest_zone(tz: str) -> str:
-    """How to fix a mistyped zone: the nearest name, else an example.
+def _unknown_zone(tz: str) -> Said:
+    """Why ``tz`` is refused, and how to fix it: the nearest name, else an example.
 
-    >>> _closest_zone("Europe/Londn"), _closest_zone("xyz")
-    (": did you mean 'Europe/London'?", " (Area/City, such as 'Europe/London')")
+    >>> _unknown_zone("Europe/Londn")(), _unknown_zone("xyz")()
+    ("'Europe/Londn' is not an IANA time zone: did you mean 'Europe/London'?", \
+"'xyz' is not an IANA time zone (Area/City, such as 'Europe/London')")
     """
     near = difflib.get_close_matches(tz, sorted(zoneinfo.available_timezones()), n=1)
-    return f": did you mean {near[0]!r}?" if near else " (Area/City, such as 'Europe/London')"
+    if near:
+        wrong = N_("%(tz)r is not an IANA time zone: did you mean %(near)r?")
+        return Said(wrong, {"tz": tz, "near": near[0]})
+    return Said(
+        N_("%(tz)r is not an IANA time zone (Area/City, such as 'Europe/London')"), {"tz": tz}
+    )
 
 
 class HomeOut(_Out):

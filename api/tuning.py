@@ -13,7 +13,9 @@ resident's feedback tunes the alerts about their housemate too.
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.alert_words import kind_name
 from api.audit import Audit
+from api.i18n import ENGLISH, Words
 from api.models import AlertRow, AlertTuning, User
 from carewatch.protocol import AlertKind
 from carewatch.tuning import after_feedback, factor
@@ -69,17 +71,25 @@ def reset(session: Session, audit: Audit, now: float, user: User, home: str, res
     return len(moved)
 
 
-def shown(steps: Steps) -> list[str]:
-    """The steps as the resident page says them.
+def shown(steps: Steps, words: Words = ENGLISH) -> list[str]:
+    """The steps as the resident page says them, in ``words``' language.
 
     >>> shown({AlertKind.STRESS: 2})
     ['stress: 2 steps stricter (1.5 × the usual rule)']
+    >>> shown({AlertKind.NIGHT_WANDERING: 1}, Words("es"))
+    ['deambulación nocturna: 1 paso más exigente (1,25 × la regla habitual)']
     """
-    return [
-        f"{kind.value.replace('_', ' ')}: {n} step{'s' if n > 1 else ''} stricter "
-        f"({factor(n):g} × the usual rule)"
-        for kind, n in sorted(steps.items())
-    ]
+    return [_step_words(kind, n, words) for kind, n in sorted(steps.items())]
+
+
+def _step_words(kind: AlertKind, steps: int, words: Words) -> str:
+    stricter = words.ngettext(
+        "%(kind)s: %(num)s step stricter (%(factor)s × the usual rule)",
+        "%(kind)s: %(num)s steps stricter (%(factor)s × the usual rule)",
+        steps,
+    )
+    factor_words = words.figures(factor(steps), 3)
+    return stricter % {"kind": kind_name(kind, words), "num": steps, "factor": factor_words}
 
 
 def _row(session: Session, home: str, kind: AlertKind, now: float) -> AlertTuning:

@@ -20,99 +20,144 @@ Examples
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from carewatch.protocol import AlertKind, Kind
 
+
+def N_(message: str) -> str:  # noqa: N802 (gettext's name for "mark, translate later")
+    """Mark a reason for the pages' catalogue (babel.cfg): the API shows it in the reader's
+    language; this package stays free of the API, so it only marks (decision D126)."""
+    return message
+
+
 Need = tuple[frozenset[Kind], str]  # any one of these kinds, or this reason
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One need an alert kind lacks: the kit's ``reason``, unless the kinds that would meet
+    it are there but ``withheld`` (no consent to collect them)."""
+
+    reason: str
+    withheld: tuple[Kind, ...] = ()
+
+    def __str__(self) -> str:
+        if self.withheld:
+            return f"no consent to collect {' or '.join(_named(self.withheld))}"
+        return self.reason
+
 
 # What each alert kind cannot do without (all of the needs, each met by any of its kinds).
 REQUIRED: dict[AlertKind, tuple[Need, ...]] = {
-    AlertKind.DEHYDRATION: ((frozenset({Kind.TAP}), "no tap sensor in this home"),),
-    AlertKind.NIGHT_WANDERING: ((frozenset({Kind.BED}), "no bed sensor in this home"),),
+    AlertKind.DEHYDRATION: ((frozenset({Kind.TAP}), N_("no tap sensor in this home")),),
+    AlertKind.NIGHT_WANDERING: ((frozenset({Kind.BED}), N_("no bed sensor in this home")),),
     AlertKind.STRESS: (
-        (frozenset({Kind.HEART_RATE}), "no wearable in this home"),
+        (frozenset({Kind.HEART_RATE}), N_("no wearable in this home")),
         (
             frozenset({Kind.CHAIR, Kind.MOTION}),
-            "no chair or motion sensor to confirm they are at rest (a wearable alone "
-            "cannot tell sitting from walking; only a heart rate outside 40-140 bpm alerts)",
+            N_(
+                "no chair or motion sensor to confirm they are at rest (a wearable alone "
+                "cannot tell sitting from walking; only a heart rate outside 40-140 bpm alerts)"
+            ),
         ),
         (
             frozenset({Kind.CHAIR, Kind.BED}),
-            "no chair or bed sensor to tell resting from sleeping (motion alone cannot)",
+            N_("no chair or bed sensor to tell resting from sleeping (motion alone cannot)"),
         ),
     ),
-    AlertKind.INACTIVITY: ((frozenset({Kind.MOTION, Kind.BED}), "no motion or bed sensor"),),
+    AlertKind.INACTIVITY: ((frozenset({Kind.MOTION, Kind.BED}), N_("no motion or bed sensor")),),
     AlertKind.SENSOR_HEALTH: (),  # the gateway and every sensor present are always watched
     AlertKind.NIGHT_TOILETING: (  # decision D116
-        (frozenset({Kind.TOILET}), "no toilet sensor (a flush sensor) in this home"),
-        (frozenset({Kind.BED}), "no bed sensor to tell the night from the day"),
+        (frozenset({Kind.TOILET}), N_("no toilet sensor (a flush sensor) in this home")),
+        (frozenset({Kind.BED}), N_("no bed sensor to tell the night from the day")),
     ),
 }
 
 # Parts of an armed alert kind that need one more kind.
 PARTS: dict[AlertKind, tuple[Need, ...]] = {
     AlertKind.NIGHT_WANDERING: (
-        (frozenset({Kind.DOOR}), "the front door opening at night (no door sensor)"),
-        (frozenset({Kind.TOILET}), "toilet visits at night (no toilet sensor)"),
+        (frozenset({Kind.DOOR}), N_("the front door opening at night (no door sensor)")),
+        (frozenset({Kind.TOILET}), N_("toilet visits at night (no toilet sensor)")),
     ),
     AlertKind.INACTIVITY: (
-        (frozenset({Kind.MOTION}), "no movement in the day (no motion sensor)"),
-        (frozenset({Kind.BED}), "not up by the usual time (no bed sensor)"),
+        (frozenset({Kind.MOTION}), N_("no movement in the day (no motion sensor)")),
+        (frozenset({Kind.BED}), N_("not up by the usual time (no bed sensor)")),
         (
             frozenset({Kind.DOOR}),
-            "going out (no door sensor: a silence after the room they usually leave from "
-            "waits for their usual outing length)",
+            N_(
+                "going out (no door sensor: a silence after the room they usually leave from "
+                "waits for their usual outing length)"
+            ),
         ),
     ),
-    AlertKind.DEHYDRATION: ((frozenset({Kind.TOILET}), "toilet visits (no toilet sensor)"),),
+    AlertKind.DEHYDRATION: ((frozenset({Kind.TOILET}), N_("toilet visits (no toilet sensor)")),),
 }
 
 
 def _missing(
     needs: tuple[Need, ...], kinds: frozenset[Kind], withheld: frozenset[Kind] = frozenset()
-) -> list[str]:
+) -> list[Gap]:
     return [
-        _why(wanted, reason, withheld)
+        Gap(reason, tuple(sorted(wanted & withheld)))
         for wanted, reason in needs
         if not wanted & (kinds - withheld)
     ]
 
 
-def _why(wanted: frozenset[Kind], reason: str, withheld: frozenset[Kind]) -> str:
-    refused = sorted(kind.value.replace("_", " ") for kind in wanted & withheld)
-    return f"no consent to collect {' or '.join(refused)}" if refused else reason
+def _named(kinds: Iterable[Kind]) -> list[str]:
+    return [kind.value.replace("_", " ") for kind in kinds]
+
+
+def unarmed_gaps(
+    kinds: Iterable[Kind], withheld: Iterable[Kind] = ()
+) -> dict[AlertKind, list[Gap]]:
+    """The alert kinds a home with these sensor kinds cannot raise, each with its gaps;
+    ``withheld`` kinds (no consent to collect them) count as absent."""
+    have, refused = frozenset(kinds), frozenset(withheld)
+    out: dict[AlertKind, list[Gap]] = {}
+    for alert, needs in REQUIRED.items():
+        if gaps := _missing(needs, have, refused):
+            out[alert] = gaps
+    return out
+
+
+def limited_gaps(
+    kinds: Iterable[Kind], withheld: Iterable[Kind] = ()
+) -> dict[AlertKind, list[Gap]]:
+    """The armed alert kinds that cannot judge every part of their rule, each with the
+    parts it cannot judge."""
+    have, refused = frozenset(kinds), frozenset(withheld)
+    off = unarmed_gaps(have, refused)
+    out: dict[AlertKind, list[Gap]] = {}
+    for alert, needs in PARTS.items():
+        if (gaps := _missing(needs, have, refused)) and alert not in off:
+            out[alert] = gaps
+    return out
 
 
 def unarmed(kinds: Iterable[Kind], withheld: Iterable[Kind] = ()) -> dict[AlertKind, str]:
-    """The alert kinds a home with these sensor kinds cannot raise, each with why;
-    ``withheld`` kinds (no consent to collect them) count as absent.
+    """:func:`unarmed_gaps` in English words, as the command line and logs say them.
 
     >>> unarmed({Kind.TAP, Kind.BED}, withheld={Kind.TAP})[AlertKind.DEHYDRATION]
     'dehydration: no consent to collect tap'
     """
-    have, refused = frozenset(kinds), frozenset(withheld)
-    out = {}
-    for alert, needs in REQUIRED.items():
-        reasons = _missing(needs, have, refused)
-        if reasons:
-            out[alert] = f"{alert.value.replace('_', ' ')}: {'; '.join(reasons)}"
-    return out
+    return {
+        alert: f"{alert.value.replace('_', ' ')}: {'; '.join(map(str, gaps))}"
+        for alert, gaps in unarmed_gaps(kinds, withheld).items()
+    }
 
 
 def limited(kinds: Iterable[Kind], withheld: Iterable[Kind] = ()) -> dict[AlertKind, str]:
-    """The armed alert kinds that cannot judge every part of their rule, each with what.
+    """:func:`limited_gaps` in English words.
 
     >>> limited({Kind.BED, Kind.MOTION, Kind.TOILET})[AlertKind.NIGHT_WANDERING]
     'night wandering: cannot judge the front door opening at night (no door sensor)'
     """
-    have, refused = frozenset(kinds), frozenset(withheld)
-    off = unarmed(have, refused)
-    out = {}
-    for alert, needs in PARTS.items():
-        reasons = _missing(needs, have, refused)
-        if reasons and alert not in off:
-            out[alert] = f"{alert.value.replace('_', ' ')}: cannot judge {'; '.join(reasons)}"
-    return out
+    return {
+        alert: f"{alert.value.replace('_', ' ')}: cannot judge {'; '.join(map(str, gaps))}"
+        for alert, gaps in limited_gaps(kinds, withheld).items()
+    }
 
 
 def armed(kinds: Iterable[Kind], withheld: Iterable[Kind] = ()) -> frozenset[AlertKind]:
@@ -123,5 +168,5 @@ def armed(kinds: Iterable[Kind], withheld: Iterable[Kind] = ()) -> frozenset[Ale
     >>> sorted(alert.value for alert in armed({Kind.BED}, withheld={Kind.BED}))
     ['sensor_health']
     """
-    off = unarmed(kinds, withheld)
+    off = unarmed_gaps(kinds, withheld)
     return frozenset(alert for alert in AlertKind if alert not in off)

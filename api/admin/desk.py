@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.audit import Audit
+from api.i18n import N_, Said
 from api.models import Base, User
 from api.responses import invalid
 from api.services import Services
@@ -26,14 +27,17 @@ T = TypeVar("T")
 
 
 class Refused(Exception):
-    """An operation refused; ``field`` names the input at fault, if one is."""
+    """An operation refused; ``field`` names the input at fault, if one is. ``message``
+    is marked for the catalogue (``N_``) with ``%(name)s`` for each of ``values``, so a
+    page can say it in its reader's language (:attr:`said`)."""
 
     status = status.HTTP_422_UNPROCESSABLE_CONTENT
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(f"{field}: {message}" if field else message)
-        self.message = message
+    def __init__(self, message: str, field: str | None = None, **values: object) -> None:
+        self.said = Said(message, values)
+        self.message = self.said()
         self.field = field
+        super().__init__(f"{field}: {self.message}" if field else self.message)
 
 
 class Invalid(Refused):
@@ -63,7 +67,11 @@ def check_id(value: str, field: str, example: str) -> str:
     api.admin.desk.Invalid: id: use lower-case letters, digits and '-', such as 'gw-0001'
     """
     if not re.match(ID_PATTERN, value):
-        raise Invalid(f"use lower-case letters, digits and '-', such as {example!r}", field)
+        raise Invalid(
+            N_("use lower-case letters, digits and '-', such as %(example)r"),
+            field,
+            example=example,
+        )
     return value
 
 

@@ -13,6 +13,7 @@ from api.admin import gateways, homes, people
 from api.admin.desk import Desk, Invalid
 from api.admin.gateways import GatewayAccess
 from api.admin.schemas import ConsentIn, GatewayCredentials, HomeSetupIn, InviteIn, InviteOut
+from api.i18n import N_
 from api.schemas import ResidentIn, SensorIn
 from carewatch.protocol import Kind
 
@@ -87,7 +88,7 @@ def invite(desk: Desk, fields: Fields, _access: GatewayAccess) -> Shown:
 def grant(desk: Desk, fields: Fields, _access: GatewayAccess) -> Done:
     user_id = fields.get("user_id", "")
     if not user_id.isdigit():
-        raise Invalid("choose a person", "user_id")
+        raise Invalid(N_("choose a person"), "user_id")
     people.grant(desk, int(user_id), fields.get("resident_id", ""))
     return Done("Access granted.")
 

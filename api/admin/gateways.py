@@ -12,6 +12,7 @@ from api.admin.broker import (
 from api.admin.desk import Conflict, Desk, Invalid, NotFound, check_id
 from api.admin.gateway_config import gateway_toml
 from api.admin.schemas import GatewayCredentials
+from api.i18n import N_
 from api.models import Gateway, Home
 from api.settings import ApiDatabaseSettings
 
@@ -39,12 +40,12 @@ def register_gateway(
     """A gateway's broker account: hash kept, password and config returned this once."""
     home = desk.session.get(Home, home_id)
     if home is None:
-        raise NotFound(f"no home {home_id!r}", "home_id")
+        raise NotFound(N_("no home %(home)r"), "home_id", home=home_id)
     check_id(gateway_id, "id", "gw-0001")
     if is_service_account(gateway_id):
-        raise Invalid(f"{gateway_id!r} is a service account's name: choose another", "id")
+        raise Invalid(N_("%(id)r is a service account's name: choose another"), "id", id=gateway_id)
     if desk.session.get(Gateway, gateway_id) is not None:
-        raise Conflict(f"gateway {gateway_id!r} is registered already", "id")
+        raise Conflict(N_("gateway %(id)r is registered already"), "id", id=gateway_id)
     password = new_password()
     hashed = mosquitto_hash(password)
     desk.session.add(
@@ -52,7 +53,7 @@ def register_gateway(
     )
     desk.session.flush()
     if access.files and not access.files.add_gateway(home_id, gateway_id, hashed):
-        raise Conflict(f"the broker has an account {gateway_id!r} already", "id")
+        raise Conflict(N_("the broker has an account %(id)r already"), "id", id=gateway_id)
     desk.record("create", "gateway", detail=f"{home_id}/{gateway_id}")
     config = gateway_toml(
         home=home_id,
@@ -82,7 +83,7 @@ def revoke_gateway(desk: Desk, gateway_id: str, access: GatewayAccess) -> bool:
     """
     gateway = desk.session.get(Gateway, gateway_id)
     if gateway is None or desk.session.get(Home, gateway.home_id) is None:  # not ours
-        raise NotFound(f"no gateway {gateway_id!r}", "gateway_id")
+        raise NotFound(N_("no gateway %(id)r"), "gateway_id", id=gateway_id)
     desk.session.delete(gateway)
     desk.session.flush()
     desk.record("delete", "gateway", detail=f"{gateway.home_id}/{gateway_id}")

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from api.admin.desk import Conflict, Desk, Invalid, NotFound, check_id
 from api.admin.schemas import HomeSetupIn, HomeSetupOut
+from api.i18n import N_
 from api.models import Gateway, Home, Resident, Sensor
 from api.schemas import HomeIn
 from carewatch.protocol import Kind
@@ -14,7 +15,7 @@ from carewatch.protocol import Kind
 def save_home(desk: Desk, body: HomeIn) -> Home:
     """Create or update a home of the organisation; refused if another one has the id."""
     if desk.session.get(Home, body.id) is None and desk.taken(Home, body.id):
-        raise Conflict(f"{body.id!r} is taken: choose another id", "id")
+        raise Conflict(N_("%(id)r is taken: choose another id"), "id", id=body.id)
     home = desk.session.merge(Home(id=body.id, label=body.label, tz=body.tz))
     desk.record("update", "home", detail=f"home {body.id}")
     return home
@@ -23,7 +24,7 @@ def save_home(desk: Desk, body: HomeIn) -> Home:
 def add_home(desk: Desk, body: HomeSetupIn) -> HomeSetupOut:
     """A new home with its sensors; refused if the id is taken."""
     if desk.taken(Home, body.id):
-        raise Conflict(f"home {body.id!r} exists already", "id")
+        raise Conflict(N_("home %(id)r exists already"), "id", id=body.id)
     save_home(desk, body)
     desk.session.flush()
     for sensor_id, kind in body.sensors.items():
@@ -36,12 +37,12 @@ def save_sensor(
 ) -> Sensor:
     """Register a sensor, and the resident a wearable belongs to."""
     if desk.session.get(Home, home_id) is None:
-        raise NotFound(f"no home {home_id!r}", "home_id")
+        raise NotFound(N_("no home %(home)r"), "home_id", home=home_id)
     check_id(sensor_id, "sensor_id", "bed-1")
     if resident_id is not None:
         owner = desk.session.get(Resident, resident_id)
         if owner is None or owner.home_id != home_id:
-            raise Invalid("no such resident in this home", "resident_id")
+            raise Invalid(N_("no such resident in this home"), "resident_id")
     sensor = desk.session.merge(
         Sensor(home_id=home_id, id=sensor_id, kind=kind, resident_id=resident_id)
     )
@@ -53,7 +54,7 @@ def home_view(desk: Desk, home_id: str) -> HomeSetupOut:
     """A home with its sensors' kinds and its gateways."""
     home = desk.session.get(Home, home_id)
     if home is None:
-        raise NotFound(f"no home {home_id!r}", "home_id")
+        raise NotFound(N_("no home %(home)r"), "home_id", home=home_id)
     sensors = desk.session.scalars(select(Sensor).where(Sensor.home_id == home_id))
     gateways = desk.session.scalars(select(Gateway.id).where(Gateway.home_id == home_id))
     return HomeSetupOut(

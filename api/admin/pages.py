@@ -11,17 +11,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from api.admin.desk import Desk, Refused
 from api.admin.forms import FORMS, Done
 from api.admin.gateways import GatewayAccess, gateway_access
 from api.admin.overview import overview
 from api.deps import DbDep, ServicesDep
-from api.i18n import page
+from api.i18n import DEFAULT, N_, Said, SaidValueError, Words, page
 from api.models import Role, User
 from api.pages import SessionCookie, page_user
 from api.services import Services
 from api.tenancy import confine_to_user
+from carewatch.protocol import ID_SCHEMA_PATTERN
 
 router = APIRouter(include_in_schema=False)
 NO_STORE = {"Cache-Control": "no-store"}
@@ -102,9 +104,11 @@ def admin_submit(
             services.consent_changed()  # ingest hears it now, not at the next tick
     except (ValidationError, Refused) as error:
         desk = Desk(session, services.audit, services.clock, user)
+        words = Words(user.language)
         context = _context(services, desk, token) | {
-            "errors": {form: _messages(error)},
+            "errors": {form: _messages(error, words)},
             "values": {form: fields},
+            "labels": _labels(form, words),
         }
         return page(request, user.language, "admin.html", context, status_code=422)
     if isinstance(outcome, Done):
@@ -123,20 +127,87 @@ def _access(services: Services) -> GatewayAccess:
 
 
 def _context(services: Services, desk: Desk, token: str | None) -> dict[str, Any]:
-    return overview(desk) | {
+    language = desk.user.language if desk.user else DEFAULT
+    return overview(desk, Words(language)) | {
         "user": desk.user,
         "csrf": services.tokens.form_token(token or ""),
         "errors": {},
         "values": {},
+        "labels": {},
     }
 
 
-def _messages(error: ValidationError | Refused) -> Errors:
-    """Field name -> what is wrong with it, in words (pydantic's prefix dropped)."""
+# the fields' labels, for the summary of what was refused above the forms
+LABELS = {
+    "tz": N_("Time zone"),
+    "label": N_("Address label"),
+    "sensors": N_("Sensors"),
+    "home_id": N_("Home"),
+    "sensor_id": N_("Sensor id"),
+    "gateway_id": N_("Gateway"),
+    "kind": N_("Kind"),
+    "resident_id": N_("Resident"),
+    "display_name": N_("Name"),
+    "username": N_("Username"),
+    "role": N_("Role"),
+    "user_id": N_("Person"),
+    "agreed_by": N_("Agreed by"),
+    "basis": N_("On whose authority"),
+    "note": N_("Note"),
+}
+ID_LABELS = {"homes": N_("Home id"), "gateways": N_("Gateway id"), "residents": N_("Resident id")}
+
+
+def _labels(form: str, words: Words) -> dict[str, str]:
+    """Field name -> its label on ``form``, in ``words``' language."""
+    labels = {field: words.gettext(label) for field, label in LABELS.items()}
+    if form in ID_LABELS:
+        labels["id"] = words.gettext(ID_LABELS[form])
+    return labels
+
+
+def _messages(error: ValidationError | Refused, words: Words) -> Errors:
+    """Field name -> what is wrong with it, in ``words``' language."""
     if isinstance(error, Refused):
-        return {error.field or "form": error.message}
+        return {error.field or "form": error.said(words)}
     messages: Errors = {}
     for problem in error.errors():
         field = str(problem["loc"][0]) if problem["loc"] else "form"
-        messages.setdefault(field, problem["msg"].removeprefix("Value error, "))
+        messages.setdefault(field, _problem(problem, words))
     return messages
+
+
+# pydantic's own refusals of a form's fields, by type, in words a page can translate
+PROBLEMS = {
+    "missing": N_("is required"),
+    "enum": N_("choose one of the options"),
+    "literal_error": N_("choose one of the options"),
+}
+
+
+def _problem(problem: ErrorDetails, words: Words) -> str:
+    """One pydantic refusal in words; one this page does not word stays as pydantic said it."""
+    said = problem.get("ctx", {}).get("error")
+    if isinstance(said, SaidValueError):
+        return said.said(words)
+    if problem["type"] == "string_pattern_mismatch":
+        return _pattern(problem, words)
+    if problem["type"] in PROBLEMS:
+        return words.gettext(PROBLEMS[problem["type"]])
+    if problem["type"] == "string_too_short" and problem.get("ctx", {}).get("min_length") == 1:
+        return words.gettext("must not be empty")
+    if problem["type"] == "string_too_long":
+        most = int(problem.get("ctx", {}).get("max_length", 0))
+        too_long = words.ngettext(
+            "must be at most %(num)s character", "must be at most %(num)s characters", most
+        )
+        return too_long % {"num": most}
+    return problem["msg"].removeprefix("Value error, ")
+
+
+def _pattern(problem: ErrorDetails, words: Words) -> str:
+    if problem.get("ctx", {}).get("pattern") == ID_SCHEMA_PATTERN:
+        wrong = N_("%(value)r: use lower-case letters, digits and '-'")
+    else:
+        wrong = N_("%(value)r is not written as the hint beside it asks")
+    return Said(wrong, {"value": problem["input"]})(words)

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from api.admin.desk import Conflict, Desk, Invalid, NotFound
 from api.admin.schemas import ConsentIn, InviteIn, InviteOut
 from api.consent import current
+from api.i18n import N_
 from api.models import ConsentRecord, Grant, Home, Resident, Role, User
 from api.routes.auth import user_out
 from api.schemas import ResidentIn, UserIn
@@ -18,9 +19,9 @@ from carewatch.protocol import Kind
 def add_resident(desk: Desk, body: ResidentIn) -> Resident:
     """Add a resident to a home."""
     if desk.session.get(Home, body.home_id) is None:
-        raise Invalid("no such home", "home_id")
+        raise Invalid(N_("no such home"), "home_id")
     if desk.taken(Resident, body.id):
-        raise Conflict(f"resident {body.id!r} exists", "id")
+        raise Conflict(N_("resident %(id)r exists"), "id", id=body.id)
     resident = Resident(
         id=body.id,
         home_id=body.home_id,
@@ -37,9 +38,11 @@ def create_user(desk: Desk, body: UserIn, organisation: str | None = None) -> Us
     """A user with the password given (hashed with argon2, never kept), in ``organisation``
     (default: the one the desk works in); platform admins come only from the command line."""
     if body.role == Role.PLATFORM:
-        raise Invalid("platform admins are made with carewatch api create-admin --platform", "role")
+        raise Invalid(
+            N_("platform admins are made with carewatch api create-admin --platform"), "role"
+        )
     if desk.taken(User, body.username):
-        raise Conflict(f"username {body.username!r} is taken", "username")
+        raise Conflict(N_("username %(name)r is taken"), "username", name=body.username)
     user = User(
         organisation_id=organisation,
         username=body.username,
@@ -66,16 +69,16 @@ def grant(desk: Desk, user_id: int, resident_id: str) -> None:
     """Let a carer look after a resident, or a family member follow their relative."""
     user = desk.session.get(User, user_id)
     if user is None:
-        raise NotFound(f"no user {user_id}", "user_id")
+        raise NotFound(N_("no user %(id)s"), "user_id", id=user_id)
     if desk.session.get(Resident, resident_id) is None:
-        raise NotFound("not found", "resident_id")
+        raise NotFound(N_("not found"), "resident_id")
     if user.role == Role.ADMIN:
-        raise Invalid("admins see every resident of their organisation already", "user_id")
+        raise Invalid(N_("admins see every resident of their organisation already"), "user_id")
     try:
         desk.session.merge(Grant(user_id=user_id, resident_id=resident_id))
         desk.session.flush()
     except IntegrityError:
-        raise Conflict("grant could not be stored") from None
+        raise Conflict(N_("grant could not be stored")) from None
     desk.record("grant", "resident", resident_id, f"user {user_id}")
 
 
@@ -83,14 +86,14 @@ def record_consent(desk: Desk, resident_id: str, body: ConsentIn) -> ConsentReco
     """Keep who agreed to what, as a new record (the history is never rewritten)."""
     resident = desk.session.get(Resident, resident_id)
     if resident is None:
-        raise NotFound("not found", "resident_id")
+        raise NotFound(N_("not found"), "resident_id")
     now = desk.clock()
     if body.agreed_at is not None and body.agreed_at > now:
-        raise Invalid("is in the future: when did they agree?", "agreed_at")
+        raise Invalid(N_("is in the future: when did they agree?"), "agreed_at")
     agreed_at = now if body.agreed_at is None else body.agreed_at
     start = agreed_at if body.valid_from is None else body.valid_from
     if body.valid_until is not None and body.valid_until <= start:
-        raise Invalid("must be after valid_from (or agreed_at)", "valid_until")
+        raise Invalid(N_("must be after valid_from (or agreed_at)"), "valid_until")
     shared = {kind.value: allowed for kind, allowed in body.shared.items()}
     withheld = sorted({kind.value for kind in body.withheld})
     if not body.monitoring:  # no monitoring agreed: nothing of theirs is collected or shown
@@ -124,7 +127,7 @@ def record_consent(desk: Desk, resident_id: str, body: ConsentIn) -> ConsentReco
 def consents(desk: Desk, resident_id: str) -> list[ConsentRecord]:
     """A resident's consent history, latest first."""
     if desk.session.get(Resident, resident_id) is None:
-        raise NotFound("not found", "resident_id")
+        raise NotFound(N_("not found"), "resident_id")
     query = select(ConsentRecord).where(ConsentRecord.resident_id == resident_id)
     return list(desk.session.scalars(query.order_by(ConsentRecord.id.desc())))
 

@@ -25,9 +25,16 @@ def authenticate(
     try:
         return services.logins.login(session, username, password, address)
     except LoginRefused as refused:
-        raise HTTPException(
-            refused.status, refused.detail, headers={"Retry-After": str(refused.retry_after)}
-        ) from None
+        raise LoginHeldBack(refused) from None
+
+
+class LoginHeldBack(HTTPException):
+    """A 429 or 503 with ``Retry-After``; keeps the refusal's wording for the login page."""
+
+    def __init__(self, refused: LoginRefused) -> None:
+        retry = {"Retry-After": str(refused.retry_after)}
+        super().__init__(refused.status, refused.detail, headers=retry)
+        self.wording = refused.wording
 
 
 @router.post(

@@ -17,9 +17,11 @@ from api.digest import digest
 from api.handover import Handover, Line
 from api.i18n import LOCALE_DIR, Words, templates
 from api.when import full
+from carewatch.protocol import Kind
 from tests.api.carer_world import populate
-from tests.api.conftest import NOW, World
+from tests.api.conftest import NOW, PASSWORD, World
 from tests.api.test_onboarding_cli import env, ok, refused  # noqa: F401 (the env fixture)
+from tests.api.test_onboarding_pages import post_form
 
 ROOT = Path(__file__).parents[2]
 SPANISH = Words("es")
@@ -86,6 +88,105 @@ def test_the_resident_page_and_handover_read_in_spanish(world: World) -> None:
     assert (
         "Visitar: ningún movimiento en casa, hace 30 minutos, nadie se ha hecho cargo" in handover
     )
+
+
+def test_the_resident_pages_sleep_kit_and_tuning_read_in_spanish(world: World) -> None:
+    populate(world)
+    _choose(world, "carer-a", "es")
+    feedback = world.client.post(
+        f"/api/v1/alerts/{world.alert_ids['a']}/feedback",
+        json={"useful": False},
+        headers=world.auth("carer-a"),
+    )
+    assert feedback.status_code == 201, feedback.text
+    text = _text(world, "carer-a", "/carer/residents/r-1")
+    # the last night's sleep, and her usual, in words
+    assert "en la cama a las 22:30, en pie a las 07:00" in text
+    assert "a la cama: 22:30; en pie: 07:00" in text and "in bed 22:30" not in text
+    # what the home's sensors cannot watch, with the sensors it has
+    assert "estrés: no hay ninguna pulsera en esta casa" in text
+    assert (
+        "deambulación nocturna: no puede valorar la apertura de la puerta de entrada por la "
+        "noche (no hay sensor de puerta)" in text
+    )
+    assert "no wearable" not in text and "cannot judge" not in text
+    assert "Sensores: cama, grifo" in text
+    # the alert kind feedback tuned
+    assert "deshidratación: 1 paso más exigente (1,25 × la regla habitual)" in text
+    assert "step stricter" not in text and "dehydration" not in text
+
+
+def test_a_held_back_login_is_told_in_the_browsers_language(world: World) -> None:
+    spanish = {"Accept-Language": "es-ES,es;q=0.9"}
+    for _ in range(6):
+        world.client.post(
+            "/login", data={"username": "family-b", "password": "not it at all"}, headers=spanish
+        )
+    held = world.client.post(
+        "/login", data={"username": "family-b", "password": PASSWORD}, headers=spanish
+    )
+    assert held.status_code == 429 and held.headers["Retry-After"] == "30"
+    assert (
+        "Demasiados inicios de sesión fallidos en esta cuenta: vuelva a intentarlo dentro de "
+        "30 segundos o pida a un administrador que restablezca la contraseña." in held.text
+    )
+    assert "too many" not in held.text.lower()
+    api = world.client.post("/api/v1/auth/token", data={"username": "family-b", "password": "x"})
+    assert "try again in 30 seconds" in api.json()["detail"]  # the JSON API stays English
+
+
+def test_a_spanish_admin_sets_up_homes_in_spanish(world: World) -> None:
+    _choose(world, "admin", "es")
+    home = {"id": "h-9", "label": "Calle Mayor 9", "tz": "Europe/Madrid", "sensors_tap": "tap-9"}
+    assert post_form(world, "homes", home).status_code == 303
+    kinds = [kind.value for kind in Kind]
+    consent = {
+        "resident_id": "r-1",
+        "agreed_by": "Rose Able",
+        "basis": "self",
+        "monitoring": "yes",
+        **{f"collect_{kind}": "on" for kind in kinds},
+        **{f"share_{kind}": "on" for kind in kinds if kind != "heart_rate"},
+    }
+    assert post_form(world, "consents", consent).status_code == 303
+    text = _text(world, "admin", "/admin?done=homes")
+    assert "Configurar casas y personas" in text and "Casa añadida." in text
+    assert "Añadir una casa y sus sensores" in text and "pendiente" in text
+    assert "Sensores de frecuencia cardiaca" in text and "Recoger las lecturas de cama" in text
+    assert "No puede valorar deambulación nocturna: no hay sensor de cama en esta casa" in text
+    assert "deshidratación: no puede valorar las visitas al baño (no hay sensor de inodoro)" in text
+    assert (
+        "Rose Able: consintió la vigilancia, por medio de Rose Able (el propio residente); "
+        "no se muestra: frecuencia cardiaca." in text
+    )
+    assert "Set up homes" not in text and "Add the home" not in text
+    assert "Cannot judge" not in text and "agreed to monitoring" not in text
+    invited = post_form(
+        world, "people", {"display_name": "Fay", "username": "fay", "role": "family"}
+    )
+    once = " ".join(unescape(re.sub(r"<[^>]+>", " ", invited.text)).split())
+    assert "Se ha invitado a Fay" in once and "la contraseña solo se muestra esta vez" in once
+    assert "Fay invited" not in once and "shown only this once" not in once
+
+
+def test_the_onboarding_page_says_why_it_refused_in_spanish(world: World) -> None:
+    _choose(world, "admin", "es")
+    home = {"id": "h-9", "label": "Calle Mayor 9", "tz": "Europe/Madridd", "sensors_bed": "Cama 1"}
+    refused = post_form(world, "homes", home)
+    assert refused.status_code == 422
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", refused.text)).split())
+    assert "No se ha guardado nada:" in text
+    assert (
+        "Zona horaria: 'Europe/Madridd' no es una zona horaria IANA: ¿quería decir "
+        "'Europe/Madrid'?; Sensores: 'Cama': use letras minúsculas, cifras y '-'." in text
+    )
+    assert "not an IANA time zone" not in text and "should match pattern" not in text
+    taken = post_form(world, "homes", {"id": "h-1", "label": "Otra", "tz": "Europe/Madrid"})
+    assert taken.status_code == 422 and "la casa &#39;h-1&#39; ya existe" in taken.text
+    zone = {"id": "h-8", "label": "x", "tz": "Europe/Madridd"}
+    api = world.client.post("/api/v1/homes", json=zone, headers=world.auth("admin"))
+    # the JSON API's answer stays English
+    assert api.status_code == 422 and "is not an IANA time zone: did you mean" in api.text
 
 
 def test_the_handover_message_is_in_the_carers_language() -> None:
