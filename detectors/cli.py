@@ -137,9 +137,10 @@ def run(
 ) -> Iterator[Alert | DailySummary]:
     """Feed readings in file (arrival) order, ticking the watermark as time passes.
 
-    The watermark is the median home clock (not the latest time stamp, which one
-    sensor with a fast clock would push ahead of everyone). A file's end is not an
-    outage: no tick follows the last reading.
+    The watermark is the clock the latest tenth of the homes have reached (not the
+    latest time stamp, which one home with a fast clock would push ahead; not the
+    median, which stands still at night while most homes sleep unheard). A file's end
+    is not an outage: no tick follows the last reading.
     """
     yield from engine.replay(readings, TICK_EVERY, statuses)
 

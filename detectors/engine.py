@@ -84,8 +84,9 @@ class Engine:
         """Feed readings in arrival order, ticking the watermark each ``tick_every`` of event time.
 
         :meth:`process` and :meth:`tick` in one loop, as ``carewatch replay`` needs them:
-        the watermark is the median home clock (detectors/watermark.py), ticked once
-        the latest clock has moved ``tick_every`` past the last tick. No tick follows the
+        the watermark is the clock the latest tenth of the homes have reached
+        (detectors/watermark.py), ticked once the latest clock has moved ``tick_every``
+        past the last tick. No tick follows the
         last reading (a file's end is not an outage). ``statuses`` (in time order) are
         taken at the first tick at or after their time, as ingest takes them on arrival.
         """
@@ -143,7 +144,7 @@ class Engine:
         return self._now
 
     def watermark(self, share: float = REPLAY) -> float:
-        """Event time's "now" for :meth:`tick` (detectors/watermark.py; the median by default)."""
+        """Event time's "now" for :meth:`tick` (detectors/watermark.py; a replay's by default)."""
         return watermark([state.clock for state in self._homes.values()], share)
 
     def tick(self, now: float) -> list[Alert | DailySummary]:

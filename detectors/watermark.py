@@ -1,14 +1,17 @@
 """Event time's "now": when silence-based checks may run, from the homes' own clocks.
 
-One policy for every event-time source (decision D89): the watermark is the clock that
-a given share of the homes have reached, each home's clock being its readings' time with
+One policy for every event-time source (decision D89): the watermark is the home clock
+with a given share of the homes at or behind it, each home's clock being its readings' time with
 learnt sensor clock offsets taken off (so one sensor with a fast clock cannot push it),
 and homes with no reading yet left out. Two shares are used, for one reason — how far
 apart the homes' readings can arrive:
 
-- :data:`REPLAY` (the median): a file in arrival order keeps the homes within minutes of
-  each other; the median lets no single home push time ahead or hold it back (a home
-  whose gateway stopped must not stop everyone's clock: a file has no gateway will);
+- :data:`REPLAY` (the clock the latest tenth of the homes have reached): a file in
+  arrival order keeps the homes that are heard from within minutes of each other, but at
+  night most homes without a wearable say nothing for hours; the median then stood
+  still, and a night spell in the chair was judged only when the next reading came
+  (decision D128). Fewer than a tenth of the homes running fast cannot push time, and a
+  home whose gateway stopped does not stop everyone's clock (a file has no gateway will);
 - :data:`LIVE_STACK` (the slowest home): readings through gateways, MQTT and ingest at a
   demo's acceleration arrive hours of event time apart, and any faster "now" makes the
   homes still in flight look silent; a home that stops is told by its gateway's will.
@@ -18,7 +21,7 @@ A live deployment ticks on the wall clock, not on a watermark.
 
 from bisect import bisect_right
 
-REPLAY = 0.5  # share of the homes whose clocks are at least the watermark: the median
+REPLAY = 0.9  # share of the homes (in time order) at or behind the watermark
 LIVE_STACK = 0.0  # … the slowest home
 
 
@@ -27,8 +30,10 @@ def watermark(clocks: list[float], share: float) -> float:
 
     ``clocks`` is sorted in place (ticks come every minute of event time: no copy).
 
-    >>> watermark([30.0, 10.0, 20.0, 0.0], REPLAY), watermark([30.0, 10.0], LIVE_STACK)
+    >>> watermark([30.0, 10.0, 20.0, 0.0], 0.5), watermark([30.0, 10.0], LIVE_STACK)
     (20.0, 10.0)
+    >>> watermark([float(t) for t in range(1, 21)], REPLAY)  # two homes of 20 run ahead
+    19.0
     >>> watermark([], REPLAY)
     0.0
     """
