@@ -10,24 +10,24 @@ their own full days vary (``Normal``, learnt from each day's observed / usual): 
 is more than ``dehydration_z`` of those spreads (growing with the square root of the
 days judged) and drinking is below ``dehydration_ratio`` of usual, for two hours
 running, one alert. At each local midnight the last two and three whole days at home
-are judged together the same way against ``dehydration_days_z`` (a slow decline whose
-days are each within the ordinary; at once, no second hour). The episode ends when a
-whole day is back above ``dehydration_recover``; a new one cannot start within two
-days. Hours away (front
-door, then silence) and hours with no data (an outage) count on neither side; once
-they have been out today, today waits until tomorrow; a stretch without the drinking
-tap worth ``SILENT_USES`` usual uses is left out (a dead sensor, for sensor health). An
-hour teaches the profile only when it is ``dehydration_window_h`` old (backfill has
-long arrived), and only if drinking was then not below ``dehydration_learn_above``, so
-a decline does not become the new normal. Toilet visits are shown to the carer but do
-not decide: voids fall too little and too late to help.
+are judged together the same way against ``dehydration_days_z``, at once (a slow
+decline whose days are each within the ordinary: :mod:`detectors.drinking_days`). The
+episode ends when a whole day is back above ``dehydration_recover``; a new one cannot
+start within two days. Hours away (front door, then silence) and hours with no data (an
+outage) count on neither side; once they have been out today, today waits until
+tomorrow; a stretch without the drinking tap worth ``SILENT_USES`` usual uses is left
+out (a dead sensor, for sensor health). An hour teaches the profile only when it is
+``dehydration_window_h`` old (backfill has long arrived), and only if drinking was then
+not below ``dehydration_learn_above``, so a decline does not become the new normal.
+Toilet visits are shown to the carer but do not decide: voids fall too little and too
+late to help.
 
 Anchoring the window at midnight keeps its far edge in the quiet of the night, where
 no meal or drink can fall in or out of it; the resident's own spread lets a steady
 drinker be judged sooner than one whose days vary.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from itertools import compress
 from math import sqrt
 from operator import itemgetter
@@ -38,6 +38,7 @@ from detectors.alerts import make_alert, plural
 from detectors.baselines import Normal, Profile
 from detectors.config import HOUR
 from detectors.contract import Detector
+from detectors.drinking_days import Amounts, WholeDays
 from detectors.hours import (
     ACTIVITY,
     LOCAL_HOUR,
@@ -50,8 +51,6 @@ from detectors.hours import (
 )
 from detectors.view import HomeView, Output
 
-WHOLE_DAYS = 3  # whole days judged together at midnight (two and three)
-HOME_ALL_DAY = 22  # hours at home (of 23-25) for a whole day to be judged with others
 MIN_USUAL = 2.0  # usual uses / litres in a day for a signal to count
 MIN_DAYS = 0.5  # usual drinking expected in the window (in days) before it is judged
 MIN_DAY_HOURS = 12  # hours at home for a day to teach the day-to-day spread
@@ -62,11 +61,8 @@ SPREAD_PRIOR = 0.15  # a day's drinking varies by about this much (worth two day
 SPREAD_FLOOR = 0.06  # never judged as steadier than this
 SILENT_USES = 8.0  # a drinking tap silent while usually used this often may be dead
 YESTERDAY, TODAY = 0, 1
-UNSAVED = (
-    "kept",
-    "taps",
-    "days_judged",
-)  # Dehydration's attributes that follow from the rest: not saved
+# Dehydration's attributes that follow from the rest: not saved
+UNSAVED = ("kept", "taps", "days_judged")
 
 Slot = list[float]
 
@@ -218,23 +214,14 @@ class Window:
         if self.recent_hours:
             self.recent[i] = sum(map(usual.__getitem__, self.recent_hours), 0.0)
 
-    def day(self, day: int) -> tuple[dict[int, tuple[float, float]], int]:
-        """Observed and usual amounts of each signal added up on ``day``, and its hours."""
-        amounts = {i: (self.seen[day][i], self.usual[day][i]) for i in range(len(SIGNALS))}
-        return amounts, self.hours[day]
+    def day(self, day: int) -> Amounts:
+        """Observed and usual amounts of each signal added up on ``day``."""
+        return {i: (self.seen[day][i], self.usual[day][i]) for i in range(len(SIGNALS))}
 
     def total(self, i: int) -> tuple[float, float]:
         """Observed and expected amounts of signal ``i`` over the whole window."""
         seen = self.seen[YESTERDAY][i] + self.seen[TODAY][i]
         return seen, self.usual[YESTERDAY][i] + self.usual[TODAY][i] - self.recent[i]
-
-
-def _added(amounts: Iterable[tuple[float, float]]) -> tuple[float, float]:
-    """Observed and usual amounts added up over days."""
-    seen, usual = 0.0, 0.0
-    for day_seen, day_usual in amounts:
-        seen, usual = seen + day_seen, usual + day_usual
-    return seen, usual
 
 
 class Dehydration(Detector):
@@ -248,10 +235,7 @@ class Dehydration(Detector):
         self.open_since = 0.0
         self.closed_at = 0.0
         self.low_hours = 0
-        # the last whole days' drinking, oldest first: (observed, usual) per signal, hours at
-        # home; a slow decline shows over two or three whole days where each day alone is
-        # still within their ordinary ups and downs
-        self.whole_days: list[tuple[dict[int, tuple[float, float]], int]] = []
+        self.whole_days = WholeDays()  # a slow decline shows over several (D127)
         self.kept: Kept | None = None  # the last window's hours, to go on from (not saved)
         self.taps: tuple[int, list[int], list[int]] = (0, [], [])  # taps: drinking, uses
 
@@ -282,9 +266,8 @@ class Dehydration(Detector):
         if new_day:
             toilet = TOILETS - SIGNALS[0]  # shown with the whole days, not judged
             window.fill(toilet, self.profiles[toilet].values)
-            self.whole_days = [*self.whole_days[-(WHOLE_DAYS - 1) :], window.day(YESTERDAY)]
-            z = home.cfg.dehydration_days_z * home.strictness(AlertKind.DEHYDRATION)
-            days_low = mature and self._days_low(z, home.cfg.dehydration_ratio, drinking, days)
+            self.whole_days.add(window.day(YESTERDAY), window.hours[YESTERDAY])
+            days_low = mature and self._days_low(home, drinking, days)
         if (judged or days_low) and not home.learning:
             self._judge(home, hour, window, drinking, yesterday, out, days_low)
         if yesterday is not None and not self.open_since:
@@ -331,25 +314,20 @@ class Dehydration(Detector):
         self.days_judged = 0
         return found is not None
 
-    def _days_low(self, z: float, ratio: float, drinking: list[int], days: list[float]) -> bool:
-        """The last two or three whole days at home together fell short by ``z`` spreads
-        (× √days) and below ``ratio`` of usual (judged at midnight)."""
-        for k in range(2, WHOLE_DAYS + 1):
-            last = self.whole_days[-k:]
-            if len(last) < k or any(hours < HOME_ALL_DAY for _, hours in last):
-                continue
-            totals = {
-                i: _added(amounts.get(i, (0.0, 0.0)) for amounts, _ in last) for i in drinking
-            }
-            found = self._shortfall(totals, drinking, days)
-            if found and found[1] >= z and found[0] < ratio:
-                self.value, self.score = found
-                self.days_judged = k
-                return True
-        return False
+    def _days_low(self, home: HomeView, drinking: list[int], days: list[float]) -> bool:
+        """The last two or three whole days at home fell short together (at midnight)."""
+        z = home.cfg.dehydration_days_z * home.strictness(AlertKind.DEHYDRATION)
+
+        def shortfall(totals: Amounts) -> tuple[float, float] | None:
+            return self._shortfall(totals, drinking, days)
+
+        found = self.whole_days.short(shortfall, z, home.cfg.dehydration_ratio, drinking)
+        if found is not None:
+            self.days_judged, self.value, self.score = found
+        return found is not None
 
     def _shortfall(
-        self, totals: dict[int, tuple[float, float]], drinking: list[int], days: list[float]
+        self, totals: Amounts, drinking: list[int], days: list[float]
     ) -> tuple[float, float] | None:
         """Drinking observed / usual, and the shortfall in the resident's day-to-day spreads
         (None: too little usual drinking to judge)."""
@@ -466,54 +444,22 @@ class Dehydration(Detector):
         self, home: HomeView, now: float, uses: list[int], litres: list[int], severity: Severity
     ) -> Alert:
         """The alert of the last whole days judged together."""
-        k = self.days_judged
-        last = self.whole_days[-k:]
-        each = [
-            (
-                sum(amounts[i][0] for i in uses),
-                sum(amounts[i][1] for i in uses),
-                sum(amounts[i][0] for i in litres),
-                sum(amounts[i][1] for i in litres),
-            )
-            for amounts, _ in last
-        ]
-        seen_uses, usual_uses, seen_litres, usual_litres = (
-            sum(col) for col in zip(*each, strict=True)
-        )
-        by_day = "; ".join(
-            f"{plural(int(used), 'time')} ({drawn:.1f} L; usually {used_usual:.0f} times, "
-            f"{drawn_usual:.1f} L)"
-            for used, used_usual, drawn, drawn_usual in each
-        )
-        toilet = TOILETS - SIGNALS[0]
-        toilets = sum(amounts.get(toilet, (0.0, 0.0))[0] for amounts, _ in last)
-        toilets_usual = sum(amounts.get(toilet, (0.0, 0.0))[1] for amounts, _ in last)
+        words, numbers = self.whole_days.told(self.days_judged, uses, litres, TOILETS - SIGNALS[0])
         explanation = (
-            f"Less water drawn from the tap than usual over the last {k} whole days at "
-            f"home: the drinking tap was used {plural(int(seen_uses), 'time')} "
-            f"({seen_litres:.1f} L) where on usual days it is {usual_uses:.0f} times "
-            f"({usual_litres:.1f} L) in those hours: "
-            f"{round(seen_litres, 1) / max(round(usual_litres, 1), 0.1):.0%} of their usual. "
-            f"Day by day, oldest first: {by_day}. Toilet {plural(int(toilets), 'time')}, "
-            f"usually {toilets_usual:.0f}. Together a bigger drop than their ordinary "
-            "day-to-day ups and downs. Offer drinks and check on them."
+            f"{words} Together a bigger drop than their ordinary day-to-day ups and downs. "
+            "Offer drinks and check on them."
         )
         evidence: dict[str, float | int] = {
-            "days_judged": k,
-            "hours_at_home": sum(hours for _, hours in last),
+            "days_judged": numbers["days_judged"],  # the days first, as the words say them
+            "hours_at_home": numbers["hours_at_home"],
             "index": self.value,
             "index_alert_below": home.cfg.dehydration_ratio,
             "shortfall_sd": self.score,
             "shortfall_sd_alert_above": home.cfg.dehydration_days_z,
             "usual_day_spread": self.spread.sd(),
-            "tap_uses": seen_uses,
-            "tap_uses_usual": usual_uses,
-            "tap_litres": seen_litres,
-            "tap_litres_usual": usual_litres,
-            "toilet_visits": toilets,
-            "toilet_visits_usual": toilets_usual,
+            **numbers,
         }
-        start = now - sum(hours for _, hours in last) * HOUR
+        start = now - numbers["hours_at_home"] * HOUR
         return make_alert(
             home.id, AlertKind.DEHYDRATION, now, start, severity, explanation, evidence
         )

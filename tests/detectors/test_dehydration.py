@@ -6,6 +6,7 @@ import pytest
 
 from carewatch.records import ReadingRecord
 from detectors.dehydration import Dehydration, Kept
+from detectors.drinking_days import Found, WholeDays
 from detectors.hours import ACTIVITY, FIRST_TAP, SEEN, HourRing
 from tests.detectors.helpers import replay
 from tests.detectors.life import Day, Life
@@ -116,30 +117,41 @@ def test_the_window_carried_from_hour_to_hour_is_the_one_walked_afresh() -> None
     assert ring.edits > 0 and went_on > 80  # mostly carried on, walked again after edits
 
 
-def _day(share: float, hours: int = 24) -> tuple[dict[int, tuple[float, float]], int]:
-    """A whole day drinking ``share`` of a usual 16 tap uses and 6 L (signals 1 and 2)."""
-    return {1: (16.0 * share, 16.0), 2: (6.0 * share, 6.0)}, hours
+USUAL_DAY = [16.0, 6.0]  # usual tap uses (signal 1) and litres (signal 2) a day
+
+
+def _days(*shares: float, hours: int = 24) -> WholeDays:
+    """Whole days drinking these shares of a usual 16 tap uses and 6 L."""
+    days = WholeDays()
+    for share in shares:
+        days.add({1: (16.0 * share, 16.0), 2: (6.0 * share, 6.0)}, hours)
+    return days
+
+
+def _judge(days: WholeDays, z: float, ratio: float = 0.85) -> Found | None:
+    detector = Dehydration()  # a fresh spread of 0.21
+    return days.short(
+        lambda totals: detector._shortfall(totals, [1, 2], USUAL_DAY), z, ratio, [1, 2]
+    )
 
 
 def test_whole_days_each_within_the_ordinary_add_up_to_a_shortfall() -> None:
     # A fresh spread of 0.21: a day at 70 % is 1.4 spreads short; two days together are
     # 2.0 spreads x sqrt(2), three 2.45 x sqrt(3).
-    detector = Dehydration()
-    assert round(detector.spread.sd(), 2) == 0.21
-    detector.whole_days = [_day(0.7), _day(0.7), _day(0.7)]
-    assert not detector._days_low(2.5, 0.85, [1, 2], [16.0, 6.0])
-    assert detector._days_low(2.2, 0.85, [1, 2], [16.0, 6.0])
-    assert detector.days_judged == 3 and round(detector.value, 2) == 0.7
-    assert detector._days_low(1.9, 0.85, [1, 2], [16.0, 6.0])
-    assert detector.days_judged == 2  # the shorter span is tried first
+    assert round(Dehydration().spread.sd(), 2) == 0.21
+    three = _days(0.7, 0.7, 0.7)
+    assert _judge(three, z=2.5) is None
+    found = _judge(three, z=2.2)
+    assert found is not None and found.days == 3 and round(found.value, 2) == 0.7
+    shorter = _judge(three, z=1.9)
+    assert shorter is not None and shorter.days == 2  # the shorter span is tried first
 
 
 def test_whole_days_with_time_out_or_near_usual_are_not_a_shortfall() -> None:
-    detector = Dehydration()
-    detector.whole_days = [_day(0.75), _day(0.75, hours=16), _day(0.75)]  # out 8 hours
-    assert not detector._days_low(2.2, 0.85, [1, 2], [16.0, 6.0])
-    detector.whole_days = [_day(0.9), _day(0.9), _day(0.9)]  # short, but not below 85 %
-    assert not detector._days_low(0.5, 0.85, [1, 2], [16.0, 6.0])
+    out = _days(0.7, 0.7, 0.7)
+    out.add({1: (11.2, 16.0), 2: (4.2, 6.0)}, hours=16)  # out 8 hours today
+    assert _judge(out, z=0.5) is None
+    assert _judge(_days(0.9, 0.9, 0.9), z=0.5) is None  # short, but not below 85 %
 
 
 def test_a_slow_decline_over_whole_days_is_told_day_by_day() -> None:
