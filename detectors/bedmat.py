@@ -5,7 +5,7 @@ other sensors show the resident up (signs of use, a chair, tap, toilet or door, 
 different hours, or motion in 10). *Misses*: on a night it says nobody is in bed (out
 of bed 20 minutes or more with nothing stirring anywhere, or never in bed while the
 home sleeps, 3 hours of stillness in the core of the night): a bad night, and a second
-bad night within four (a faulty mat misses some nights, not all) is judged at once, so
+bad night within a week (a faulty mat misses some nights, not all) is judged at once, so
 the report comes while it is still missing nights. Either is reported once as a sensor
 problem, and the night rules pause until it reads normally again: a whole normal night
 learnt after it came unstuck, or three good nights in a row.
@@ -22,7 +22,7 @@ from detectors.view import HomeView, Output
 STUCK_AFTER = 16 * HOUR
 SIGN_HOURS, MOTION_HOURS = 5, 10  # hours with signs of being up that contradict "in bed"
 ASLEEP_UNSEEN = 3 * HOUR  # the home this still in the night, and the bed says empty
-NIGHTS = 4  # nights looked back on, tonight included
+NIGHTS = 7  # nights looked back on, tonight included (a week)
 BAD_NIGHTS, GOOD_NIGHTS = 2, 3  # bad nights in NIGHTS that lose trust; good ones that regain it
 STUCK, UNSTUCK, MISSES = "stuck", "unstuck", "misses"
 

@@ -96,6 +96,23 @@ def test_a_bed_sensor_that_misses_the_night_is_reported_once_and_raises_no_night
     assert alert.detected_at >= life.at(18, 2.0)
 
 
+def _missed(life: Life, readings: list[ReadingRecord], *days: int) -> list[ReadingRecord]:
+    """The bed says "out of bed" from 01:00 to 02:30 on these nights, while nothing stirs."""
+    for day in days:
+        readings.append(ReadingRecord("h-1", "bed", Kind.BED, life.at(day, 25.0), 0.0))
+        readings.append(ReadingRecord("h-1", "bed", Kind.BED, life.at(day, 26.5), 1.0))
+    return sorted(readings, key=lambda r: r.ts)
+
+
+def test_a_bed_sensor_missing_two_nights_five_apart_is_reported_one_miss_is_not() -> None:
+    life = Life()
+    readings = life.live([Day()] * 17)
+    [report] = replay(_missed(life, list(readings), 8, 13)).of("sensor_health")
+    assert report.evidence["problem"] == "misses"
+    assert life.at(14, 1.0) <= report.detected_at <= life.at(14, 4.0)  # that night, not later
+    assert replay(_missed(life, list(readings), 8)).of("sensor_health") == []
+
+
 def test_a_checkpoint_from_before_the_sleep_window_restores() -> None:
     readings = Life().live([Day()] * 4)
     engine = Engine(EngineConfig(learning_period=2 * DAY))
