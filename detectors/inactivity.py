@@ -14,7 +14,9 @@ from when data came back after an outage. In bed by a trusted bed sensor is a na
 silence. While the bed sensor is quiet longer than a day up (16 hours), is not trusted
 (stuck, or missing nights: detectors/bedmat.py), or the home has none, a silence that
 begins in the evening or the night (from 20:00 to their usual wake time, or in their
-learnt night) is not judged: they may be asleep.
+learnt night) is not judged: they may be asleep. With no bed sensor (or none collected),
+a night silence that runs past their usual first sign of the morning plus the same late
+margin is "no sign of them yet" (detectors/morning.py, decision D130).
 The daytime silence needs a motion sensor (carewatch/kit.py). Without a door sensor, a
 silence after the room they usually leave from (detectors/presence.py) waits for 1.5 ×
 their longest usual outing, and the alert (medium) says they may be out.
@@ -27,6 +29,7 @@ from detectors.alerts import make_alert
 from detectors.baselines import Gaps
 from detectors.config import DAY, HOUR, MINUTE
 from detectors.contract import Detector
+from detectors.morning import FirstSign
 from detectors.view import HomeView, Output
 
 MORNING_GAP_FLOOR = 10 * MINUTE  # gaps shorter than this are not worth learning
@@ -47,6 +50,7 @@ class Inactivity(Detector):
         self.longest = [0.0] * BLOCKS
         self.late_alerted_day = ""
         self.silence_alerted = False
+        self.first_sign = FirstSign()  # their usual first sign of the morning (no bed sensor)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__()  # type: ignore[misc]  # a checkpoint from before daily longest
@@ -55,6 +59,8 @@ class Inactivity(Detector):
     def on_activity(self, home: HomeView, ts: float) -> None:
         """A sign of the resident: note the silence it ends (by day, at home)."""
         gap = ts - home.last_activity
+        if home.last_activity and not home.away and _bedless(home):
+            self.first_sign.silence_ended(home.cal, home.last_activity, ts)
         if (
             MORNING_GAP_FLOOR <= gap < DAY  # first: most signs come minutes apart
             and home.last_activity
@@ -101,6 +107,8 @@ class Inactivity(Detector):
             and Kind.MOTION in home.kinds
             and not home.presence.left(home)
         ):
+            if _bedless(home):
+                self._not_about(home, now, out)
             self._silence(home, now, out)
 
     def _late(self, home: HomeView, now: float, out: Output) -> None:
@@ -126,6 +134,39 @@ class Inactivity(Detector):
             f"around {home.cal.hhmm(usual)}. Check on them."
         )
         evidence = {"usual_wake": usual, "usual_wake_sd_minutes": wake.sd(), "now": now}
+        out.append(
+            make_alert(
+                home.id, AlertKind.INACTIVITY, now, usual, Severity.MEDIUM, explanation, evidence
+            )
+        )
+
+    def _not_about(self, home: HomeView, now: float, out: Output) -> None:
+        """No bed sensor: no sign of them by their usual first sign of the morning plus the
+        late margin, after a silence that began in the night (detectors/morning.py)."""
+        cfg = home.cfg
+        since, first = home.quiet_since(), self.first_sign
+        margin = max(cfg.wake_late_margin, 2.5 * first.usual.sd() * MINUTE)
+        margin = min(margin, cfg.wake_late_max) * home.strictness(AlertKind.INACTIVITY)
+        usual_minutes = first.overdue(home.cal, since, now, margin)
+        if usual_minutes is None or home.moving(now) or home.presence.probably_out(home):
+            return
+        today = home.cal.date(now)
+        if self.late_alerted_day == today:
+            return
+        self.late_alerted_day = today
+        usual = home.cal.at_minutes(now, usual_minutes)
+        explanation = (
+            f"No sign of them yet at {home.cal.hhmm(now)}: nothing has moved at home since "
+            f"{home.cal.hhmm(since)}, {self._whereabouts(home, False)} They are usually about "
+            f"by {home.cal.hhmm(usual)}; with no bed sensor, it cannot tell whether they are "
+            "still in bed. Check on them."
+        )
+        evidence = {
+            "usual_wake": usual,
+            "usual_wake_sd_minutes": first.usual.sd(),
+            "last_activity": since,
+            "silent_hours": (now - since) / HOUR,
+        }
         out.append(
             make_alert(
                 home.id, AlertKind.INACTIVITY, now, usual, Severity.MEDIUM, explanation, evidence
@@ -207,3 +248,8 @@ class Inactivity(Detector):
             f"last seen in '{room}'. There is no door sensor, but that is not where they "
             "usually leave from."
         )
+
+
+def _bedless(home: HomeView) -> bool:
+    """No bed sensor to say when they are in bed (none in the kit, or not collected)."""
+    return Kind.BED not in home.kinds or Kind.BED in home.withheld

@@ -91,6 +91,19 @@ def test_not_up_by_the_usual_time_alerts_inactivity() -> None:
     assert life.at(NORMAL, 8.5) <= alert.detected_at <= life.at(NORMAL, 9.5)
 
 
+def _bedless(readings: list[ReadingRecord]) -> list[ReadingRecord]:
+    return [r for r in readings if r.kind is not Kind.BED]
+
+
+def test_not_up_without_a_bed_sensor_is_told_from_their_first_sign_of_the_morning() -> None:
+    life = Life()
+    outcome = replay(_bedless(life.live(days_with(Day(wake=10.5)))))
+    [alert] = outcome.of("inactivity")
+    assert "No sign of them yet" in alert.explanation and "no bed sensor" in alert.explanation
+    assert life.at(NORMAL, 8.5) <= alert.detected_at <= life.at(NORMAL, 9.5)
+    assert replay(_bedless(Life().live(days_with(Day())))).of("inactivity") == []
+
+
 def test_drinking_falling_over_days_alerts_dehydration_once() -> None:
     steps = [(5, 0.2), (2, 0.12), (1, 0.1), (1, 0.1)]
     decline = [Day(drinks=n, drink_litres=litres) for n, litres in steps]
