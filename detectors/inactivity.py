@@ -29,7 +29,7 @@ from detectors.alerts import make_alert
 from detectors.baselines import Gaps
 from detectors.config import DAY, HOUR, MINUTE
 from detectors.contract import Detector
-from detectors.morning import FirstSign
+from detectors.morning import DOZED, FirstSign
 from detectors.view import HomeView, Output
 
 MORNING_GAP_FLOOR = 10 * MINUTE  # gaps shorter than this are not worth learning
@@ -59,7 +59,7 @@ class Inactivity(Detector):
     def on_activity(self, home: HomeView, ts: float) -> None:
         """A sign of the resident: note the silence it ends (by day, at home)."""
         gap = ts - home.last_activity
-        if home.last_activity and not home.away and _bedless(home):
+        if gap >= DOZED and home.last_activity and not home.away and _bedless(home):
             self.first_sign.silence_ended(home.cal, home.last_activity, ts)
         if (
             MORNING_GAP_FLOOR <= gap < DAY  # first: most signs come minutes apart

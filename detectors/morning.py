@@ -48,7 +48,7 @@ class FirstSign:
 
     def silence_ended(self, cal: LocalCalendar, since: float, until: float) -> None:
         """A silence from ``since`` to ``until`` ended: the morning's first sign, if it was
-        the night's."""
+        the night's (a caller may leave out silences shorter than ``DOZED``)."""
         day = cal.date(until)
         if day != self.day:
             self._learn()
