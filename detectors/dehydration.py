@@ -38,7 +38,7 @@ from detectors.alerts import make_alert, plural
 from detectors.baselines import Normal, Profile
 from detectors.config import HOUR
 from detectors.contract import Detector
-from detectors.drinking_days import Amounts, WholeDays
+from detectors.drinking_days import Amounts, Found, WholeDays
 from detectors.hours import (
     ACTIVITY,
     LOCAL_HOUR,
@@ -62,7 +62,7 @@ SPREAD_FLOOR = 0.06  # never judged as steadier than this
 SILENT_USES = 8.0  # a drinking tap silent while usually used this often may be dead
 YESTERDAY, TODAY = 0, 1
 # Dehydration's attributes that follow from the rest: not saved
-UNSAVED = ("kept", "taps", "days_judged")
+UNSAVED = ("kept", "taps")
 
 Slot = list[float]
 
@@ -262,14 +262,16 @@ class Dehydration(Detector):
         slot = home.ring.slot(hour)
         new_day = slot is not None and slot[LOCAL_HOUR] == 0
         yesterday = self._yesterday(window, drinking, days) if mature and new_day else None
-        days_low = False
+        short_days = None
         if new_day:
             toilet = TOILETS - SIGNALS[0]  # shown with the whole days, not judged
             window.fill(toilet, self.profiles[toilet].values)
             self.whole_days.add(window.day(YESTERDAY), window.hours[YESTERDAY])
-            days_low = mature and self._days_low(home, drinking, days)
-        if (judged or days_low) and not home.learning:
-            self._judge(home, hour, window, drinking, yesterday, out, days_low)
+            short_days = self._short_days(home, drinking, days) if mature else None
+        if short_days is not None:
+            self.value, self.score = short_days.value, short_days.score
+        if (judged or short_days) and not home.learning:
+            self._judge(home, hour, window, drinking, yesterday, out, short_days)
         if yesterday is not None and not self.open_since:
             self.spread.learn_one(yesterday)
         self._learn(home, hour - cfg.dehydration_window_h + 1)
@@ -311,20 +313,16 @@ class Dehydration(Detector):
         """Set ``value`` and ``score``; whether there is enough usual drinking to judge."""
         found = self._shortfall({i: window.total(i) for i in drinking}, drinking, days)
         self.value, self.score = found or (1.0, 0.0)
-        self.days_judged = 0
         return found is not None
 
-    def _days_low(self, home: HomeView, drinking: list[int], days: list[float]) -> bool:
-        """The last two or three whole days at home fell short together (at midnight)."""
+    def _short_days(self, home: HomeView, drinking: list[int], days: list[float]) -> Found | None:
+        """The last two or three whole days at home that fell short together (at midnight)."""
         z = home.cfg.dehydration_days_z * home.strictness(AlertKind.DEHYDRATION)
 
         def shortfall(totals: Amounts) -> tuple[float, float] | None:
             return self._shortfall(totals, drinking, days)
 
-        found = self.whole_days.short(shortfall, z, home.cfg.dehydration_ratio, drinking)
-        if found is not None:
-            self.days_judged, self.value, self.score = found
-        return found is not None
+        return self.whole_days.short(shortfall, z, home.cfg.dehydration_ratio, drinking)
 
     def _shortfall(
         self, totals: Amounts, drinking: list[int], days: list[float]
@@ -354,7 +352,7 @@ class Dehydration(Detector):
         drinking: list[int],
         yesterday: float | None,
         out: Output,
-        days_low: bool = False,
+        short_days: Found | None = None,
     ) -> None:
         cfg = home.cfg
         now = (hour + 1) * HOUR
@@ -366,15 +364,18 @@ class Dehydration(Detector):
                 self.closed_at = now
             return
         z = cfg.dehydration_z * home.strictness(AlertKind.DEHYDRATION)
-        low = days_low or (self.score >= z and self.value < cfg.dehydration_ratio)
+        low = short_days is not None or (self.score >= z and self.value < cfg.dehydration_ratio)
         if not low or now - self.closed_at < COOL_DOWN:
             self.low_hours = 0
             return
         self.low_hours += 1
-        if self.low_hours < 2 and not days_low:
+        if self.low_hours < 2 and short_days is None:
             return  # one low hour can be chance; two in a row is a trend (whole days: not)
         self.open_since = now
-        out.append(self._alert(home, now, window, drinking))
+        if short_days is not None:
+            out.append(self._days_alert(home, now, drinking, short_days))
+        else:
+            out.append(self._alert(home, now, window, drinking))
 
     def _alert(self, home: HomeView, now: float, window: Window, drinking: list[int]) -> Alert:
         uses = [i for i in drinking if i % 2 == 1]
@@ -396,8 +397,6 @@ class Dehydration(Detector):
         window.fill(toilet, self.profiles[toilet].values)
         toilets, toilets_usual = window.total(toilet)
         severity = Severity.HIGH if self.value < 0.5 else Severity.MEDIUM
-        if self.days_judged:
-            return self._days_alert(home, now, uses, litres, severity)
         text = [
             "Less water drawn from the tap than usual since yesterday. Yesterday, at home, "
             f"the drinking tap was used {plural(int(y_uses), 'time')} ({y_litres:.1f} L); "
@@ -440,11 +439,11 @@ class Dehydration(Detector):
             home.id, AlertKind.DEHYDRATION, now, start, severity, " ".join(text), evidence
         )
 
-    def _days_alert(
-        self, home: HomeView, now: float, uses: list[int], litres: list[int], severity: Severity
-    ) -> Alert:
+    def _days_alert(self, home: HomeView, now: float, drinking: list[int], found: Found) -> Alert:
         """The alert of the last whole days judged together."""
-        words, numbers = self.whole_days.told(self.days_judged, uses, litres, TOILETS - SIGNALS[0])
+        uses = [i for i in drinking if i % 2 == 1]
+        litres = [i for i in drinking if i % 2 == 0]
+        words, numbers = self.whole_days.told(found.days, uses, litres, TOILETS - SIGNALS[0])
         explanation = (
             f"{words} Together a bigger drop than their ordinary day-to-day ups and downs. "
             "Offer drinks and check on them."
@@ -452,14 +451,15 @@ class Dehydration(Detector):
         evidence: dict[str, float | int] = {
             "days_judged": numbers["days_judged"],  # the days first, as the words say them
             "hours_at_home": numbers["hours_at_home"],
-            "index": self.value,
+            "index": found.value,
             "index_alert_below": home.cfg.dehydration_ratio,
-            "shortfall_sd": self.score,
+            "shortfall_sd": found.score,
             "shortfall_sd_alert_above": home.cfg.dehydration_days_z,
             "usual_day_spread": self.spread.sd(),
             **numbers,
         }
         start = now - numbers["hours_at_home"] * HOUR
+        severity = Severity.HIGH if found.value < 0.5 else Severity.MEDIUM
         return make_alert(
             home.id, AlertKind.DEHYDRATION, now, start, severity, explanation, evidence
         )

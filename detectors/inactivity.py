@@ -112,16 +112,13 @@ class Inactivity(Detector):
             self._silence(home, now, out)
 
     def _late(self, home: HomeView, now: float, out: Output) -> None:
-        cfg = home.cfg
         wake = home.night.wake
         if wake.count < 5:
             return
         if now - home.quiet_since() < LATE_QUIET:
             return  # someone is moving about: the bed sensor may be wrong, they are up
         minutes = home.cal.minutes(now)
-        margin = max(cfg.wake_late_margin, 2.5 * wake.sd() * MINUTE)
-        margin = min(margin, cfg.wake_late_max) * home.strictness(AlertKind.INACTIVITY)
-        due = wake.get() + margin / MINUTE
+        due = wake.get() + _late_margin(home, wake.sd()) / MINUTE
         if not due <= minutes < 14 * 60:
             return
         today = home.cal.date(now)
@@ -143,10 +140,8 @@ class Inactivity(Detector):
     def _not_about(self, home: HomeView, now: float, out: Output) -> None:
         """No bed sensor: no sign of them by their usual first sign of the morning plus the
         late margin, after a silence that began in the night (detectors/morning.py)."""
-        cfg = home.cfg
         since, first = home.quiet_since(), self.first_sign
-        margin = max(cfg.wake_late_margin, 2.5 * first.usual.sd() * MINUTE)
-        margin = min(margin, cfg.wake_late_max) * home.strictness(AlertKind.INACTIVITY)
+        margin = _late_margin(home, first.usual.sd())
         usual_minutes = first.overdue(home.cal, since, now, margin)
         if usual_minutes is None or home.moving(now) or home.presence.probably_out(home):
             return
@@ -253,3 +248,11 @@ class Inactivity(Detector):
 def _bedless(home: HomeView) -> bool:
     """No bed sensor to say when they are in bed (none in the kit, or not collected)."""
     return Kind.BED not in home.kinds or Kind.BED in home.withheld
+
+
+def _late_margin(home: HomeView, sd_minutes: float) -> float:
+    """How late past their usual time (seconds) "not up yet" waits: max(the margin, 2.5 sd),
+    at most the longest margin, times this home's tuning."""
+    cfg = home.cfg
+    margin = max(cfg.wake_late_margin, 2.5 * sd_minutes * MINUTE)
+    return min(margin, cfg.wake_late_max) * home.strictness(AlertKind.INACTIVITY)
