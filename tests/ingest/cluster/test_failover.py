@@ -25,7 +25,7 @@ import msgspec
 import nats
 import paho.mqtt.client as paho
 import pytest
-from nats.js.errors import NoKeysError
+from nats.js.errors import KeyNotFoundError, NoKeysError
 
 from carewatch.mqtt import BrokerAddress, make_client
 from carewatch.protocol import (
@@ -114,7 +114,10 @@ async def lease_holders(urls: list[str]) -> dict[str, str]:
         keys = []
     for key in keys:
         if key.startswith("p"):
-            value = (await leases.get(key)).value
+            try:
+                value = (await leases.get(key)).value
+            except KeyNotFoundError:  # released between the listing and the read
+                continue
             holders[key] = value.decode() if value else ""
     await nc.close()
     return holders
