@@ -22,6 +22,7 @@ from detectors.night import NightWatch
 from detectors.presence import Presence
 from detectors.recent import RecentEvents
 from detectors.sensors import LONG_GAP, SensorState
+from detectors.strays import StrayMotion
 from detectors.stress import StressWatch
 from detectors.summary import DayTally
 from detectors.timing import DEDUP, JUMP, MAX_HELD, REORDER, ReadingTiming
@@ -83,6 +84,7 @@ class Home(ReadingTiming, Whereabouts):
         self.night = NightWatch(config)
         self.inactivity = Inactivity()
         self.presence = Presence()
+        self.strays = StrayMotion()  # a pet's motion while they are out (decision D131)
         self.health = SensorHealth()
         self.hearts: dict[str, StressWatch] = {}
         self.toileting = NightToileting()
@@ -342,9 +344,14 @@ class Home(ReadingTiming, Whereabouts):
         night = self.night
         if self.in_bed and night.in_night:
             night.stir(sensor)  # motion in bed at night shows which sensor sees the bed
+            if night.bedside and sensor != night.bedside:
+                self.strays.someone_else(ts)  # … and motion elsewhere is not theirs
         # Turning over in bed is not being up; motion in another room is, whatever the
         # bed says (a mat stuck pressed, or it missed them getting up).
-        if not self.in_bed or (night.bedside and sensor != night.bedside):
+        if (not self.in_bed or (night.bedside and sensor != night.bedside)) and not (
+            (self.last_door > self.last_activity or self.strays.suspect_from)
+            and self.strays.is_stray(self, MOTION, ts)
+        ):
             self.inactivity.on_activity(self, ts)
             self.presence.on_activity(self, sensor, MOTION, ts)
             self.last_activity = ts
@@ -382,7 +389,11 @@ class Home(ReadingTiming, Whereabouts):
             return
         if kind is DOOR:
             self.last_door = ts
-        elif not (kind is MOTION and self.in_bed):  # turning over in bed is not being up
+            self.strays.door()
+        elif not (kind is MOTION and self.in_bed) and not (  # turning over in bed is not up
+            (self.last_door > self.last_activity or self.strays.suspect_from)
+            and self.strays.is_stray(self, kind, ts)
+        ):
             self.inactivity.on_activity(self, ts)
             self.presence.on_activity(self, sensor, kind, ts)
             self.last_activity = ts

@@ -23,6 +23,7 @@ from detectors.config import HOUR, EngineConfig
 from detectors.presence import Presence
 from detectors.recent import RecentEvents
 from detectors.sensors import SensorState
+from detectors.strays import StrayMotion
 from detectors.toileting import NightToileting
 
 # (module, name) in an old pickle -> where the class lives now
@@ -104,6 +105,8 @@ def upgrade_home(home: Any, state: dict[str, object], dedup: int) -> None:
     if "presence" not in state:  # from before presence and the kit were learnt
         home.presence = Presence()
         home.kinds = frozenset(sensor.kind for sensor in home.sensors.values())
+    if "strays" not in state:  # from before a pet's motion was told apart (decision D131)
+        home.strays = StrayMotion()
     if "detectors" not in state:  # from before the detector contract (decision D87)
         home.listen(home.night, home.inactivity, home.dehydration)
     if "toileting" not in state:  # from before the night toileting alert (decision D116)
