@@ -3,7 +3,8 @@
 Rule (docs/detectors.md): the resident's usual wake time is learnt (river, from mornings
 when they got up and stayed up). Still in bed for the night at the usual time plus
 max(110 minutes, 2.5 sd) (at most 130 minutes), and no sign of anyone for an hour: one
-alert. By day (up, at home: the front door was not the last thing that happened), no
+alert. By day (up, at home: the front door was not the last thing that happened, a
+pet's motion after it aside: detectors/strays.py), no
 sign of them (motion outside the bed, chair, bed, tap, toilet) for longer than 1.5 ×
 their longest usual quiet spell beginning at that time of day (a river ``Quantile`` of
 each day's longest, per 4-hour block, once 7 days are learnt), never less than 2 hours
