@@ -5,16 +5,21 @@ The detectors' evidence is a flat map of numbers kept for the record (``index``,
 their usual, clock times in the home's time zone, durations. Statistical working is
 left in the API's JSON, not on the page.
 
-Titles, labels and states are in the reader's language (D121); the detectors' own
-``explanation`` stays in English, the record as the detector wrote it.
+Titles, labels, states and the detectors' explanations are in the reader's language
+(D121, D132): an explanation is worded from the phrases the detector wrote, the same
+ones whose English is the alert's stored ``explanation``.
 """
 
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import msgspec
+
 from api.i18n import ENGLISH, N_, Words
 from api.models import AlertRow, AlertState
 from api.when import DAY, ago, clock_time
+from carewatch.phrases import word
+from carewatch.protocol import Phrase
 
 TITLES = {
     "dehydration": N_("less water drawn from the tap than usual"),
@@ -160,6 +165,23 @@ def evidence_lines(
             said += " " + words.gettext("(usually %(usual)s)") % {"usual": shown(usual, tz, words)}
         lines.append((words.gettext(label), said))
     return lines
+
+
+def explanation(alert: AlertRow, words: Words = ENGLISH) -> str:
+    """What the detector said, in ``words``' language (as stored, for an alert without
+    phrases: one from before D132).
+
+    >>> from carewatch.phrases import N_
+    >>> high = N_("Heart rate very high: %(bpm).0f bpm since %(since)s.", bpm=151.0, since="03:12")
+    >>> row = AlertRow(explanation="(as stored)", phrases=msgspec.to_builtins([high]))
+    >>> explanation(row)
+    'Heart rate very high: 151 bpm since 03:12.'
+    >>> explanation(row, Words("es"))
+    'Frecuencia cardiaca muy alta: 151 lpm desde las 03:12.'
+    """
+    if not alert.phrases:
+        return alert.explanation
+    return word(msgspec.convert(alert.phrases, list[Phrase]), words)
 
 
 def state_words(alert: AlertRow, now: float, words: Words = ENGLISH) -> str:

@@ -10,7 +10,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.alert_words import SEVERITY_WORDS, evidence_lines, state_words, title, who
+from api.alert_words import (
+    SEVERITY_WORDS,
+    evidence_lines,
+    explanation,
+    state_words,
+    title,
+    who,
+)
 from api.i18n import ENGLISH, Words
 from api.models import AlertRow, AlertState, Home, Resident
 from api.when import ago, full
@@ -103,6 +110,7 @@ def alert_view(
         "ago": ago(alert.detected_at, now, words),
         "when": full(alert.detected_at, tz, words),
         "state_words": state_words(alert, now, words),
+        "explanation": explanation(alert, words),
         "urgency": words.gettext(SEVERITY_WORDS.get(alert.severity, alert.severity)),
         "evidence": evidence_lines(alert.evidence, tz, words),
         "links": [(p.id, p.display_name) for p in links],

@@ -157,6 +157,7 @@ def _alert_row(alert: Alert, key: str, now: float) -> AlertRow:
         start=alert.start,
         end=alert.end,
         explanation=alert.explanation,
+        phrases=msgspec.to_builtins(alert.phrases) or None,
         evidence=dict(alert.evidence),
         received_at=now,
     )

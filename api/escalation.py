@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.alert_words import SEVERITY_WORDS
+from api.alert_words import SEVERITY_WORDS, explanation
 from api.alert_words import title as alert_title
+from api.i18n import ENGLISH, Words
 from api.metrics import ApiMetrics
 from api.models import (
     AlertRow,
@@ -90,7 +91,7 @@ class Escalator:
         if not user.notify_url:
             session.add(_record(alert, user, step, 1, False, "no notify_url", self._clock()))
             return
-        title, body = message(session, alert)
+        title, body = message(session, alert, Words(user.language))
         for attempt in self._notifier.send(user.notify_url, title, body):
             self._metrics.deliveries.labels("ok" if attempt.ok else "failed").inc()
             session.add(
@@ -98,15 +99,16 @@ class Escalator:
             )
 
 
-def message(session: Session, alert: AlertRow) -> tuple[str, str]:
-    """Title and body of a notification: the explanation, and who it concerns."""
+def message(session: Session, alert: AlertRow, words: Words = ENGLISH) -> tuple[str, str]:
+    """Title and body of a notification, in ``words``' language: the explanation, and who
+    it concerns."""
     who = session.get(Resident, alert.resident_id) if alert.resident_id else None
     home = session.get(Home, alert.home_id)
     name = who.display_name if who else (home.label if home else alert.home_id)
-    urgency = SEVERITY_WORDS.get(alert.severity, alert.severity)
-    title = f"CareWatch ({urgency}): {alert_title(alert.kind, name)}"
-    body = f"{alert.explanation}\nPlease acknowledge it on the carer dashboard."
-    return title, body
+    urgency = words.gettext(SEVERITY_WORDS.get(alert.severity, alert.severity))
+    title = f"CareWatch ({urgency}): {alert_title(alert.kind, name, words)}"
+    acknowledge = words.gettext("Please acknowledge it on the carer dashboard.")
+    return title, f"{explanation(alert, words)}\n{acknowledge}"
 
 
 def _record(

@@ -152,6 +152,8 @@ class AlertRow(OrganisationOwned, Base):
     start: Mapped[float] = mapped_column(Float)
     end: Mapped[float | None] = mapped_column(Float, default=None)
     explanation: Mapped[str] = mapped_column(Text)
+    phrases: Mapped[list[Any] | None] = mapped_column(JSON, default=None)
+    """The explanation as the detector's phrases, worded in each reader's language (D132)."""
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     state: Mapped[str] = mapped_column(String(16), default=AlertState.OPEN, index=True)
     received_at: Mapped[float] = mapped_column(Float)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.access import alert_or_404, resident_or_404, visible_resident_ids
-from api.alert_words import state_words
+from api.alert_words import explanation, state_words
 from api.bands import usual_band
 from api.caseload import alert_view, by_urgency, caseload, concerns
 from api.charts import bar_chart
@@ -269,7 +269,7 @@ def family_context(
             {
                 "when": full(a.detected_at, tz, words),
                 "ago": ago(a.detected_at, now, words),
-                "text": a.explanation,
+                "text": explanation(a, words),
                 "state": state_words(a, now, words),
             }
             for a in sorted(alerts, key=lambda a: a.detected_at, reverse=True)

@@ -1,8 +1,9 @@
 """Building alerts: one place that turns a detector's finding into a carer's message."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
-from carewatch.protocol import Alert, AlertKind, Severity
+from carewatch.phrases import ngettext, word
+from carewatch.protocol import Alert, AlertKind, Phrase, Severity
 
 Value = float | int | str | bool | None
 
@@ -13,17 +14,19 @@ def make_alert(
     detected_at: float,
     start: float,
     severity: Severity,
-    explanation: str,
+    said: Sequence[Phrase],
     evidence: Mapping[str, Value],
     resident: str | None = None,
 ) -> Alert:
-    """An :class:`Alert` whose start is never after its detection.
+    """An :class:`Alert` whose start is never after its detection, explained by ``said``
+    (in English as its ``explanation``, and as phrases for other languages: D132).
 
     Examples
     --------
-    >>> a = make_alert("h-1", AlertKind.STRESS, 1e9, 1e9 + 5, Severity.LOW, "x", {})
-    >>> a.start == a.detected_at
-    True
+    >>> from carewatch.phrases import N_
+    >>> a = make_alert("h-1", AlertKind.STRESS, 1e9, 1e9 + 5, Severity.LOW, [N_("x")], {})
+    >>> a.start == a.detected_at, a.explanation
+    (True, 'x')
     """
     return Alert(
         home=home,
@@ -31,9 +34,10 @@ def make_alert(
         detected_at=detected_at,
         start=min(start, detected_at),
         severity=severity,
-        explanation=explanation[:1000],
+        explanation=word(said)[:1000],
         evidence={key: _round(value) for key, value in evidence.items()},
         resident=resident,
+        phrases=list(said),
     )
 
 
@@ -43,11 +47,10 @@ def _round(value: Value) -> Value:
     return value
 
 
-def plural(count: float, word: str) -> str:
-    """``'1 time'``, ``'3 times'``, ``'1.5 litres'``.
+def times(count: int) -> Phrase:
+    """``'1 time'``, ``'3 times'``, in any language.
 
-    >>> plural(1, "time"), plural(3, "time"), plural(1.5, "litre")
-    ('1 time', '3 times', '1.5 litres')
+    >>> word([times(1), times(3)])
+    '1 time 3 times'
     """
-    shown = f"{count:.1f}".rstrip("0").rstrip(".") if isinstance(count, float) else str(count)
-    return f"{shown} {word}" if shown == "1" else f"{shown} {word}s"
+    return ngettext("%(count)d time", "%(count)d times", count)

@@ -14,7 +14,8 @@ learnt after it came unstuck, or three good nights in a row.
 from collections.abc import Callable
 from typing import Any
 
-from carewatch.protocol import AlertKind, Kind, Severity
+from carewatch.phrases import N_
+from carewatch.protocol import AlertKind, Kind, Phrase, Severity
 from detectors.alerts import Value, make_alert
 from detectors.config import HOUR
 from detectors.view import HomeView, Output
@@ -84,8 +85,12 @@ class BedTrust:
                 self._report(
                     home,
                     now,
-                    f"misses the resident in bed: on {self.bad_nights} of the last {NIGHTS} "
-                    "nights it said nobody was in bed while nothing stirred anywhere in the home",
+                    N_(
+                        "misses the resident in bed: on %(bad)d of the last %(nights)d nights "
+                        "it said nobody was in bed while nothing stirred anywhere in the home",
+                        bad=self.bad_nights,
+                        nights=NIGHTS,
+                    ),
                     out,
                 )
             return
@@ -103,8 +108,12 @@ class BedTrust:
             self._report(
                 home,
                 now,
-                f"has said someone is in bed since {home.cal.hhmm(home.bed_at)} "
-                f"({hours_in:.0f} hours) while the other sensors show them up and about",
+                N_(
+                    "has said someone is in bed since %(since)s (%(hours).0f hours) while the "
+                    "other sensors show them up and about",
+                    since=home.cal.hhmm(home.bed_at),
+                    hours=hours_in,
+                ),
                 out,
             )
 
@@ -118,17 +127,19 @@ class BedTrust:
         if (self.doubt == UNSTUCK and learnt) or (self.doubt == MISSES and recovered):
             self.doubt = ""
 
-    def _report(self, home: HomeView, now: float, what: str, out: Output) -> None:
+    def _report(self, home: HomeView, now: float, what: Phrase, out: Output) -> None:
         beds = [(s.heard, name) for name, s in home.sensors.items() if s.kind is Kind.BED]
         sensor = max(beds)[1]  # the one last heard (there is one: it was heard)
         state = home.sensors[sensor]
         if state.alerted:
             return  # already reported as silent, until it speaks again
         state.alerted = True  # one report: not again as a silent sensor
-        explanation = (
-            f"The bed sensor '{sensor}' seems to be wrong: it {what}. Night-time alerts "
+        said = N_(
+            "The bed sensor '%(sensor)s' seems to be wrong: it %(what)s. Night-time alerts "
             "that rely on it are paused until it reads normally again. Check its position "
-            "under the mattress and its battery."
+            "under the mattress and its battery.",
+            sensor=sensor,
+            what=what,
         )
         evidence: dict[str, Value] = {
             "subject": sensor,
@@ -136,7 +147,5 @@ class BedTrust:
             "bad_nights": self.bad_nights,
         }
         out.append(
-            make_alert(
-                home.id, AlertKind.SENSOR_HEALTH, now, now, Severity.LOW, explanation, evidence
-            )
+            make_alert(home.id, AlertKind.SENSOR_HEALTH, now, now, Severity.LOW, [said], evidence)
         )

@@ -33,8 +33,9 @@ from math import sqrt
 from operator import itemgetter
 from typing import Any
 
+from carewatch.phrases import N_
 from carewatch.protocol import Alert, AlertKind, Severity
-from detectors.alerts import make_alert, plural
+from detectors.alerts import make_alert, times
 from detectors.baselines import Normal, Profile
 from detectors.config import HOUR
 from detectors.contract import Detector
@@ -397,24 +398,40 @@ class Dehydration(Detector):
         window.fill(toilet, self.profiles[toilet].values)
         toilets, toilets_usual = window.total(toilet)
         severity = Severity.HIGH if self.value < 0.5 else Severity.MEDIUM
-        text = [
-            "Less water drawn from the tap than usual since yesterday. Yesterday, at home, "
-            f"the drinking tap was used {plural(int(y_uses), 'time')} ({y_litres:.1f} L); "
-            f"on a usual day {y_uses_usual:.0f} times ({y_litres_usual:.1f} L) in those hours: "
-            f"{round(y_litres, 1) / max(round(y_litres_usual, 1), 0.1):.0%} of their usual."
+        said = [
+            N_(
+                "Less water drawn from the tap than usual since yesterday. Yesterday, at home, "
+                "the drinking tap was used %(uses)s (%(litres).1f L); on a usual day "
+                "%(usual_uses).0f times (%(usual_litres).1f L) in those hours: %(share).0f%% "
+                "of their usual.",
+                uses=times(int(y_uses)),
+                litres=y_litres,
+                usual_uses=y_uses_usual,
+                usual_litres=y_litres_usual,
+                share=100 * round(y_litres, 1) / max(round(y_litres_usual, 1), 0.1),
+            )
         ]
         if t_uses_usual >= 1.0:
             end = home.cal.hhmm(now)
-            text.append(
-                f"Today to {'midnight' if end == '00:00' else end}: "
-                f"{plural(int(t_uses), 'time')} "
-                f"({t_litres:.1f} L), where by {home.cal.hhmm(now - lag * HOUR)} they "
-                f"usually have {t_uses_usual:.0f} ({t_litres_usual:.1f} L)."
+            said.append(
+                N_(
+                    "Today to %(end)s: %(uses)s (%(litres).1f L), where by %(by)s they usually "
+                    "have %(usual_uses).0f (%(usual_litres).1f L).",
+                    end=N_("midnight") if end == "00:00" else end,
+                    uses=times(int(t_uses)),
+                    litres=t_litres,
+                    by=home.cal.hhmm(now - lag * HOUR),
+                    usual_uses=t_uses_usual,
+                    usual_litres=t_litres_usual,
+                )
             )
-        text.append(
-            f"Toilet {plural(int(toilets), 'time')} since yesterday, usually "
-            f"{toilets_usual:.0f}. That is a bigger drop than their ordinary day-to-day ups "
-            "and downs. Offer drinks and check on them."
+        said.append(
+            N_(
+                "Toilet %(visits)s since yesterday, usually %(usual).0f. That is a bigger drop "
+                "than their ordinary day-to-day ups and downs. Offer drinks and check on them.",
+                visits=times(int(toilets)),
+                usual=toilets_usual,
+            )
         )
         evidence: dict[str, float | int] = {
             "hours_at_home": window.hours[YESTERDAY] + window.hours[TODAY],
@@ -435,19 +452,20 @@ class Dehydration(Detector):
             "toilet_visits_usual": toilets_usual,
         }
         start = now - (window.hours[YESTERDAY] + window.hours[TODAY]) * HOUR
-        return make_alert(
-            home.id, AlertKind.DEHYDRATION, now, start, severity, " ".join(text), evidence
-        )
+        return make_alert(home.id, AlertKind.DEHYDRATION, now, start, severity, said, evidence)
 
     def _days_alert(self, home: HomeView, now: float, drinking: list[int], found: Found) -> Alert:
         """The alert of the last whole days judged together."""
         uses = [i for i in drinking if i % 2 == 1]
         litres = [i for i in drinking if i % 2 == 0]
-        words, numbers = self.whole_days.told(found.days, uses, litres, TOILETS - SIGNALS[0])
-        explanation = (
-            f"{words} Together a bigger drop than their ordinary day-to-day ups and downs. "
-            "Offer drinks and check on them."
-        )
+        told, numbers = self.whole_days.told(found.days, uses, litres, TOILETS - SIGNALS[0])
+        said = [
+            *told,
+            N_(
+                "Together a bigger drop than their ordinary day-to-day ups and downs. Offer "
+                "drinks and check on them."
+            ),
+        ]
         evidence: dict[str, float | int] = {
             "days_judged": numbers["days_judged"],  # the days first, as the words say them
             "hours_at_home": numbers["hours_at_home"],
@@ -460,9 +478,7 @@ class Dehydration(Detector):
         }
         start = now - numbers["hours_at_home"] * HOUR
         severity = Severity.HIGH if found.value < 0.5 else Severity.MEDIUM
-        return make_alert(
-            home.id, AlertKind.DEHYDRATION, now, start, severity, explanation, evidence
-        )
+        return make_alert(home.id, AlertKind.DEHYDRATION, now, start, severity, said, evidence)
 
     @staticmethod
     def _yesterday(window: Window, drinking: list[int], days: list[float]) -> float | None:

@@ -26,7 +26,9 @@ True
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
-from detectors.alerts import plural
+from carewatch.phrases import N_
+from carewatch.protocol import Phrase
+from detectors.alerts import times
 
 KEPT = 3  # whole days kept and judged together (the last two, then the last three)
 HOME_ALL_DAY = 22  # hours at home (of 23-25) for a whole day to be judged with others
@@ -70,7 +72,7 @@ class WholeDays:
 
     def told(
         self, k: int, uses: list[int], litres: list[int], toilet: int
-    ) -> tuple[str, dict[str, float]]:
+    ) -> tuple[list[Phrase], dict[str, float]]:
         """The last ``k`` days in words (the sentences before the advice) and in numbers."""
         last = self.days[-k:]
         each = [(*_total(day, uses), *_total(day, litres)) for day, _ in last]
@@ -78,19 +80,37 @@ class WholeDays:
         used, used_usual = _total(all_days, uses)
         drawn, drawn_usual = _total(all_days, litres)
         toilets, toilets_usual = _total(all_days, [toilet])
-        by_day = "; ".join(
-            f"{plural(int(day_used), 'time')} ({day_drawn:.1f} L; usually "
-            f"{day_used_usual:.0f} times, {day_drawn_usual:.1f} L)"
+        by_day = [
+            N_(
+                "%(uses)s (%(litres).1f L; usually %(usual_uses).0f times, %(usual_litres).1f L)",
+                uses=times(int(day_used)),
+                litres=day_drawn,
+                usual_uses=day_used_usual,
+                usual_litres=day_drawn_usual,
+            )
             for day_used, day_used_usual, day_drawn, day_drawn_usual in each
-        )
+        ]
         share = round(drawn, 1) / max(round(drawn_usual, 1), 0.1)
-        words = (
-            f"Less water drawn from the tap than usual over the last {k} whole days at home: "
-            f"the drinking tap was used {plural(int(used), 'time')} ({drawn:.1f} L) where on "
-            f"usual days it is {used_usual:.0f} times ({drawn_usual:.1f} L) in those hours: "
-            f"{share:.0%} of their usual. Day by day, oldest first: {by_day}. Toilet "
-            f"{plural(int(toilets), 'time')}, usually {toilets_usual:.0f}."
-        )
+        words = [
+            N_(
+                "Less water drawn from the tap than usual over the last %(k)d whole days at "
+                "home: the drinking tap was used %(uses)s (%(litres).1f L) where on usual days "
+                "it is %(usual_uses).0f times (%(usual_litres).1f L) in those hours: "
+                "%(share).0f%% of their usual.",
+                k=k,
+                uses=times(int(used)),
+                litres=drawn,
+                usual_uses=used_usual,
+                usual_litres=drawn_usual,
+                share=100 * share,
+            ),
+            N_("Day by day, oldest first: %(days)s.", days=_listed(by_day)),
+            N_(
+                "Toilet %(visits)s, usually %(usual).0f.",
+                visits=times(int(toilets)),
+                usual=toilets_usual,
+            ),
+        ]
         numbers = {
             "days_judged": k,
             "hours_at_home": sum(hours for _, hours in last),
@@ -102,6 +122,14 @@ class WholeDays:
             "toilet_visits_usual": toilets_usual,
         }
         return words, numbers
+
+
+def _listed(items: list[Phrase]) -> Phrase:
+    """Phrases one after another, separated by semicolons."""
+    listed = items[0]
+    for item in items[1:]:
+        listed = N_("%(earlier)s; %(later)s", earlier=listed, later=item)
+    return listed
 
 
 def _added(amounts: Iterable[tuple[float, float]]) -> tuple[float, float]:

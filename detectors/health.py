@@ -21,7 +21,8 @@ alert until it is back above 30 %.
 
 from typing import Any
 
-from carewatch.protocol import AlertKind, GatewayStatus, Kind, Severity
+from carewatch.phrases import N_
+from carewatch.protocol import AlertKind, GatewayStatus, Kind, Phrase, Severity
 from detectors.alerts import make_alert
 from detectors.baselines import Gaps
 from detectors.config import HOUR, MINUTE
@@ -161,8 +162,7 @@ class SensorHealth:
 
     def _gateway(self, home: HomeView, now: float, since: float, out: Output) -> None:
         minutes = (now - since) / MINUTE
-        silent = f"No readings from this home since {home.cal.hhmm(since)} ({minutes:.0f} minutes)"
-        words, resident = self._whose_silence(home, since)
+        said, resident = self._whose_silence(home, since, home.cal.hhmm(since), minutes)
         out.append(
             make_alert(
                 home.id,
@@ -170,7 +170,7 @@ class SensorHealth:
                 now,
                 since,
                 Severity.HIGH if resident == "unclear" else Severity.MEDIUM,
-                silent + words,
+                [said],
                 {
                     "subject": "gateway",
                     "silent_minutes": minutes,
@@ -180,47 +180,64 @@ class SensorHealth:
             )
         )
 
-    def _whose_silence(self, home: HomeView, since: float) -> tuple[str, str]:
+    def _whose_silence(
+        self, home: HomeView, since: float, at: str, minutes: float
+    ) -> tuple[Phrase, str]:
         """What a silent home may mean, and whether it could be the resident (no, out,
         unclear): only the gateway's own offline status is sure it is the gateway."""
         # Without a wearable a gateway that says nothing and a resident who does not
         # move look the same; without a door sensor, one who went out with their wearable.
         wearable = _wearable_on(home, since)
-        presence = home.presence
-        if not self.offline_since and presence.probably_out(home):
-            return (
-                f". The last sign of them was in '{presence.last_room}', where they usually "
-                "leave from, and this home has no door sensor: they may be out for longer "
-                "than usual, or the gateway is down. Check on them, then the gateway.",
-                "out",
-            )
+        room = home.presence.last_room
+        if not self.offline_since and home.presence.probably_out(home):
+            return N_(
+                "No readings from this home since %(since)s (%(minutes).0f minutes). The last "
+                "sign of them was in '%(room)s', where they usually leave from, and this home "
+                "has no door sensor: they may be out for longer than usual, or the gateway is "
+                "down. Check on them, then the gateway.",
+                since=at,
+                minutes=minutes,
+                room=room,
+            ), "out"
         if not (wearable or self.offline_since or home.in_bed or home.away):
-            return (
-                ", and no wearable to tell us more: either nobody has moved at home since "
-                "then or the gateway is down. Check on them first, then the gateway.",
-                "unclear",
-            )
-        if not self.offline_since and Kind.DOOR not in home.kinds and presence.last_room:
-            return (
-                f": the gateway may be down, or they went out with their wearable (last seen "
-                f"in '{presence.last_room}'; this home has no door sensor to tell). Check the "
-                "gateway, and that they are well.",
-                "out",
-            )
-        return (
-            ": the gateway or its internet connection is down, so nothing is being watched. "
-            "Check the gateway's power and network.",
-            "no",
-        )
+            return N_(
+                "No readings from this home since %(since)s (%(minutes).0f minutes), and no "
+                "wearable to tell us more: either nobody has moved at home since then or the "
+                "gateway is down. Check on them first, then the gateway.",
+                since=at,
+                minutes=minutes,
+            ), "unclear"
+        if not self.offline_since and Kind.DOOR not in home.kinds and room:
+            return N_(
+                "No readings from this home since %(since)s (%(minutes).0f minutes): the "
+                "gateway may be down, or they went out with their wearable (last seen in "
+                "'%(room)s'; this home has no door sensor to tell). Check the gateway, and "
+                "that they are well.",
+                since=at,
+                minutes=minutes,
+                room=room,
+            ), "out"
+        return N_(
+            "No readings from this home since %(since)s (%(minutes).0f minutes): the gateway "
+            "or its internet connection is down, so nothing is being watched. Check the "
+            "gateway's power and network.",
+            since=at,
+            minutes=minutes,
+        ), "no"
 
     def _sensor(
         self, home: HomeView, now: float, sensor: str, state: SensorState, limit: float, out: Output
     ) -> None:
         hours = (now - state.heard) / HOUR
-        explanation = (
-            f"The {state.kind.value.replace('_', ' ')} sensor '{sensor}' has sent nothing since "
-            f"{home.cal.hhmm(state.heard)} ({hours:.1f} hours); its longest usual silence is "
-            f"about {state.gaps.get() / HOUR:.1f} hours. Check its battery and position."
+        said = N_(
+            "The %(kind)s sensor '%(sensor)s' has sent nothing since %(since)s (%(hours).1f "
+            "hours); its longest usual silence is about %(usual).1f hours. Check its battery "
+            "and position.",
+            kind=N_(state.kind.value.replace("_", " ")),  # the sensor names of api/kit_words.py
+            sensor=sensor,
+            since=home.cal.hhmm(state.heard),
+            hours=hours,
+            usual=state.gaps.get() / HOUR,
         )
         evidence: dict[str, str | float] = {
             "subject": sensor,
@@ -235,7 +252,7 @@ class SensorHealth:
                 now,
                 state.heard,
                 Severity.LOW,
-                explanation,
+                [said],
                 evidence,
             )
         )
@@ -256,9 +273,11 @@ class SensorHealth:
         for sensor, percent in status.battery.items():
             if percent < home.cfg.battery_low and sensor not in self.low_battery:
                 self.low_battery.add(sensor)
-                explanation = (
-                    f"Battery low on sensor '{sensor}': {percent:.0f} %. "
-                    "Replace or charge it soon, or it will stop reporting."
+                said = N_(
+                    "Battery low on sensor '%(sensor)s': %(percent).0f %%. Replace or charge "
+                    "it soon, or it will stop reporting.",
+                    sensor=sensor,
+                    percent=percent,
                 )
                 out.append(
                     make_alert(
@@ -267,7 +286,7 @@ class SensorHealth:
                         received_at,
                         received_at,
                         Severity.LOW,
-                        explanation,
+                        [said],
                         {"subject": sensor, "battery_percent": percent},
                     )
                 )

@@ -25,7 +25,8 @@ their longest usual outing, and the alert (medium) says they may be out.
 
 from typing import Any
 
-from carewatch.protocol import AlertKind, Kind, Severity
+from carewatch.phrases import N_
+from carewatch.protocol import AlertKind, Kind, Phrase, Severity
 from detectors.alerts import make_alert
 from detectors.baselines import Gaps
 from detectors.config import DAY, HOUR, MINUTE
@@ -127,15 +128,15 @@ class Inactivity(Detector):
             return
         self.late_alerted_day = today
         usual = home.cal.at_minutes(now, wake.get())
-        explanation = (
-            f"Not up yet at {home.cal.hhmm(now)}: still in bed. They usually get up "
-            f"around {home.cal.hhmm(usual)}. Check on them."
+        said = N_(
+            "Not up yet at %(now)s: still in bed. They usually get up around %(usual)s. "
+            "Check on them.",
+            now=home.cal.hhmm(now),
+            usual=home.cal.hhmm(usual),
         )
         evidence = {"usual_wake": usual, "usual_wake_sd_minutes": wake.sd(), "now": now}
         out.append(
-            make_alert(
-                home.id, AlertKind.INACTIVITY, now, usual, Severity.MEDIUM, explanation, evidence
-            )
+            make_alert(home.id, AlertKind.INACTIVITY, now, usual, Severity.MEDIUM, [said], evidence)
         )
 
     def _not_about(self, home: HomeView, now: float, out: Output) -> None:
@@ -151,11 +152,14 @@ class Inactivity(Detector):
             return
         self.late_alerted_day = today
         usual = home.cal.at_minutes(now, usual_minutes)
-        explanation = (
-            f"No sign of them yet at {home.cal.hhmm(now)}: nothing has moved at home since "
-            f"{home.cal.hhmm(since)}, {self._whereabouts(home, False)} They are usually about "
-            f"by {home.cal.hhmm(usual)}; with no bed sensor, it cannot tell whether they are "
-            "still in bed. Check on them."
+        said = N_(
+            "No sign of them yet at %(now)s: nothing has moved at home since %(since)s, "
+            "%(whereabouts)s They are usually about by %(usual)s; with no bed sensor, it "
+            "cannot tell whether they are still in bed. Check on them.",
+            now=home.cal.hhmm(now),
+            since=home.cal.hhmm(since),
+            whereabouts=self._whereabouts(home, False),
+            usual=home.cal.hhmm(usual),
         )
         evidence = {
             "usual_wake": usual,
@@ -164,9 +168,7 @@ class Inactivity(Detector):
             "silent_hours": (now - since) / HOUR,
         }
         out.append(
-            make_alert(
-                home.id, AlertKind.INACTIVITY, now, usual, Severity.MEDIUM, explanation, evidence
-            )
+            make_alert(home.id, AlertKind.INACTIVITY, now, usual, Severity.MEDIUM, [said], evidence)
         )
 
     @staticmethod
@@ -201,11 +203,14 @@ class Inactivity(Detector):
             return
         self.silence_alerted = True
         usual = self.usual_quiet(home, since)
-        explanation = (
-            f"No movement at home since {home.cal.hhmm(home.quiet_since())} "
-            f"({silent / HOUR:.1f} hours), {self._whereabouts(home, out_maybe)} Their longest "
-            f"usual quiet spell at home at this time of day is about {usual / HOUR:.1f} hours. "
-            "Check on them."
+        said = N_(
+            "No movement at home since %(since)s (%(hours).1f hours), %(whereabouts)s Their "
+            "longest usual quiet spell at home at this time of day is about %(usual).1f "
+            "hours. Check on them.",
+            since=home.cal.hhmm(home.quiet_since()),
+            hours=silent / HOUR,
+            whereabouts=self._whereabouts(home, out_maybe),
+            usual=usual / HOUR,
         )
         evidence = {
             "last_activity": home.quiet_since(),
@@ -220,29 +225,36 @@ class Inactivity(Detector):
                 now,
                 home.quiet_since(),
                 Severity.MEDIUM if out_maybe else Severity.HIGH,
-                explanation,
+                [said],
                 evidence,
             )
         )
 
     @staticmethod
-    def _whereabouts(home: HomeView, out_maybe: bool) -> str:
+    def _whereabouts(home: HomeView, out_maybe: bool) -> Phrase:
         """What the door (or its absence) says about whether they went out."""
         if Kind.DOOR in home.kinds:
-            return "and they have not gone out."
+            return N_("and they have not gone out.")
         room = home.presence.last_room
         if not room:
-            return "and there is no door sensor to tell whether they went out."
+            return N_("and there is no door sensor to tell whether they went out.")
         if out_maybe:
             usual = home.presence.usual_outing() / HOUR
-            known = f"within {usual:.1f} hours" if usual else "sooner (not learnt yet)"
-            return (
-                f"last seen in '{room}', where they usually leave from. With no door sensor "
-                f"they may be out, but for longer than usual (their outings end {known})."
+            known = (
+                N_("within %(hours).1f hours", hours=usual)
+                if usual
+                else N_("sooner (not learnt yet)")
             )
-        return (
-            f"last seen in '{room}'. There is no door sensor, but that is not where they "
-            "usually leave from."
+            return N_(
+                "last seen in '%(room)s', where they usually leave from. With no door sensor "
+                "they may be out, but for longer than usual (their outings end %(known)s).",
+                room=room,
+                known=known,
+            )
+        return N_(
+            "last seen in '%(room)s'. There is no door sensor, but that is not where they "
+            "usually leave from.",
+            room=room,
         )
 
 

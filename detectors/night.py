@@ -17,6 +17,7 @@ doubt (:mod:`detectors.bedmat`).
 
 from typing import Any
 
+from carewatch.phrases import N_
 from carewatch.protocol import AlertKind, Kind, Severity
 from detectors.alerts import make_alert
 from detectors.baselines import Normal
@@ -150,9 +151,11 @@ class NightWatch(Detector):
         if not self.in_night or self.door_alerted or not self._armed(home):
             return
         self.door_alerted = self.alerted = True
-        explanation = (
-            f"Front door opened at {home.cal.hhmm(ts)} in the night; out of bed since "
-            f"{home.cal.hhmm(self.out_since)}. Check they are safe at home."
+        said = N_(
+            "Front door opened at %(door)s in the night; out of bed since %(since)s. Check "
+            "they are safe at home.",
+            door=home.cal.hhmm(ts),
+            since=home.cal.hhmm(self.out_since),
         )
         evidence = {"out_of_bed_since": self.out_since, "door_opened": ts}
         out.append(
@@ -162,7 +165,7 @@ class NightWatch(Detector):
                 ts,
                 self.out_since,
                 Severity.HIGH,
-                explanation,
+                [said],
                 evidence,
             )
         )
@@ -215,13 +218,18 @@ class NightWatch(Detector):
         self.alerted = True
         minutes = (now - self.up_since) / MINUTE
         if self.toilet:
-            visit = " after a toilet visit"
+            where = N_("moving about the home after a toilet visit")
+        elif has_toilet:
+            where = N_("moving about the home with no toilet visit")
         else:
-            visit = " with no toilet visit" if has_toilet else ""
-        explanation = (
-            f"Up in the night: out of bed since {home.cal.hhmm(self.up_since)} "
-            f"({minutes:.0f} minutes), moving about the home{visit}. Their usual night-time "
-            f"trip is back in bed within {limit / MINUTE:.0f} minutes."
+            where = N_("moving about the home")
+        said = N_(
+            "Up in the night: out of bed since %(since)s (%(minutes).0f minutes), %(where)s. "
+            "Their usual night-time trip is back in bed within %(limit).0f minutes.",
+            since=home.cal.hhmm(self.up_since),
+            minutes=minutes,
+            where=where,
+            limit=limit / MINUTE,
         )
         evidence = {
             "out_of_bed_since": self.up_since,
@@ -237,7 +245,7 @@ class NightWatch(Detector):
                 now,
                 self.up_since,
                 Severity.MEDIUM,
-                explanation,
+                [said],
                 evidence,
             )
         )

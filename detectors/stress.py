@@ -19,6 +19,7 @@ raised minute never teaches the baseline, and no stress alert comes before 8 min
 resting heart rate have been learnt.
 """
 
+from carewatch.phrases import N_
 from carewatch.protocol import AlertKind, Severity
 from detectors.alerts import make_alert
 from detectors.baselines import Normal
@@ -159,19 +160,29 @@ class StressWatch:
         minutes = (ts - self.raised_since) / MINUTE
         usual = base.get()
         if hr > self.limit:
-            rise = f"Their usual resting rate at this time of day is {usual:.0f} bpm."
+            rise = N_(
+                "Their usual resting rate at this time of day is %(usual).0f bpm.", usual=usual
+            )
         else:  # raised over this rest's own level, not (yet) over the usual for the hour
             hr = self.quick
-            rise = (
-                f"It was {self.recent:.0f} bpm earlier in this rest; their usual resting "
-                f"rate at this time of day is {usual:.0f} bpm."
+            rise = N_(
+                "It was %(recent).0f bpm earlier in this rest; their usual resting rate at "
+                "this time of day is %(usual).0f bpm.",
+                recent=self.recent,
+                usual=usual,
             )
         severity = Severity.HIGH if hr - usual > 30 else Severity.MEDIUM
-        explanation = (
-            f"Heart rate raised while resting: {hr:.0f} bpm since "
-            f"{home.cal.hhmm(self.raised_since)} ({minutes:.0f} minutes), sitting still. "
-            f"{rise} Check on them: pain, worry or illness?"
-        )
+        said = [
+            N_(
+                "Heart rate raised while resting: %(bpm).0f bpm since %(since)s "
+                "(%(minutes).0f minutes), sitting still.",
+                bpm=hr,
+                since=home.cal.hhmm(self.raised_since),
+                minutes=minutes,
+            ),
+            rise,
+            N_("Check on them: pain, worry or illness?"),
+        ]
         evidence = {
             "heart_rate": hr,
             "resting_usual": usual,
@@ -186,7 +197,7 @@ class StressWatch:
                 ts,
                 self.raised_since,
                 severity,
-                explanation,
+                said,
                 evidence,
                 resident=self.resident,
             )
@@ -202,11 +213,17 @@ class StressWatch:
         if self.bound_alerted or ts - self.bound_since < cfg.hr_bound_sustain:
             return
         self.bound_alerted = True
-        word = "very high" if hr > cfg.hr_high else "very low"
-        explanation = (
-            f"Heart rate {word}: {hr:.0f} bpm since {home.cal.hhmm(self.bound_since)}. "
-            f"Safe range is {cfg.hr_low:.0f}-{cfg.hr_high:.0f} bpm. Check on them now."
-        )
+        since = home.cal.hhmm(self.bound_since)
+        said = [
+            N_("Heart rate very high: %(bpm).0f bpm since %(since)s.", bpm=hr, since=since)
+            if hr > cfg.hr_high
+            else N_("Heart rate very low: %(bpm).0f bpm since %(since)s.", bpm=hr, since=since),
+            N_(
+                "Safe range is %(low).0f-%(high).0f bpm. Check on them now.",
+                low=cfg.hr_low,
+                high=cfg.hr_high,
+            ),
+        ]
         out.append(
             make_alert(
                 home.id,
@@ -214,7 +231,7 @@ class StressWatch:
                 ts,
                 self.bound_since,
                 Severity.HIGH,
-                explanation,
+                said,
                 {"heart_rate": hr, "safe_low": cfg.hr_low, "safe_high": cfg.hr_high},
                 resident=self.resident,
             )

@@ -14,8 +14,9 @@ Needs a flush sensor and a bed sensor (carewatch/kit.py): bathroom motion cannot
 a void from a wash, a pet or a partner, and without the bed there is no night to count.
 """
 
+from carewatch.phrases import N_, ngettext
 from carewatch.protocol import Alert, AlertKind, Kind, Severity
-from detectors.alerts import make_alert, plural
+from detectors.alerts import make_alert
 from detectors.config import HOUR
 from detectors.contract import Detector
 from detectors.night_counts import NightCounts
@@ -83,15 +84,28 @@ class NightToileting(Detector):
     def _alert(self, home: HomeView, now: float, k: int, chance: float) -> Alert:
         visits = self.counts.last(k)
         usual = self.counts.mean()
-        said = ", ".join(map(str, visits[:-1])) + f" and {visits[-1]}"
-        explanation = (
-            f"More trips to the toilet at night than usual: {said} times on the last {k} "
-            f"nights ({sum(visits)} in all), where they usually go about "
-            f"{plural(round(usual, 1), 'time')} a night ({usual * k:.0f} in {k} nights). "
-            "More visits night after night can be an early sign of a urine infection: ask "
-            "how they feel (a burning or urgent need to go, or more confused than usual) "
-            "and whether to ask their GP for a urine test."
+        each = N_(
+            "%(before)s and %(last)d",
+            before=", ".join(map(str, visits[:-1])),
+            last=visits[-1],
         )
+        said = [
+            N_(
+                "More trips to the toilet at night than usual: %(each)s times on the last "
+                "%(k)d nights (%(all)d in all), where they usually go about %(usual)s a night "
+                "(%(usual_all).0f in %(k)d nights).",
+                each=each,
+                k=k,
+                all=sum(visits),
+                usual=ngettext("%(count)s time", "%(count)s times", round(usual, 1)),
+                usual_all=usual * k,
+            ),
+            N_(
+                "More visits night after night can be an early sign of a urine infection: ask "
+                "how they feel (a burning or urgent need to go, or more confused than usual) "
+                "and whether to ask their GP for a urine test."
+            ),
+        ]
         evidence = {
             "night_toilet_visits": visits[-1],
             "night_toilet_visits_usual": usual,
@@ -106,5 +120,5 @@ class NightToileting(Detector):
         raised = [began for began, count in self.nights[-k:] if count >= usual + 1.0]
         start = raised[0] if raised else now
         return make_alert(
-            home.id, AlertKind.NIGHT_TOILETING, now, start, Severity.MEDIUM, explanation, evidence
+            home.id, AlertKind.NIGHT_TOILETING, now, start, Severity.MEDIUM, said, evidence
         )

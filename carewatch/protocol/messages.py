@@ -140,6 +140,19 @@ class GatewayStatus(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omi
 Evidence = dict[Annotated[str, msgspec.Meta(max_length=64)], float | int | str | bool | None]
 
 
+class Phrase(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
+    """Part of an alert's explanation, to be worded in the reader's language (D132).
+
+    ``text`` is its English: a gettext message with named places (``%(bpm).0f``) that
+    ``values`` fill, a value that is itself a phrase worded first. With ``plural``, the
+    value ``count`` chooses the form, as gettext's ``ngettext`` does.
+    """
+
+    text: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+    values: dict[Annotated[str, msgspec.Meta(max_length=64)], "str | int | float | Phrase"] = {}
+    plural: Annotated[str, msgspec.Meta(max_length=500)] | None = None
+
+
 class Alert(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
     """Something a carer should know, with the reason in plain words and the numbers."""
 
@@ -152,6 +165,8 @@ class Alert(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaul
     evidence: Evidence = {}
     resident: Id | None = None
     end: Timestamp | None = None
+    # the explanation as phrases, for wording in other languages (its English is above)
+    phrases: Annotated[list[Phrase], msgspec.Meta(max_length=20)] = []
 
 
 class NightEpisode(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

@@ -68,7 +68,7 @@ def test_a_spanish_carer_reads_the_caseload_and_its_alerts_in_spanish(world: Wor
     assert "Nueva: nadie se ha hecho cargo todavía" in text and "hace 1 hora" in text
     spanish_date = full(NOW - 3600, "Europe/London", Words("es"))
     assert spanish_date in text and spanish_date != full(NOW - 3600, "Europe/London")
-    # the detector's own explanation stays as it wrote it
+    # an alert stored without phrases (from before D132) keeps the English it came with
     assert "Less water drawn from the tap than usual since yesterday." in text
 
 

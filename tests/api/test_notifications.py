@@ -4,14 +4,18 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import msgspec
 import paho.mqtt.client as paho
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
 from api.routing import parse_rules
-from carewatch.protocol import alerts_topic, encode
+from carewatch.protocol import Alert, DailySummary, Kind, alerts_topic, encode
+from detectors.config import HOUR
+from detectors.inactivity import Inactivity
 from tests.api.conftest import NOW, World, alert_for, build_world, close_world
 from tests.api.webhook import Inbox, webhook_inbox
+from tests.detectors.standalone import T0, FakeHome, as_view
 from tests.servers import Mosquitto
 
 RULES = parse_rules("""
@@ -169,3 +173,45 @@ def test_every_failed_attempt_is_recorded(tmp_path: Path, inbox: Inbox) -> None:
     assert [(d["attempt"], d["ok"]) for d in deliveries] == [(1, False), (2, False)]
     assert len(inbox.to("/broken")) == 2  # Notifier(attempts=2) really tried twice
     close_world(world)
+
+
+def test_a_spanish_carer_is_notified_in_spanish(
+    tmp_path: Path, mosquitto: Mosquitto, inbox: Inbox
+) -> None:
+    world = build_world(
+        tmp_path,
+        rules=RULES,
+        notify_urls={who: inbox.url(f"/{who}") for who in PEOPLE},
+        broker_url=mosquitto.url,
+        background=True,
+        escalation_tick_seconds=3600,
+    )
+    user = f"/api/v1/users/{world.user_ids['carer-b']}"
+    changed = world.client.patch(user, json={"language": "es"}, headers=world.auth("admin"))
+    assert changed.status_code == 200
+    late = not_up_yet()  # the detector's own alert, with its phrases
+    alert = msgspec.structs.replace(late, home="h-2", resident="r-2", detected_at=NIGHT)
+    with world.client:
+        wait_for(world.app.state.services.consumer.connected, "the API to connect")
+        publish(mosquitto, alerts_topic("h-2"), encode(alert))
+        wait_for(lambda: inbox.to("/carer-b"), "the on-call carer's notification")
+    [note] = inbox.to("/carer-b")
+    assert note["title"] == "CareWatch (pronto): Bert Baker: ningún movimiento en casa"
+    assert note["message"].startswith("Todavía no se ha levantado a las 10:00: sigue en la cama.")
+    assert "Confírmela en el panel de cuidadores." in note["message"]
+    [stored] = alerts_seen(world, "carer-b")
+    assert stored["explanation"] == late.explanation  # the record stays as it was written
+    close_world(world)
+
+
+def not_up_yet() -> Alert:
+    """An inactivity alert raised by the detector itself, on a home built by hand."""
+    home = FakeHome(in_bed=True).with_sensors(bed=Kind.BED, hall=Kind.MOTION)
+    home.night.in_night = True
+    for _ in range(10):
+        home.night.wake.learn_one(7 * 60.0)
+    home.last_activity = T0 - 2 * HOUR
+    out: list[Alert | DailySummary] = []
+    Inactivity().check(as_view(home), T0 + 10 * HOUR, out)
+    [alert] = [a for a in out if isinstance(a, Alert)]
+    return alert
