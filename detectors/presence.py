@@ -53,8 +53,11 @@ class Presence:
         self, home: HomeView, sensor: str, since: float, gap: float, ts: float
     ) -> None:
         """A long silence ends with ``sensor``: was it an absence, and after which room?"""
-        if home.away:
-            self.absence = (since, ts)  # sensors are not expected to speak while they are out
+        if home.away:  # sensors are not expected to speak while they are out
+            start, end = self.absence
+            # one sign alone between two silences out (a bed mat gone wrong, a stray
+            # reading) does not split the absence: the sensors' silence spans both
+            self.absence = (start if end == since else since, ts)
         room = self.last_room
         if (
             room

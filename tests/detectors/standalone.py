@@ -26,6 +26,11 @@ class FakeNight:
 
     in_night: bool = False
     wake: Normal = field(default_factory=lambda: Normal(0.1, 7 * 60.0, 45.0, floor_sd=15.0))
+    bed_trusted: bool = True
+    asleep: bool = False  # what sleep_hours says: inside their usual night
+
+    def sleep_hours(self, home: object, ts: float) -> bool:
+        return self.asleep
 
 
 @dataclass
@@ -40,6 +45,7 @@ class FakeHome:
     local_hour: int = 0
     sensors: dict[str, SensorState] = field(default_factory=dict)
     kinds: frozenset[Kind] = frozenset()
+    withheld: frozenset[Kind] = frozenset()
     ring: HourRing = field(default_factory=lambda: HourRing(96))
     taps: dict[str, int] = field(default_factory=dict)
     tally: DayTally = field(default_factory=lambda: DayTally("2026-01-05", T0))
