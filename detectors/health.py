@@ -5,8 +5,8 @@ Rule (docs/detectors.md): each sensor's long gaps (30 minutes or more) are learn
 a floor for its kind (heart rate 30 minutes, motion 14 hours, tap and toilet 16, bed and
 chair 20, front door 14 days), raises one alert until it reports again; the wearable is
 judged while the resident is out (detectors/presence.py: nothing is expected then).
-Three or more sensors overdue at once, and half of those judged, is the home gone quiet
-(an absence nothing marked), not as many faults: none of them is reported then.
+A sensor's silence does not count the time they were out of the front door, however
+long, even when one reading alone came in the middle of it (detectors/presence.py).
 When the gateway says it is offline for 30 minutes, one gateway alert replaces them all.
 A gateway online (its MQTT will not fired) with nothing held back since before the home
 went quiet vouches that the quiet is the home's: the inactivity rule judges it. Its word
@@ -39,7 +39,6 @@ NEVER = float("inf")
 BATTERY_OK = 30.0
 SENSOR_CHECK = HOUR  # sensors' silences are looked at by this, or at the earliest deadline
 MIN_GAPS = 30  # long gaps learnt before a sensor's silence is judged
-MANY = 3  # sensors overdue at once, and half of those judged: the home is quiet, not they
 
 
 class Quiet:
@@ -151,22 +150,16 @@ class SensorHealth:
         if home.away:
             self.next_sensors = due
             return False  # out: no sensor is expected to say anything, the wearable neither
-        judged, overdue = 0, []
         for sensor, state in home.sensors.items():
             if state.alerted or state.gaps.count < MIN_GAPS or state.kind in home.withheld:
                 continue
-            judged += 1
             limit = state.limit(cfg.sensor_silence_factor * strict)
             if now - state.heard - home.presence.out_during(state.heard) >= limit:
-                overdue.append((sensor, state, limit))
+                state.alerted = True
+                self._sensor(home, now, sensor, state, limit, out)
             elif state.heard + limit < due:
                 due = state.heard + limit
         self.next_sensors = due
-        if len(overdue) >= MANY and 2 * len(overdue) >= judged:
-            return False  # most of the home at once: it went quiet (away), not its sensors
-        for sensor, state, limit in overdue:
-            state.alerted = True
-            self._sensor(home, now, sensor, state, limit, out)
         return False
 
     def _gateway(self, home: HomeView, now: float, since: float, out: Output) -> None:
