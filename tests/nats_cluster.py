@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingest.cluster.topology import node_config
-from tests.servers import Server, free_port, require_binary
+from tests.servers import Server, free_ports, require_binary
 
 NODES = 3
 
@@ -37,7 +37,8 @@ class NatsCluster:
     def __init__(self, workdir: Path, partitions: int) -> None:
         binary = require_binary("nats-server", "nats-server")
         self.partitions = partitions
-        ports = [(free_port(), free_port(), free_port()) for _ in range(NODES)]
+        free = iter(free_ports(3 * NODES))  # client, cluster and MQTT port of each node
+        ports = [(next(free), next(free), next(free)) for _ in range(NODES)]
         self.nodes: list[NatsNode] = []
         for index, (client, cluster, mqtt) in enumerate(ports):
             name = f"n{index + 1}"

@@ -38,6 +38,19 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def free_ports(count: int) -> list[int]:
+    """``count`` different free ports: each is held until all are chosen (one at a time,
+    the kernel may hand the same port out twice)."""
+    socks = [socket.socket() for _ in range(count)]
+    try:
+        for sock in socks:
+            sock.bind(("127.0.0.1", 0))
+        return [int(sock.getsockname()[1]) for sock in socks]
+    finally:
+        for sock in socks:
+            sock.close()
+
+
 def wait_for_port(port: int, timeout: float = 20.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -125,8 +138,7 @@ class InfluxDB(Server):
     """A real influxd (1.x) with temporary meta, data and WAL directories."""
 
     def __init__(self, workdir: Path, auth: bool = False) -> None:
-        port = free_port()
-        rpc_port = free_port()
+        port, rpc_port = free_ports(2)
         workdir.mkdir(parents=True, exist_ok=True)
         config = workdir / "influxdb.conf"
         config.write_text(

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from carewatch.protocol import Kind
 from carewatch.records import ReadingRecord, write_jsonl
-from tests.servers import Server, free_port, require_binary, wait_for_port
+from tests.servers import Server, free_ports, require_binary, wait_for_port
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 MOSQUITTO_DIR = DEPLOY / "mosquitto"
@@ -110,8 +110,7 @@ class DeployedMosquitto(Server):
                 service,
                 env={"CAREWATCH_SERVICE_PASSWORD": password},
             )
-        self.tls_port = free_port()
-        port = free_port()
+        self.tls_port, port = free_ports(2)
         config = workdir / "mosquitto.conf"
         template = (MOSQUITTO_DIR / "mosquitto.conf").read_text()
         rendered = render_config(template, self.site, data, port, self.tls_port)

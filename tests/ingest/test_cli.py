@@ -19,7 +19,7 @@ from carewatch.store.factory import open_store
 from ingest.cli import app
 from ingest.state import DeadLetter, IngestState
 from tests.ingest.helpers import Publisher, expected_records, readings_message, wait_until
-from tests.servers import InfluxDB, Mosquitto, free_port
+from tests.servers import InfluxDB, Mosquitto, free_port, free_ports
 
 CAREWATCH = str(Path(sys.executable).parent / "carewatch")
 
@@ -199,7 +199,7 @@ def embedded_env(tmp_path: Path, http_port: int, broker_port: int, choice: str) 
 
 @pytest.mark.parametrize("choice", ["auto", "amqtt"])
 def test_without_a_broker_url_run_starts_the_embedded_broker(tmp_path: Path, choice: str) -> None:
-    port, broker_port = free_port(), free_port()
+    port, broker_port = free_ports(2)
     process = subprocess.Popen(
         [sys.executable, "-m", "ingest", "run"],
         env=embedded_env(tmp_path, port, broker_port, choice),
@@ -225,7 +225,7 @@ def test_without_a_broker_url_run_starts_the_embedded_broker(tmp_path: Path, cho
 def test_embedded_mosquitto_keeps_what_ingest_never_acknowledged_through_a_sigkill(
     tmp_path: Path,
 ) -> None:
-    port, broker_port = free_port(), free_port()
+    port, broker_port = free_ports(2)
     env = embedded_env(tmp_path, port, broker_port, "mosquitto")
     log = (tmp_path / "ingest.log").open("wb")
 
