@@ -390,10 +390,8 @@ class Home(ReadingTiming, Whereabouts):
         if kind is DOOR:
             self.last_door = ts
             self.strays.door()
-        elif not (kind is MOTION and self.in_bed) and not (  # turning over in bed is not up
-            (self.last_door > self.last_activity or self.strays.suspect_from)
-            and self.strays.is_stray(self, kind, ts)
-        ):
+        elif not ((kind is MOTION and self.in_bed) or self.strays.is_stray(self, kind, ts)):
+            # turning over in bed is not being up; nor is a pet's motion while they are out
             self.inactivity.on_activity(self, ts)
             self.presence.on_activity(self, sensor, kind, ts)
             self.last_activity = ts

@@ -31,7 +31,7 @@ from detectors.alerts import make_alert
 from detectors.baselines import Gaps
 from detectors.config import DAY, HOUR, MINUTE
 from detectors.contract import Detector
-from detectors.morning import DOZED, FirstSign
+from detectors.morning import DOZED, FirstSign, in_night_hours
 from detectors.view import HomeView, Output
 
 MORNING_GAP_FLOOR = 10 * MINUTE  # gaps shorter than this are not worth learning
@@ -39,7 +39,6 @@ BLOCKS = 6  # four-hour parts of the day with their own usual quiet spells
 MIN_SILENCES = 7  # days (their longest quiet spells) learnt in a part of the day first
 LATE_QUIET = 60 * MINUTE  # "not up yet" also needs no sign of anyone for this long
 BED_DOWN = 16 * HOUR  # longer than a day up: the bed sensor may be dead, bedtime unknown
-EVENING = 20 * 60  # local minutes from which a silence may be sleep when the bed is unknown
 
 
 class Inactivity(Detector):
@@ -183,9 +182,8 @@ class Inactivity(Detector):
         bed_says_up = night.bed_trusted and not home.in_bed
         if beds and bed_says_up and all(now - s.heard < BED_DOWN for s in beds):
             return False
-        minutes = home.cal.minutes(since)
-        wake = night.wake.get() if night.wake.count >= 5 else 8 * 60.0
-        return minutes >= EVENING or minutes < wake or night.sleep_hours(home, since)
+        wake = night.wake.get() if night.wake.count >= 5 else None
+        return in_night_hours(home.cal.minutes(since), wake) or night.sleep_hours(home, since)
 
     def _silence(self, home: HomeView, now: float, out: Output) -> None:
         if self.silence_alerted:

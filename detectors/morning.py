@@ -33,15 +33,31 @@ from detectors.config import HOUR, MINUTE
 SLEPT = 2 * HOUR  # a silence this long, begun in the night, may be sleep (judged)
 DOZED = 30 * MINUTE  # … this long after a trip in the night: back to sleep (learnt)
 EVENING = 20 * 60  # local minutes from which a silence may be the night's
+UNLEARNT_WAKE = 8 * 60.0  # … and until which, before their usual time of getting up is learnt
 NOON_LIMIT = 14 * 60  # a first sign later than this is not a morning (and not judged)
 MIN_MORNINGS = 5  # mornings learnt before any is judged
+
+
+def usual_wake() -> Normal:
+    """A usual time of getting up (local minutes), 07:00 ± 45 minutes until learnt."""
+    return Normal(fading=0.1, prior_mean=7 * 60.0, prior_sd=45.0, floor_sd=15.0)
+
+
+def in_night_hours(minutes: float, wake: float | None) -> bool:
+    """Whether local ``minutes`` fall from the evening until their usual time of getting
+    up (``wake``; None until learnt).
+
+    >>> in_night_hours(23 * 60, None), in_night_hours(7 * 60, 6 * 60.0)
+    (True, False)
+    """
+    return minutes >= EVENING or minutes < (UNLEARNT_WAKE if wake is None else wake)
 
 
 class FirstSign:
     """Each morning's first sign after the night's silence, and their usual one."""
 
     def __init__(self) -> None:
-        self.usual = Normal(fading=0.1, prior_mean=7 * 60.0, prior_sd=45.0, floor_sd=15.0)
+        self.usual = usual_wake()
         self.learnt = 0  # mornings learnt
         self.day = ""  # the local date of the morning below, not yet learnt
         self.morning = -1.0  # its first sign (local minutes; -1: none yet)
@@ -67,9 +83,8 @@ class FirstSign:
         return usual if usual + margin / MINUTE <= cal.minutes(now) < NOON_LIMIT else None
 
     def _in_night(self, cal: LocalCalendar, ts: float) -> bool:
-        minutes = cal.minutes(ts)
-        usual = self.usual.get() if self.learnt >= MIN_MORNINGS else 8 * 60.0
-        return bool(minutes >= EVENING or minutes < usual)
+        usual = self.usual.get() if self.learnt >= MIN_MORNINGS else None
+        return in_night_hours(cal.minutes(ts), usual)
 
     def _learn(self) -> None:
         if self.morning >= 0:

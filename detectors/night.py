@@ -20,10 +20,10 @@ from typing import Any
 from carewatch.phrases import N_
 from carewatch.protocol import AlertKind, Kind, Severity
 from detectors.alerts import make_alert
-from detectors.baselines import Normal
 from detectors.bedmat import STUCK, BedTrust
 from detectors.config import MINUTE, EngineConfig
 from detectors.contract import Detector
+from detectors.morning import usual_wake
 from detectors.sleep import SleepWindow
 from detectors.trips import FLUSHED_CEILING, TripLengths
 from detectors.view import HomeView, Output
@@ -54,7 +54,7 @@ class NightWatch(Detector):
         self.alerted = False
         self.door_alerted = False
         self.got_up = 0.0  # a morning get-up waiting to be confirmed
-        self.wake = Normal(fading=0.1, prior_mean=7 * 60.0, prior_sd=45.0, floor_sd=15.0)
+        self.wake = usual_wake()
         self.window = SleepWindow()
         self.trips = TripLengths()
         self.bed = BedTrust()

@@ -72,10 +72,9 @@ def alerts_seen(world: World, who: str) -> list[dict[str, object]]:
     return result
 
 
-def test_alert_from_mqtt_is_delivered_escalated_and_stops_when_acknowledged(
-    tmp_path: Path, mosquitto: Mosquitto, inbox: Inbox
-) -> None:
-    world = build_world(
+def notifying_world(tmp_path: Path, mosquitto: Mosquitto, inbox: Inbox) -> World:
+    """The world on real Mosquitto, with the routing rules and everyone's inbox."""
+    return build_world(
         tmp_path,
         rules=RULES,
         notify_urls={who: inbox.url(f"/{who}") for who in PEOPLE},
@@ -84,6 +83,12 @@ def test_alert_from_mqtt_is_delivered_escalated_and_stops_when_acknowledged(
         token_minutes=240,  # the clock moves on by more than a default token lives
         escalation_tick_seconds=3600,  # only new alerts wake the loop; the test ticks itself
     )
+
+
+def test_alert_from_mqtt_is_delivered_escalated_and_stops_when_acknowledged(
+    tmp_path: Path, mosquitto: Mosquitto, inbox: Inbox
+) -> None:
+    world = notifying_world(tmp_path, mosquitto, inbox)
     with world.client:  # runs the lifespan: MQTT consumer and escalation loop
         wait_for(world.app.state.services.consumer.connected, "the API to connect")
         first = alert_for(
@@ -178,14 +183,7 @@ def test_every_failed_attempt_is_recorded(tmp_path: Path, inbox: Inbox) -> None:
 def test_a_spanish_carer_is_notified_in_spanish(
     tmp_path: Path, mosquitto: Mosquitto, inbox: Inbox
 ) -> None:
-    world = build_world(
-        tmp_path,
-        rules=RULES,
-        notify_urls={who: inbox.url(f"/{who}") for who in PEOPLE},
-        broker_url=mosquitto.url,
-        background=True,
-        escalation_tick_seconds=3600,
-    )
+    world = notifying_world(tmp_path, mosquitto, inbox)
     user = f"/api/v1/users/{world.user_ids['carer-b']}"
     changed = world.client.patch(user, json={"language": "es"}, headers=world.auth("admin"))
     assert changed.status_code == 200

@@ -12,6 +12,7 @@ from detectors.baselines import Normal
 from detectors.calendar import LocalCalendar
 from detectors.config import EngineConfig
 from detectors.hours import HourRing
+from detectors.morning import usual_wake
 from detectors.presence import Presence
 from detectors.sensors import SensorState
 from detectors.summary import DayTally
@@ -25,7 +26,7 @@ class FakeNight:
     """The night watch's state that other detectors read."""
 
     in_night: bool = False
-    wake: Normal = field(default_factory=lambda: Normal(0.1, 7 * 60.0, 45.0, floor_sd=15.0))
+    wake: Normal = field(default_factory=usual_wake)
     bed_trusted: bool = True
     asleep: bool = False  # what sleep_hours says: inside their usual night
 
